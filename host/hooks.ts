@@ -1,0 +1,52 @@
+// The embedding service's hooks: one interface of optional methods, each taking one event object so
+// fields can be added later. Decisions are verbs, notifications are onX.
+import type { Properties } from "./core/packets.ts";
+
+export interface ClientInfo {
+  clientId: string;
+  username?: string;
+  protocolLevel: 3 | 4 | 5;
+  remoteAddress?: string;
+}
+
+export interface AuthenticateEvent {
+  client: ClientInfo;
+  password?: Buffer;
+  /** v5 enhanced authentication, when the client sent one. */
+  authenticationMethod?: string;
+  authenticationData?: Buffer;
+}
+
+export interface PublishEvent {
+  client?: ClientInfo; // undefined for broker.publish() from the host service
+  topicName: string;
+  payload: Buffer;
+  qos: 0 | 1 | 2;
+  retain: boolean;
+  properties: Properties;
+}
+
+export interface SubscribeEvent {
+  client: ClientInfo;
+  topicFilter: string;
+  qos: 0 | 1 | 2;
+}
+
+export interface DisconnectEvent {
+  client: ClientInfo;
+  /** MQTT reason code of the end (0 = normal disconnect). */
+  reasonCode: number;
+}
+
+/** A decision: true / a reason code (>= 0x80) to refuse. Sync or async. */
+export type Decision = boolean | number | Promise<boolean | number>;
+
+export interface Hooks {
+  authenticate?(event: AuthenticateEvent): Decision;
+  authorizePublish?(event: PublishEvent): Decision;
+  authorizeSubscribe?(event: SubscribeEvent): Decision;
+  onConnect?(event: { client: ClientInfo }): void;
+  onDisconnect?(event: DisconnectEvent): void;
+  onPublish?(event: PublishEvent): void;
+  onSubscribe?(event: SubscribeEvent): void;
+}

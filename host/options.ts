@@ -1,0 +1,55 @@
+// Every option of the broker, with its default. The config file (YAML/JSON), the environment and the
+// CLI flags all resolve to this one shape (host/config.ts); createBroker() takes it directly.
+import type { Hooks } from "./hooks.ts";
+
+export interface ListenerOptions {
+  /** 0 picks a free port (tests). */
+  port: number;
+  host: string;
+}
+
+export interface BrokerOptions {
+  /** TCP listener; `false` for none (in-process use only). Default 127.0.0.1:1883. */
+  tcp: ListenerOptions | false;
+  /** Largest packet accepted, in bytes (fixed header included). Default 268,435,455 + 5 (the protocol's limit). */
+  maxPacketSize: number;
+  /** Highest keep-alive a client may ask for, in seconds (v5: told back as Server Keep Alive). 0 = no cap. Default 65,535. */
+  maxKeepAlive: number;
+  /** Seconds a new connection has to send CONNECT. Default 10. */
+  connectTimeout: number;
+  /** Receive Maximum told to v5 clients: QoS 1/2 publishes a client may have unacknowledged to us. Default 65,535. */
+  receiveMaximum: number;
+  /** Topic aliases a v5 client may use towards us. Default 65,535 (0 disables). */
+  topicAliasMaximum: number;
+  /** QoS 1/2 messages kept per offline or slow session before newer ones are dropped (and counted). Default 1,000. */
+  maxQueuedMessages: number;
+  /** QoS 1/2 messages in flight to one client when it sets no Receive Maximum (3.1.1). Default 100. */
+  maxInflightMessages: number;
+  /** Allow clients without credentials when no authenticate hook decides. Default true. */
+  allowAnonymous: boolean;
+  /** Retained messages allowed. Default true. */
+  retainAvailable: boolean;
+  /** Highest QoS granted. Default 2. */
+  maximumQoS: 0 | 1 | 2;
+  /** Most Session Expiry Interval a v5 client may ask for, seconds. Default 0xFFFFFFFF (never). */
+  maxSessionExpiryInterval: number;
+  /** pino log level: fatal, error, warn, info, debug, trace, silent. Default info (silent for the library unless set). */
+  logLevel: string;
+  hooks: Hooks;
+}
+
+export const defaultOptions: Omit<BrokerOptions, "hooks"> = {
+  tcp: { port: 1883, host: "127.0.0.1" },
+  maxPacketSize: 268_435_460,
+  maxKeepAlive: 65_535,
+  connectTimeout: 10,
+  receiveMaximum: 65_535,
+  topicAliasMaximum: 65_535,
+  maxQueuedMessages: 1000,
+  maxInflightMessages: 100,
+  allowAnonymous: true,
+  retainAvailable: true,
+  maximumQoS: 2,
+  maxSessionExpiryInterval: 0xffffffff,
+  logLevel: "info",
+};
