@@ -20,7 +20,7 @@ const SUBSCRIBE: i32 = 1 << 8;
 const SUBACK: i32 = 1 << 9;
 const UNSUBSCRIBE: i32 = 1 << 10;
 const UNSUBACK: i32 = 1 << 11;
-const DISCONNECT: i32 = 1 << 13;
+const DISCONNECT: i32 = 1 << 14;
 const AUTH: i32 = 1 << 15;
 const ACKS: i32 = PUBACK | PUBREC | PUBREL | PUBCOMP;
 
@@ -52,7 +52,7 @@ export function propertyPackets(id: i32): i32 {
     case 0x1f: return CONNACK | ACKS | SUBACK | UNSUBACK | DISCONNECT | AUTH;
     case 0x21: case 0x22: case 0x27: return CONNECT | CONNACK;
     case 0x23: return PUBLISH;
-    case 0x26: return 0xffff & ~((1 << 12) | (1 << 14)); // all but PINGREQ / PINGRESP
+    case 0x26: return 0xffff & ~((1 << 12) | (1 << 13)); // all but PINGREQ / PINGRESP
     default: return 0;
   }
 }
