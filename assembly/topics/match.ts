@@ -1,9 +1,10 @@
 // match(): which subscriptions a Topic Name reaches, written to MATCH_OUT as one entry per
 // subscriber (overlaps merged, duplicates found with the epoch column) plus one entry per shared
 // group delivery, then the subscription identifiers of every entry after the entries.
+import { tw, setTw, twAt, hasTopics, ensureTopics } from "./root";
 import {
-  H_SCRATCH_IN, H_MATCH_OUT, H_MATCH_SUB_IDS, H_TOPIC_SEEN, H_TOPIC_SEEN_CAP, H_TOPIC_EPOCH,
-  H_TOPIC_IDS, H_TOPIC_IDS_CAP, H_SUBSCRIPTION_COUNT, MATCH_OUT_WORDS, MATCH_WORDS,
+  H_SCRATCH_IN, H_MATCH_OUT, H_MATCH_SUB_IDS, T_SEEN, T_SEEN_CAP, T_EPOCH,
+  T_IDS, T_IDS_CAP, T_SUBSCRIPTION_COUNT, MATCH_OUT_WORDS, MATCH_WORDS,
   MATCH_SHARED_BIT, MATCH_RAP_BIT,
 } from "../layout";
 import { getWord, setWord } from "../util/header";
@@ -18,8 +19,8 @@ const NO_LOCAL: i32 = 0x04;
 function addId(out: usize, entry: i32, subscriptionId: i32, total: i32): i32 {
   if (subscriptionId == 0) return total;
   if (getWord(H_MATCH_SUB_IDS) * MATCH_WORDS + total + 1 > MATCH_OUT_WORDS) return total;
-  if (!reserve(H_TOPIC_IDS, H_TOPIC_IDS_CAP, 8, total + 1)) return total;
-  const pair = <usize>getWord(H_TOPIC_IDS) + <usize>(total << 3);
+  if (!reserve(twAt(T_IDS), 8, total + 1)) return total;
+  const pair = <usize>tw(T_IDS) + <usize>(total << 3);
   const at = out + <usize>((entry * MATCH_WORDS + 2) << 2);
   store<i32>(pair, subscriptionId);
   store<i32>(pair + 4, load<i32>(at));
@@ -44,7 +45,7 @@ function newEntry(out: usize, subscriberId: i32, options: i32, total: i32): i32 
 /** Emits a node's subscriptions and one member of each of its shared groups; returns the id total. */
 function emitNode(node: i32, publisherId: i32, epoch: i32, total: i32): i32 {
   const out = <usize>getWord(H_MATCH_OUT);
-  const seen = <usize>getWord(H_TOPIC_SEEN);
+  const seen = <usize>tw(T_SEEN);
   for (let s = nodeGet(node, N_S2); s != 0; s = subGet(s, S_NEXT)) {
     const subscriberId = subGet(s, S_SUBSCRIBER);
     const options = subGet(s, S_OPTIONS);
@@ -87,7 +88,7 @@ function emitNode(node: i32, publisherId: i32, epoch: i32, total: i32): i32 {
 /** Moves every entry's subscription identifiers from the chains to after the entries. */
 function layOutIds(count: i32): void {
   const out = <usize>getWord(H_MATCH_OUT);
-  const ids = <usize>getWord(H_TOPIC_IDS);
+  const ids = <usize>tw(T_IDS);
   let w = count * MATCH_WORDS;
   setWord(H_MATCH_SUB_IDS, w);
   for (let k = 0; k < count; k++) {
@@ -110,16 +111,16 @@ function layOutIds(count: i32): void {
 /** Matches the Topic Name in SCRATCH_IN[topicOffset, +topicLength); returns the MATCH_OUT entry count. */
 export function match(topicOffset: i32, topicLength: i32, publisherId: i32): i32 {
   setWord(H_MATCH_SUB_IDS, 0);
-  if (getWord(H_SUBSCRIPTION_COUNT) == 0 || topicLength < 1) return 0;
+  if (!hasTopics() || tw(T_SUBSCRIPTION_COUNT) == 0 || topicLength < 1) return 0;
   const ptr = <usize>(getWord(H_SCRATCH_IN) + topicOffset);
   const levels = splitLevels(ptr, topicLength);
   if (levels < 0 || !reserveStack(2 * levels + 4)) return 0;
-  let epoch = getWord(H_TOPIC_EPOCH) + 1;
+  let epoch = tw(T_EPOCH) + 1;
   if (epoch == 0) {
-    memory.fill(<usize>getWord(H_TOPIC_SEEN), 0, <usize>(getWord(H_TOPIC_SEEN_CAP) << 3));
+    memory.fill(<usize>tw(T_SEEN), 0, <usize>(tw(T_SEEN_CAP) << 3));
     epoch = 1;
   }
-  setWord(H_TOPIC_EPOCH, epoch);
+  setTw(T_EPOCH, epoch);
   const dollar = load<u8>(ptr) == 0x24;
   let total = 0;
   let sp = 0;

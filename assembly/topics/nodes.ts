@@ -1,8 +1,9 @@
 // Trie nodes as fixed 40-byte records in one table (ids, free list), and the one edge hash that
 // finds a literal child by (parent, level bytes). Both tries (subscriptions, retained) share them.
+import { tw, setTw, twAt, hasTopics, ensureTopics } from "./root";
 import {
-  H_TOPIC_NODES, H_TOPIC_NODE_CAP, H_TOPIC_NODE_NEXT, H_TOPIC_NODE_FREE,
-  H_TOPIC_EDGES, H_TOPIC_EDGE_CAP, H_TOPIC_EDGE_COUNT,
+  T_NODES, T_NODE_CAP, T_NODE_NEXT, T_NODE_FREE,
+  T_EDGES, T_EDGE_CAP, T_EDGE_COUNT,
 } from "../layout";
 import { getWord, setWord } from "../util/header";
 import { alloc, free } from "../util/alloc";
@@ -30,7 +31,7 @@ export const RETAINED_ROOT: i32 = 2;
 export const GROUP_KEY: i32 = 0x40000000; // parent-key flag of a shared group node under its filter node
 
 @inline export function nodeAt(id: i32): usize {
-  return <usize>getWord(H_TOPIC_NODES) + <usize>(id * NODE_BYTES);
+  return <usize>tw(T_NODES) + <usize>(id * NODE_BYTES);
 }
 
 @inline export function nodeGet(id: i32, field: i32): i32 {
@@ -43,10 +44,10 @@ export const GROUP_KEY: i32 = 0x40000000; // parent-key flag of a shared group n
 
 /** Creates the two roots on first use. Returns false when memory is exhausted. */
 export function ensureNodes(): bool {
-  if (getWord(H_TOPIC_NODE_NEXT) != 0) return true;
-  if (!reserve(H_TOPIC_NODES, H_TOPIC_NODE_CAP, NODE_BYTES, 64)) return false;
+  if (tw(T_NODE_NEXT) != 0) return true;
+  if (!reserve(twAt(T_NODES), NODE_BYTES, 64)) return false;
   memory.fill(nodeAt(0), 0, <usize>(3 * NODE_BYTES));
-  setWord(H_TOPIC_NODE_NEXT, 3);
+  setTw(T_NODE_NEXT, 3);
   return growEdges(64);
 }
 
@@ -75,8 +76,8 @@ export function findChild(parentKey: i32, ptr: usize, length: i32): i32 {
 }
 
 export function findHashed(parentKey: i32, ptr: usize, length: i32, hash: i32): i32 {
-  const table = <usize>getWord(H_TOPIC_EDGES);
-  const mask = getWord(H_TOPIC_EDGE_CAP) - 1;
+  const table = <usize>tw(T_EDGES);
+  const mask = tw(T_EDGE_CAP) - 1;
   let slot = edgeSlot(parentKey, hash, mask);
   while (true) {
     const id = load<i32>(table + (<usize>slot << 2));
@@ -87,21 +88,21 @@ export function findHashed(parentKey: i32, ptr: usize, length: i32, hash: i32): 
 }
 
 function insertEdge(id: i32): void {
-  const table = <usize>getWord(H_TOPIC_EDGES);
-  const mask = getWord(H_TOPIC_EDGE_CAP) - 1;
+  const table = <usize>tw(T_EDGES);
+  const mask = tw(T_EDGE_CAP) - 1;
   let slot = edgeSlot(nodeGet(id, N_PARENT), nodeGet(id, N_HASH), mask);
   while (load<i32>(table + (<usize>slot << 2)) != 0) slot = (slot + 1) & mask;
   store<i32>(table + (<usize>slot << 2), id);
 }
 
 function growEdges(slots: i32): bool {
-  const old = <usize>getWord(H_TOPIC_EDGES);
-  const oldSlots = getWord(H_TOPIC_EDGE_CAP);
+  const old = <usize>tw(T_EDGES);
+  const oldSlots = tw(T_EDGE_CAP);
   const table = alloc(slots << 2);
   if (table == 0) return false;
   memory.fill(table, 0, <usize>(slots << 2));
-  setWord(H_TOPIC_EDGES, <i32>table);
-  setWord(H_TOPIC_EDGE_CAP, slots);
+  setTw(T_EDGES, <i32>table);
+  setTw(T_EDGE_CAP, slots);
   for (let i = 0; i < oldSlots; i++) {
     const id = load<i32>(old + (<usize>i << 2));
     if (id != 0) insertEdge(id);
@@ -112,8 +113,8 @@ function growEdges(slots: i32): bool {
 
 /** Removes a node's edge (backward-shift deletion keeps probe chains whole). */
 export function removeEdge(id: i32): void {
-  const table = <usize>getWord(H_TOPIC_EDGES);
-  const mask = getWord(H_TOPIC_EDGE_CAP) - 1;
+  const table = <usize>tw(T_EDGES);
+  const mask = tw(T_EDGE_CAP) - 1;
   let slot = edgeSlot(nodeGet(id, N_PARENT), nodeGet(id, N_HASH), mask);
   while (load<i32>(table + (<usize>slot << 2)) != id) slot = (slot + 1) & mask;
   let hole = slot;
@@ -130,18 +131,18 @@ export function removeEdge(id: i32): void {
     next = (next + 1) & mask;
   }
   store<i32>(table + (<usize>hole << 2), 0);
-  setWord(H_TOPIC_EDGE_COUNT, getWord(H_TOPIC_EDGE_COUNT) - 1);
+  setTw(T_EDGE_COUNT, tw(T_EDGE_COUNT) - 1);
 }
 
 /** A fresh node with the given level (all slots 0), or 0 when memory is exhausted. */
 export function newNode(parentKey: i32, ptr: usize, length: i32, hash: i32): i32 {
-  let id = getWord(H_TOPIC_NODE_FREE);
+  let id = tw(T_NODE_FREE);
   if (id != 0) {
-    setWord(H_TOPIC_NODE_FREE, nodeGet(id, N_PARENT));
+    setTw(T_NODE_FREE, nodeGet(id, N_PARENT));
   } else {
-    id = getWord(H_TOPIC_NODE_NEXT);
-    if (!reserve(H_TOPIC_NODES, H_TOPIC_NODE_CAP, NODE_BYTES, id + 1)) return 0;
-    setWord(H_TOPIC_NODE_NEXT, id + 1);
+    id = tw(T_NODE_NEXT);
+    if (!reserve(twAt(T_NODES), NODE_BYTES, id + 1)) return 0;
+    setTw(T_NODE_NEXT, id + 1);
   }
   const at = nodeAt(id);
   memory.fill(at, 0, <usize>NODE_BYTES);
@@ -164,12 +165,12 @@ export function childFor(parentKey: i32, ptr: usize, length: i32): i32 {
   const hash = <i32>hashBytes(ptr, length);
   const found = findHashed(parentKey, ptr, length, hash);
   if (found != 0) return found;
-  const count = getWord(H_TOPIC_EDGE_COUNT) + 1;
-  if (count * 4 > getWord(H_TOPIC_EDGE_CAP) * 3 && !growEdges(getWord(H_TOPIC_EDGE_CAP) << 1)) return 0;
+  const count = tw(T_EDGE_COUNT) + 1;
+  if (count * 4 > tw(T_EDGE_CAP) * 3 && !growEdges(tw(T_EDGE_CAP) << 1)) return 0;
   const id = newNode(parentKey, ptr, length, hash);
   if (id == 0) return 0;
   insertEdge(id);
-  setWord(H_TOPIC_EDGE_COUNT, count);
+  setTw(T_EDGE_COUNT, count);
   const parent = parentKey & ~GROUP_KEY;
   if (parentKey == parent) nodeSet(parent, N_CHILDREN, nodeGet(parent, N_CHILDREN) + 1);
   return id;
@@ -179,7 +180,7 @@ export function childFor(parentKey: i32, ptr: usize, length: i32): i32 {
 export function freeNode(id: i32): void {
   const length = nodeGet(id, N_LENGTH);
   if (length > 8) free(<usize>nodeGet(id, N_LEVEL_A), length);
-  nodeSet(id, N_PARENT, getWord(H_TOPIC_NODE_FREE));
+  nodeSet(id, N_PARENT, tw(T_NODE_FREE));
   nodeSet(id, N_LENGTH, 0);
-  setWord(H_TOPIC_NODE_FREE, id);
+  setTw(T_NODE_FREE, id);
 }

@@ -1,7 +1,8 @@
 // The retained index: a trie of stored Topic Names (one retainedId per name) walked in reverse by
 // retainedMatch(), which lists the ids whose names a Topic Filter (wildcards allowed) matches.
 // Children of a retained node are a sibling list (S0 first child, S1 next, S3 previous).
-import { H_SCRATCH_IN, H_MATCH_OUT, H_RETAINED_COUNT, MATCH_OUT_WORDS } from "../layout";
+import { tw, setTw, twAt, hasTopics, ensureTopics } from "./root";
+import { H_SCRATCH_IN, H_MATCH_OUT, T_RETAINED_COUNT, MATCH_OUT_WORDS } from "../layout";
 import { getWord, setWord } from "../util/header";
 import {
   N_PARENT, N_CHILDREN, N_LENGTH, N_S0, N_S1, N_S2, N_S3, RETAINED_ROOT,
@@ -53,24 +54,24 @@ export function retainedSet(topicOffset: i32, topicLength: i32, retainedId: i32)
   const ptr = <usize>(getWord(H_SCRATCH_IN) + topicOffset);
   const invalid = checkName(ptr, topicLength);
   if (invalid < 0) return invalid;
-  if (!ensureNodes()) return -0x97;
+  if (!ensureTopics() || !ensureNodes()) return -0x97;
   const node = nameNode(ptr, topicLength, true);
   if (node == 0) return -0x97;
   const previous = nodeGet(node, N_S2) - 1;
   nodeSet(node, N_S2, retainedId + 1);
-  if (previous < 0) setWord(H_RETAINED_COUNT, getWord(H_RETAINED_COUNT) + 1);
+  if (previous < 0) setTw(T_RETAINED_COUNT, tw(T_RETAINED_COUNT) + 1);
   return previous;
 }
 
 /** Removes the Topic Name; returns its retainedId, or -1 when it had none. */
 export function retainedDelete(topicOffset: i32, topicLength: i32): i32 {
   const ptr = <usize>(getWord(H_SCRATCH_IN) + topicOffset);
-  if (getWord(H_RETAINED_COUNT) == 0 || checkName(ptr, topicLength) < 0) return -1;
+  if (!hasTopics() || tw(T_RETAINED_COUNT) == 0 || checkName(ptr, topicLength) < 0) return -1;
   const node = nameNode(ptr, topicLength, false);
   if (node == 0 || nodeGet(node, N_S2) == 0) return -1;
   const previous = nodeGet(node, N_S2) - 1;
   nodeSet(node, N_S2, 0);
-  setWord(H_RETAINED_COUNT, getWord(H_RETAINED_COUNT) - 1);
+  setTw(T_RETAINED_COUNT, tw(T_RETAINED_COUNT) - 1);
   prune(node);
   return previous;
 }
@@ -93,7 +94,7 @@ export function retainedMatch(filterOffset: i32, filterLength: i32): i32 {
   if (checkFilter(ptr, filterLength) < 0) return TOPIC_FILTER_INVALID;
   const group = shareNameLength(ptr, filterLength);
   if (group >= 0) { ptr += <usize>(group + 8); filterLength -= group + 8; }
-  if (getWord(H_RETAINED_COUNT) == 0) return 0;
+  if (!hasTopics() || tw(T_RETAINED_COUNT) == 0) return 0;
   const levels = splitLevels(ptr, filterLength);
   if (levels < 0 || !push(0, RETAINED_ROOT, 0)) return 0;
   const out = <usize>getWord(H_MATCH_OUT);
@@ -132,5 +133,5 @@ export function retainedMatch(filterOffset: i32, filterLength: i32): i32 {
 }
 
 export function retainedCount(): i32 {
-  return getWord(H_RETAINED_COUNT);
+  return hasTopics() ? tw(T_RETAINED_COUNT) : 0;
 }

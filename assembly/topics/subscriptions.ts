@@ -1,8 +1,9 @@
 // Subscription records (24 bytes each, ids with a free list) linked per owner node, and the hash
 // that finds a subscriber's record under an owner: (owner node, subscriberId) -> subscription id.
+import { tw, setTw, twAt, hasTopics, ensureTopics } from "./root";
 import {
-  H_TOPIC_SUBS, H_TOPIC_SUB_CAP, H_TOPIC_SUB_NEXT, H_TOPIC_SUB_FREE,
-  H_TOPIC_SUB_HASH, H_TOPIC_SUB_HASH_CAP, H_TOPIC_SUB_HASH_COUNT,
+  T_SUBS, T_SUB_CAP, T_SUB_NEXT, T_SUB_FREE,
+  T_SUB_HASH, T_SUB_HASH_CAP, T_SUB_HASH_COUNT,
 } from "../layout";
 import { getWord, setWord } from "../util/header";
 import { alloc, free } from "../util/alloc";
@@ -18,7 +19,7 @@ export const S_PREV: i32 = 4;
 export const S_OWNER: i32 = 5; // the node whose list holds it (a filter node or a group node)
 
 @inline export function subAt(id: i32): usize {
-  return <usize>getWord(H_TOPIC_SUBS) + <usize>(id * SUB_BYTES);
+  return <usize>tw(T_SUBS) + <usize>(id * SUB_BYTES);
 }
 
 @inline export function subGet(id: i32, field: i32): i32 {
@@ -30,9 +31,9 @@ export const S_OWNER: i32 = 5; // the node whose list holds it (a filter node or
 }
 
 export function ensureSubscriptions(): bool {
-  if (getWord(H_TOPIC_SUB_NEXT) != 0) return true;
-  if (!reserve(H_TOPIC_SUBS, H_TOPIC_SUB_CAP, SUB_BYTES, 64)) return false;
-  setWord(H_TOPIC_SUB_NEXT, 1);
+  if (tw(T_SUB_NEXT) != 0) return true;
+  if (!reserve(twAt(T_SUBS), SUB_BYTES, 64)) return false;
+  setTw(T_SUB_NEXT, 1);
   return growHash(64);
 }
 
@@ -42,8 +43,8 @@ export function ensureSubscriptions(): bool {
 
 /** The subscription of `subscriberId` under `owner`, or 0. */
 export function findSubscription(owner: i32, subscriberId: i32): i32 {
-  const table = <usize>getWord(H_TOPIC_SUB_HASH);
-  const mask = getWord(H_TOPIC_SUB_HASH_CAP) - 1;
+  const table = <usize>tw(T_SUB_HASH);
+  const mask = tw(T_SUB_HASH_CAP) - 1;
   let slot = homeSlot(owner, subscriberId, mask);
   while (true) {
     const id = load<i32>(table + (<usize>slot << 2));
@@ -54,21 +55,21 @@ export function findSubscription(owner: i32, subscriberId: i32): i32 {
 }
 
 function insertHash(id: i32): void {
-  const table = <usize>getWord(H_TOPIC_SUB_HASH);
-  const mask = getWord(H_TOPIC_SUB_HASH_CAP) - 1;
+  const table = <usize>tw(T_SUB_HASH);
+  const mask = tw(T_SUB_HASH_CAP) - 1;
   let slot = homeSlot(subGet(id, S_OWNER), subGet(id, S_SUBSCRIBER), mask);
   while (load<i32>(table + (<usize>slot << 2)) != 0) slot = (slot + 1) & mask;
   store<i32>(table + (<usize>slot << 2), id);
 }
 
 function growHash(slots: i32): bool {
-  const old = <usize>getWord(H_TOPIC_SUB_HASH);
-  const oldSlots = getWord(H_TOPIC_SUB_HASH_CAP);
+  const old = <usize>tw(T_SUB_HASH);
+  const oldSlots = tw(T_SUB_HASH_CAP);
   const table = alloc(slots << 2);
   if (table == 0) return false;
   memory.fill(table, 0, <usize>(slots << 2));
-  setWord(H_TOPIC_SUB_HASH, <i32>table);
-  setWord(H_TOPIC_SUB_HASH_CAP, slots);
+  setTw(T_SUB_HASH, <i32>table);
+  setTw(T_SUB_HASH_CAP, slots);
   for (let i = 0; i < oldSlots; i++) {
     const id = load<i32>(old + (<usize>i << 2));
     if (id != 0) insertHash(id);
@@ -78,8 +79,8 @@ function growHash(slots: i32): bool {
 }
 
 function removeHash(id: i32): void {
-  const table = <usize>getWord(H_TOPIC_SUB_HASH);
-  const mask = getWord(H_TOPIC_SUB_HASH_CAP) - 1;
+  const table = <usize>tw(T_SUB_HASH);
+  const mask = tw(T_SUB_HASH_CAP) - 1;
   let hole = homeSlot(subGet(id, S_OWNER), subGet(id, S_SUBSCRIBER), mask);
   while (load<i32>(table + (<usize>hole << 2)) != id) hole = (hole + 1) & mask;
   let next = (hole + 1) & mask;
@@ -94,27 +95,27 @@ function removeHash(id: i32): void {
     next = (next + 1) & mask;
   }
   store<i32>(table + (<usize>hole << 2), 0);
-  setWord(H_TOPIC_SUB_HASH_COUNT, getWord(H_TOPIC_SUB_HASH_COUNT) - 1);
+  setTw(T_SUB_HASH_COUNT, tw(T_SUB_HASH_COUNT) - 1);
 }
 
 /** A new subscription record in the hash (not yet linked into a list), or 0 when memory is exhausted. */
 export function newSubscription(owner: i32, subscriberId: i32): i32 {
-  const count = getWord(H_TOPIC_SUB_HASH_COUNT) + 1;
-  if (count * 4 > getWord(H_TOPIC_SUB_HASH_CAP) * 3 && !growHash(getWord(H_TOPIC_SUB_HASH_CAP) << 1)) return 0;
-  let id = getWord(H_TOPIC_SUB_FREE);
+  const count = tw(T_SUB_HASH_COUNT) + 1;
+  if (count * 4 > tw(T_SUB_HASH_CAP) * 3 && !growHash(tw(T_SUB_HASH_CAP) << 1)) return 0;
+  let id = tw(T_SUB_FREE);
   if (id != 0) {
-    setWord(H_TOPIC_SUB_FREE, subGet(id, S_NEXT));
+    setTw(T_SUB_FREE, subGet(id, S_NEXT));
   } else {
-    id = getWord(H_TOPIC_SUB_NEXT);
-    if (!reserve(H_TOPIC_SUBS, H_TOPIC_SUB_CAP, SUB_BYTES, id + 1)) return 0;
-    setWord(H_TOPIC_SUB_NEXT, id + 1);
+    id = tw(T_SUB_NEXT);
+    if (!reserve(twAt(T_SUBS), SUB_BYTES, id + 1)) return 0;
+    setTw(T_SUB_NEXT, id + 1);
   }
   subSet(id, S_SUBSCRIBER, subscriberId);
   subSet(id, S_OWNER, owner);
   subSet(id, S_NEXT, 0);
   subSet(id, S_PREV, 0);
   insertHash(id);
-  setWord(H_TOPIC_SUB_HASH_COUNT, count);
+  setTw(T_SUB_HASH_COUNT, count);
   return id;
 }
 
@@ -122,6 +123,6 @@ export function newSubscription(owner: i32, subscriberId: i32): i32 {
 export function freeSubscription(id: i32): void {
   removeHash(id);
   subSet(id, S_OWNER, -1);
-  subSet(id, S_NEXT, getWord(H_TOPIC_SUB_FREE));
-  setWord(H_TOPIC_SUB_FREE, id);
+  subSet(id, S_NEXT, tw(T_SUB_FREE));
+  setTw(T_SUB_FREE, id);
 }

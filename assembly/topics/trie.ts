@@ -1,7 +1,8 @@
 // subscribe / unsubscribe on the subscription trie: walk (or build) one node per filter level,
 // `+` and `#` in their own slots, literal levels through the edge hash; shared subscriptions hang
 // their members under a group node of the filter's node. Empty nodes are pruned on the way back.
-import { H_SCRATCH_IN, H_TOPIC_SEEN, H_TOPIC_SEEN_CAP, H_SUBSCRIPTION_COUNT } from "../layout";
+import { tw, setTw, twAt, hasTopics, ensureTopics } from "./root";
+import { H_SCRATCH_IN, T_SEEN, T_SEEN_CAP, T_SUBSCRIPTION_COUNT } from "../layout";
 import { getWord, setWord } from "../util/header";
 import { reserve } from "../util/columns";
 import {
@@ -65,11 +66,11 @@ export function prune(node: i32): void {
 }
 
 function reserveSeen(subscriberId: i32): bool {
-  const old = getWord(H_TOPIC_SEEN_CAP);
+  const old = tw(T_SEEN_CAP);
   if (subscriberId < old) return true;
-  if (!reserve(H_TOPIC_SEEN, H_TOPIC_SEEN_CAP, 8, subscriberId + 1)) return false;
-  const at = <usize>getWord(H_TOPIC_SEEN);
-  memory.fill(at + <usize>(old << 3), 0, <usize>((getWord(H_TOPIC_SEEN_CAP) - old) << 3));
+  if (!reserve(twAt(T_SEEN), 8, subscriberId + 1)) return false;
+  const at = <usize>tw(T_SEEN);
+  memory.fill(at + <usize>(old << 3), 0, <usize>((tw(T_SEEN_CAP) - old) << 3));
   return true;
 }
 
@@ -79,7 +80,7 @@ export function subscribe(subscriberId: i32, filterOffset: i32, filterLength: i3
   const ptr = <usize>(getWord(H_SCRATCH_IN) + filterOffset);
   if (checkFilter(ptr, filterLength) < 0) return TOPIC_FILTER_INVALID;
   if (subscriberId < 0) return UNSPECIFIED;
-  if (!ensureNodes() || !ensureSubscriptions() || !reserveSeen(subscriberId)) return QUOTA_EXCEEDED;
+  if (!ensureTopics() || !ensureNodes() || !ensureSubscriptions() || !reserveSeen(subscriberId)) return QUOTA_EXCEEDED;
   const group = shareNameLength(ptr, filterLength);
   const skip = group < 0 ? 0 : group + 8;
   const node = filterNode(ptr + <usize>skip, filterLength - skip, true);
@@ -105,7 +106,7 @@ export function subscribe(subscriberId: i32, filterOffset: i32, filterLength: i3
     if (head != 0) subSet(head, S_PREV, id);
     nodeSet(owner, N_S2, id);
     if (owner != node) nodeSet(owner, N_CHILDREN, nodeGet(owner, N_CHILDREN) + 1);
-    setWord(H_SUBSCRIPTION_COUNT, getWord(H_SUBSCRIPTION_COUNT) + 1);
+    setTw(T_SUBSCRIPTION_COUNT, tw(T_SUBSCRIPTION_COUNT) + 1);
   }
   subSet(id, S_OPTIONS, options);
   subSet(id, S_SUBSCRIPTION_ID, subscriptionId);
@@ -126,7 +127,7 @@ function unlinkGroup(group: i32, node: i32): void {
 /** Removes the subscription of `subscriberId` to the filter. Returns 1 when there was one, else 0. */
 export function unsubscribe(subscriberId: i32, filterOffset: i32, filterLength: i32): i32 {
   const ptr = <usize>(getWord(H_SCRATCH_IN) + filterOffset);
-  if (checkFilter(ptr, filterLength) < 0 || getWord(H_SUBSCRIPTION_COUNT) == 0) return 0;
+  if (checkFilter(ptr, filterLength) < 0 || !hasTopics() || tw(T_SUBSCRIPTION_COUNT) == 0) return 0;
   const group = shareNameLength(ptr, filterLength);
   const skip = group < 0 ? 0 : group + 8;
   const node = filterNode(ptr + <usize>skip, filterLength - skip, false);
@@ -145,12 +146,12 @@ export function unsubscribe(subscriberId: i32, filterOffset: i32, filterLength: 
     unlinkGroup(owner, node);
   }
   freeSubscription(id);
-  setWord(H_SUBSCRIPTION_COUNT, getWord(H_SUBSCRIPTION_COUNT) - 1);
+  setTw(T_SUBSCRIPTION_COUNT, tw(T_SUBSCRIPTION_COUNT) - 1);
   prune(node);
   return 1;
 }
 
 export function subscriptionCount(): i32 {
-  return getWord(H_SUBSCRIPTION_COUNT);
+  return hasTopics() ? tw(T_SUBSCRIPTION_COUNT) : 0;
 }
 

@@ -1,6 +1,7 @@
 // Scratch blocks of a walk, rooted in HEADER: the level table of the topic or filter being walked
 // ([start, hash] per level, then [end + 1, 0]) and the explicit [node, level] stack.
-import { H_TOPIC_LEVELS, H_TOPIC_LEVELS_CAP, H_TOPIC_STACK, H_TOPIC_STACK_CAP } from "../layout";
+import { tw, setTw, twAt, hasTopics, ensureTopics } from "./root";
+import { T_LEVELS, T_LEVELS_CAP, T_STACK, T_STACK_CAP } from "../layout";
 import { getWord } from "../util/header";
 import { reserve } from "../util/columns";
 import { hashBytes } from "../util/hash";
@@ -9,8 +10,8 @@ import { hashBytes } from "../util/hash";
 export function splitLevels(ptr: usize, length: i32): i32 {
   let count = 1;
   for (let i = 0; i < length; i++) if (load<u8>(ptr + <usize>i) == 0x2f) count++;
-  if (!reserve(H_TOPIC_LEVELS, H_TOPIC_LEVELS_CAP, 8, count + 1)) return -1;
-  const levels = <usize>getWord(H_TOPIC_LEVELS);
+  if (!reserve(twAt(T_LEVELS), 8, count + 1)) return -1;
+  const levels = <usize>tw(T_LEVELS);
   let start = 0;
   let k = 0;
   for (let i = 0; i <= length; i++) {
@@ -27,18 +28,18 @@ export function splitLevels(ptr: usize, length: i32): i32 {
 }
 
 @inline export function levelStart(k: i32): i32 {
-  return load<i32>(<usize>getWord(H_TOPIC_LEVELS) + <usize>(k << 3));
+  return load<i32>(<usize>tw(T_LEVELS) + <usize>(k << 3));
 }
 
 @inline export function levelHash(k: i32): i32 {
-  return load<i32>(<usize>getWord(H_TOPIC_LEVELS) + <usize>(k << 3) + 4);
+  return load<i32>(<usize>tw(T_LEVELS) + <usize>(k << 3) + 4);
 }
 
 /** Makes the stack hold `pairs` entries; false when memory is exhausted. */
 export function reserveStack(pairs: i32): bool {
-  return reserve(H_TOPIC_STACK, H_TOPIC_STACK_CAP, 8, pairs);
+  return reserve(twAt(T_STACK), 8, pairs);
 }
 
 @inline export function stackAt(sp: i32): usize {
-  return <usize>getWord(H_TOPIC_STACK) + <usize>(sp << 3);
+  return <usize>tw(T_STACK) + <usize>(sp << 3);
 }
