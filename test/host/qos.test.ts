@@ -63,7 +63,7 @@ describe.each([4, 5] as const)("protocol %i", (protocolVersion) => {
   it(`${protocolVersion === 5 ? "v5 [MQTT-4.6.0-5]" : "v3.1.1 [MQTT-4.6.0-6]"} messages of one topic and QoS arrive in the order published`, async () => {
     await h.start();
     const sub = await h.connect({ protocolVersion });
-    await sub.subscribeAsync("seq", { qos: 1 });
+    await sub.subscribeAsync("seq", { qos: 2 });
     const pub = await h.connect({ protocolVersion });
     const got = messages(sub, 500, 10_000);
     for (let i = 0; i < 500; i++) pub.publish("seq", String(i), { qos: (i % 3) as 0 | 1 | 2 });
