@@ -77,3 +77,55 @@ function packetLength(bytes: Buffer): number {
   }
   return 0;
 }
+
+/** A variable byte integer. */
+export function varint(value: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = value % 128;
+    value = Math.floor(value / 128);
+    if (value > 0) b |= 0x80;
+    out.push(b);
+  } while (value > 0);
+  return out;
+}
+
+/** A UTF-8 string with its 2-byte length. */
+export function str(value: string): number[] {
+  const bytes = [...Buffer.from(value, "utf8")];
+  return [bytes.length >> 8, bytes.length & 0xff, ...bytes];
+}
+
+/** A packet from its first byte and body (the remaining length is computed). */
+export function packet(first: number, body: number[]): number[] {
+  return [first, ...varint(body.length), ...body];
+}
+
+export interface ConnectFields {
+  level?: 3 | 4 | 5 | number;
+  clientId?: string;
+  cleanStart?: boolean;
+  keepAlive?: number;
+  /** v5 CONNECT properties, already encoded (without their length). */
+  properties?: number[];
+}
+
+/** CONNECT bytes for level 3 (MQIsdp), 4 or 5. */
+export function connectBytes({ level = 4, clientId = "raw", cleanStart = true, keepAlive = 60, properties = [] }: ConnectFields = {}): number[] {
+  const name = level === 3 ? str("MQIsdp") : str("MQTT");
+  const props = level === 5 ? [...varint(properties.length), ...properties] : [];
+  return packet(0x10, [...name, level, cleanStart ? 0x02 : 0x00, keepAlive >> 8, keepAlive & 0xff, ...props, ...str(clientId)]);
+}
+
+/** PUBLISH bytes (v5 with an empty property list unless given). */
+export function publishBytes(level: number, topicName: string, payload: string, qos = 0, packetId = 0, properties: number[] = [], flags = 0): number[] {
+  const id = qos > 0 ? [packetId >> 8, packetId & 0xff] : [];
+  const props = level === 5 ? [...varint(properties.length), ...properties] : [];
+  return packet(0x30 | (qos << 1) | flags, [...str(topicName), ...id, ...props, ...Buffer.from(payload)]);
+}
+
+/** SUBSCRIBE bytes for one filter with its options byte. */
+export function subscribeBytes(level: number, packetId: number, topicFilter: string, options: number, properties: number[] = []): number[] {
+  const props = level === 5 ? [...varint(properties.length), ...properties] : [];
+  return packet(0x82, [packetId >> 8, packetId & 0xff, ...props, ...str(topicFilter), options]);
+}
