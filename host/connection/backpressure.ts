@@ -17,6 +17,10 @@ export class Backpressure {
     return this.pressing.size > 0;
   }
 
+  isSlow(connection: Connection): boolean {
+    return this.slow.has(connection);
+  }
+
   /** `connection` has too much queued: hold the writers back. */
   press(connection: Connection): void {
     if (this.pressing.has(connection) || this.slow.has(connection)) return;

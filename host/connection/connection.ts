@@ -167,8 +167,17 @@ export class Connection implements TransportSink {
 
   onDrain(): void {
     this.congested = false;
-    this.broker.backpressure.drained(this);
+    this.relieve();
     this.session?.drain();
+  }
+
+  /** Stops holding writers back once both the transport buffer and the session queue are low again. */
+  relieve(): void {
+    const broker = this.broker;
+    if (!broker.backpressure.active) return;
+    if (this.transport.writableLength > PRESSURE_BYTES) return;
+    if (this.session !== undefined && this.session.queue.length > broker.options.maxQueuedMessages >> 2) return;
+    broker.backpressure.drained(this);
   }
 
   /** Writes one PUBLISH; false when it was dropped (expired, or larger than the client's Maximum Packet Size). */
