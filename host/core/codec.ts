@@ -3,7 +3,7 @@
 import type { Core } from "./core.ts";
 import type { ConnectPacket, Properties, SubscribePacket, UnsubscribePacket, Will, Subscription } from "./packets.ts";
 import {
-  H_CONSUMED, H_NEED_LENGTH, H_PROTOCOL_LEVEL, H_ENCODED_PACKET_ID_AT, RECORD_WORDS, PROP_WORDS, ITEM_WORDS,
+  H_CONSUMED, H_NEED_LENGTH, H_INBOX, H_INBOX_CAPACITY, H_PROTOCOL_LEVEL, H_ENCODED_PACKET_ID_AT, RECORD_WORDS, PROP_WORDS, ITEM_WORDS,
   R_PACKET_ID, R_PROPS_FIRST, R_PROPS_COUNT, R_ITEMS_FIRST, R_ITEMS_COUNT, C_PROTOCOL_LEVEL, C_CONNECT_FLAGS,
   C_KEEP_ALIVE, C_CLIENT_ID_OFFSET, C_WILL_PROPS_FIRST, C_WILL_PROPS_COUNT, C_WILL_TOPIC_OFFSET,
   C_WILL_PAYLOAD_OFFSET, C_USERNAME_OFFSET, C_PASSWORD_OFFSET, SCRATCH_BYTES, PROPS_IN_WORDS,
@@ -42,28 +42,36 @@ export class Codec {
   private readonly core: Core;
   private readonly x: CodecExports;
   private scratchUsed = 0;
+  /** The core's word view and RECORDS index as of the last frame(), so word() is one array read. */
+  private words: Int32Array;
+  private recordsWord = 0;
 
   constructor(core: Core) {
     this.core = core;
     this.x = core.exports as unknown as CodecExports;
+    this.words = core.words;
   }
 
   /** Copies bytes[0,length) into the inbox, frames every whole packet; returns the record count.
    *  maxPacketSize 0 means no limit. */
   frame(bytes: Uint8Array, length: number, protocolLevel: number, maxPacketSize: number): number {
     const core = this.core;
-    const at = core.inbox(length);
+    core.refresh();
+    const at = core.header(H_INBOX_CAPACITY) >= length ? core.header(H_INBOX) : core.inbox(length);
     core.bytes.set(length === bytes.length ? bytes : bytes.subarray(0, length), at);
     const count = this.x.frame(length, protocolLevel, maxPacketSize);
-    this.consumed = core.header(H_CONSUMED);
-    this.needLength = core.header(H_NEED_LENGTH);
-    this.protocolLevel = core.header(H_PROTOCOL_LEVEL);
+    const words = core.words, h = core.headerWord;
+    this.words = words;
+    this.recordsWord = core.recordsWord;
+    this.consumed = words[h + H_CONSUMED]!;
+    this.needLength = words[h + H_NEED_LENGTH]!;
+    this.protocolLevel = words[h + H_PROTOCOL_LEVEL]!;
     return count;
   }
 
   /** A record word (layout.ts R_*); offsets index into the bytes given to frame(). */
   word(record: number, w: number): number {
-    return this.core.words[this.core.recordsWord + record * RECORD_WORDS + w]!;
+    return this.words[this.recordsWord + record * RECORD_WORDS + w]!;
   }
 
   private field(index: number): number {
@@ -90,6 +98,11 @@ export class Codec {
       else props[key] = a >>> 0;
     }
     return props as Properties;
+  }
+
+  /** The protocol level byte of a CONNECT record, also after -0x84, so the host can answer in that version. */
+  connectLevel(record: number): number {
+    return this.field(this.word(record, R_ITEMS_FIRST) + C_PROTOCOL_LEVEL);
   }
 
   readConnect(record: number, bytes: Uint8Array): ConnectPacket {
