@@ -49,6 +49,8 @@ const cases: Case[] = [
   ["v5 reserved control packet type 0", 5, [0x00, 0x00], MALFORMED],
   // QoS and packet identifiers
   ["[MQTT-3.3.1-4] PUBLISH with both QoS bits set", 4, packet(0x36, str("t"), u16(1)), MALFORMED],
+  ["v3.1.1 [MQTT-3.3.1-2] PUBLISH QoS 0 with DUP set", 4, packet(0x38, str("t")), MALFORMED],
+  ["v5 [MQTT-3.3.1-2] PUBLISH QoS 0 with DUP set", 5, packet(0x38, str("t"), props()), MALFORMED],
   ["v5 [MQTT-2.2.1-3] PUBLISH QoS 1 with packet id 0", 5, packet(0x32, str("t"), u16(0), props()), PROTOCOL],
   ["v3.1.1 [MQTT-2.3.1-1] SUBSCRIBE with packet id 0", 4, packet(0x82, u16(0), str("a"), [0]), PROTOCOL],
   ["v3.1.1 [MQTT-2.3.1-1] UNSUBSCRIBE with packet id 0", 4, packet(0xa2, u16(0), str("a")), PROTOCOL],
@@ -71,7 +73,7 @@ const cases: Case[] = [
   ["v5 shared subscription without a filter (4.8.2)", 5, subscribe(5, str("$share/g"), [0]), FILTER],
   ["v5 shared subscription ShareName with a wildcard (4.8.2)", 5, subscribe(5, str("$share/g+/a"), [0]), FILTER],
   // properties
-  ["v5 [MQTT-2.2.2-1] property length beyond the packet", 5, packet(0x30, str("t"), [0x09, 0x01, 0x01]), MALFORMED],
+  ["v5 property length beyond the packet is malformed (2.2.2.1)", 5, packet(0x30, str("t"), [0x09, 0x01, 0x01]), MALFORMED],
   ["v5 duplicate Message Expiry Interval is a Protocol Error (3.3.2.3.3)", 5, publish5(str("t"), [0x02], u32(1), [0x02], u32(2)), PROTOCOL],
   ["v5 duplicate Session Expiry Interval in CONNECT is a Protocol Error (3.1.2.11.2)", 0,
     packet(0x10, str("MQTT"), [5], [2], u16(0), props([0x11], u32(1), [0x11], u32(1)), str("c")), PROTOCOL],
