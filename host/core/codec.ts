@@ -71,11 +71,20 @@ export class Codec {
 
   /** A record word (layout.ts R_*); offsets index into the bytes given to frame(). */
   word(record: number, w: number): number {
-    return this.words[this.recordsWord + record * RECORD_WORDS + w]!;
+    const words = this.words.length === 0 ? this.rebind() : this.words;
+    return words[this.recordsWord + record * RECORD_WORDS + w]!;
   }
 
   private field(index: number): number {
-    return this.core.words[this.core.fieldsWord + index]!;
+    const words = this.words.length === 0 ? this.rebind() : this.words;
+    return words[this.core.fieldsWord + index]!;
+  }
+
+  /** Memory grew (e.g. the topic index allocated) since frame(): the old view is detached, take the new one. */
+  private rebind(): Int32Array {
+    this.core.refresh();
+    this.words = this.core.words;
+    return this.words;
   }
 
   readProperties(record: number, bytes: Uint8Array): Properties {

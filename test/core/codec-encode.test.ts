@@ -51,3 +51,15 @@ describe("codec encoders", () => {
     expect(codec.protocolLevel).toBe(0);
   });
 });
+
+describe("codec views", () => {
+  it("records stay readable after memory grows between frame() and word()", () => {
+    const core = new Core();
+    const own = new Codec(core);
+    const bytes = Buffer.from(packet(0x82, u16(9), str("a/b"), [1]));
+    expect(own.frame(bytes, bytes.length, 4, 0)).toBe(1);
+    core.memory.grow(16);
+    expect(own.word(0, R_ERROR)).toBe(0);
+    expect(own.readSubscribe(0, bytes).subscriptions[0]!.topicFilter).toBe("a/b");
+  });
+});
