@@ -22,7 +22,6 @@ type CodecExports = {
 };
 
 const decoder = new TextDecoder("utf-8");
-const encoder = new TextEncoder();
 
 function text(bytes: Uint8Array, offset: number, length: number): string {
   if (length === 0) return "";
@@ -45,11 +44,14 @@ export class Codec {
   /** The core's word view and RECORDS index as of the last frame(), so word() is one array read. */
   private words: Int32Array;
   private recordsWord = 0;
+  /** A Buffer over the core's memory for string writes and copies without per-call views. */
+  private memory: Buffer;
 
   constructor(core: Core) {
     this.core = core;
     this.x = core.exports as unknown as CodecExports;
     this.words = core.words;
+    this.memory = Buffer.from(core.memory.buffer);
   }
 
   /** Copies bytes[0,length) into the inbox, frames every whole packet; returns the record count.
@@ -221,13 +223,15 @@ export class Codec {
 
   private begin(): void {
     this.core.refresh();
+    if (this.memory.buffer !== this.core.memory.buffer) this.memory = Buffer.from(this.core.memory.buffer);
     this.scratchUsed = 0;
   }
 
   private result(length: number): Buffer {
     if (length < 0) throw new RangeError(`quarkmq codec: cannot encode (reason 0x${(-length).toString(16)})`);
-    const at = this.core.encodeOut;
-    return Buffer.from(this.core.bytes.subarray(at, at + length));
+    const at = this.core.encodeOut, out = Buffer.allocUnsafe(length);
+    this.memory.copy(out, 0, at, at + length);
+    return out;
   }
 
   private reserveScratch(n: number): number {
@@ -239,15 +243,15 @@ export class Codec {
 
   /** Writes a string (UTF-8) or bytes at the scratch cursor; returns the byte length. */
   private writeScratch(value: string | Uint8Array): number {
-    const at = this.scratchUsed, bytes = this.core.bytes, base = this.core.scratchIn;
+    const at = this.scratchUsed, base = this.core.scratchIn;
     if (typeof value === "string") {
       if (at + value.length * 3 > SCRATCH_BYTES) throw new RangeError("quarkmq codec: arguments exceed SCRATCH_IN");
-      const { written } = encoder.encodeInto(value, bytes.subarray(base + at, base + SCRATCH_BYTES));
+      const written = this.memory.write(value, base + at, SCRATCH_BYTES - at, "utf8");
       this.scratchUsed = at + written;
       return written;
     }
     this.reserveScratch(value.length);
-    bytes.set(value, base + at);
+    this.memory.set(value, base + at);
     return value.length;
   }
 
