@@ -58,12 +58,12 @@ export class Codec {
    *  maxPacketSize 0 means no limit. */
   frame(bytes: Uint8Array, length: number, protocolLevel: number, maxPacketSize: number): number {
     const core = this.core;
-    core.refresh();
+    if (this.memory.length === 0) this.rebind();
     const at = core.header(H_INBOX_CAPACITY) >= length ? core.header(H_INBOX) : core.inbox(length);
-    core.bytes.set(length === bytes.length ? bytes : bytes.subarray(0, length), at);
+    if (this.memory.length === 0) this.rebind(); // inbox() may have grown memory
+    this.memory.set(length === bytes.length ? bytes : bytes.subarray(0, length), at);
     const count = this.x.frame(length, protocolLevel, maxPacketSize);
-    const words = core.words, h = core.headerWord;
-    this.words = words;
+    const words = this.words, h = core.headerWord;
     this.recordsWord = core.recordsWord;
     this.consumed = words[h + H_CONSUMED]!;
     this.needLength = words[h + H_NEED_LENGTH]!;
@@ -86,6 +86,7 @@ export class Codec {
   private rebind(): Int32Array {
     this.core.refresh();
     this.words = this.core.words;
+    this.memory = Buffer.from(this.core.memory.buffer);
     return this.words;
   }
 
@@ -199,7 +200,7 @@ export class Codec {
     this.begin();
     const codesOffset = this.scratchUsed;
     this.reserveScratch(reasonCodes.length);
-    this.core.bytes.set(reasonCodes, this.core.scratchIn + codesOffset);
+    this.memory.set(reasonCodes, this.core.scratchIn + codesOffset);
     const n = this.writeProperties(level, properties);
     return this.result(this.x.encodeSubAck(type, level, packetId, codesOffset, reasonCodes.length, n));
   }
@@ -222,15 +223,15 @@ export class Codec {
   }
 
   private begin(): void {
-    this.core.refresh();
-    if (this.memory.buffer !== this.core.memory.buffer) this.memory = Buffer.from(this.core.memory.buffer);
+    if (this.memory.length === 0) this.rebind(); // memory grew: the old views are detached
     this.scratchUsed = 0;
   }
 
   private result(length: number): Buffer {
     if (length < 0) throw new RangeError(`quarkmq codec: cannot encode (reason 0x${(-length).toString(16)})`);
     const at = this.core.encodeOut, out = Buffer.allocUnsafe(length);
-    this.memory.copy(out, 0, at, at + length);
+    if (length > 64) this.memory.copy(out, 0, at, at + length);
+    else for (let i = 0, m = this.memory; i < length; i++) out[i] = m[at + i]!;
     return out;
   }
 
@@ -245,6 +246,10 @@ export class Codec {
   private writeScratch(value: string | Uint8Array): number {
     const at = this.scratchUsed, base = this.core.scratchIn;
     if (typeof value === "string") {
+      if (value.length <= 64 && at + 64 <= SCRATCH_BYTES) {
+        const written = this.writeAscii(value, base + at);
+        if (written >= 0) { this.scratchUsed = at + written; return written; }
+      }
       if (at + value.length * 3 > SCRATCH_BYTES) throw new RangeError("quarkmq codec: arguments exceed SCRATCH_IN");
       const written = this.memory.write(value, base + at, SCRATCH_BYTES - at, "utf8");
       this.scratchUsed = at + written;
@@ -252,6 +257,17 @@ export class Codec {
     }
     this.reserveScratch(value.length);
     this.memory.set(value, base + at);
+    return value.length;
+  }
+
+  /** Copies a short all-ASCII string byte by byte (cheaper than a native call); -1 when it is not ASCII. */
+  private writeAscii(value: string, to: number): number {
+    const m = this.memory;
+    for (let i = 0; i < value.length; i++) {
+      const c = value.charCodeAt(i);
+      if (c >= 0x80) return -1;
+      m[to + i] = c;
+    }
     return value.length;
   }
 
