@@ -109,6 +109,8 @@ const cases: Case[] = [
   ["v5 [MQTT-3.1.2-13] will retain without the will flag", 0, connect(5, 0x20), MALFORMED],
   ["v3.1.1 [MQTT-3.1.2-15] will retain without the will flag", 0, connect(4, 0x20), MALFORMED],
   ["v3.1.1 [MQTT-3.1.2-14] will QoS 3", 0, connect(4, 0x1c, str("w"), str("p")), MALFORMED],
+  ["v5 [MQTT-3.1.2-12] will QoS 3", 0, connect(5, 0x1c, props(), str("w"), str("p")), MALFORMED],
+  ["v3.1.1 [MQTT-3.1.2-2] the name MQIsdp with level 4 is unsupported", 0, packet(0x10, str("MQIsdp"), [4], [2], u16(0), str("c")), VERSION],
   ["v3.1.1 [MQTT-3.1.2-22] password without username", 0, connect(4, 0x42, str("p")), MALFORMED],
   ["v3.1.1 [MQTT-3.1.2-2] unsupported protocol level 6 gives 0x84 (return code 1)", 0, packet(0x10, str("MQTT"), [6], [2], u16(0), str("c")), VERSION],
   ["v5 [MQTT-3.1.2-2] protocol level 3 with the name MQTT is unsupported", 0, packet(0x10, str("MQTT"), [3], [2], u16(0), str("c")), VERSION],
