@@ -24,7 +24,16 @@ export class TopicIndex {
   /** Writes a topic into SCRATCH_IN; returns its length in bytes. */
   private put(topic: string | Uint8Array): number {
     const memory = this.memory.buffer === this.core.memory.buffer ? this.memory : this.view();
-    if (typeof topic === "string") return memory.write(topic, this.core.scratchIn, "utf8");
+    if (typeof topic === "string") {
+      const at = this.core.scratchIn, n = topic.length;
+      if (n > 64) return memory.write(topic, at, "utf8");
+      for (let i = 0; i < n; i++) { // short ASCII inline: cheaper than a call into Buffer.write
+        const c = topic.charCodeAt(i);
+        if (c >= 0x80) return memory.write(topic, at, "utf8");
+        memory[at + i] = c;
+      }
+      return n;
+    }
     memory.set(topic, this.core.scratchIn);
     return topic.length;
   }
