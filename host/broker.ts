@@ -73,12 +73,11 @@ export class Broker extends EventEmitter<BrokerEvents> {
   private listener: Listener | undefined;
   private closing = false;
 
-  constructor(options: Partial<BrokerOptions> & { logger?: Logger } = {}) {
+  constructor(options: Partial<BrokerOptions> = {}) {
     super();
-    const { logger, ...rest } = options;
-    this.options = { ...defaultOptions, hooks: {}, ...rest, logLevel: rest.logLevel ?? "silent" };
+    this.options = { ...defaultOptions, hooks: {}, ...options, logLevel: options.logLevel ?? "silent" };
     this.hooks = this.options.hooks;
-    this.log = logger ?? createLogger(this.options.logLevel);
+    this.log = options.logger ?? createLogger(this.options.logLevel);
   }
 
   /** Starts the TCP listener (options.tcp). */
