@@ -1,7 +1,7 @@
 // match(): which subscriptions a Topic Name reaches, written to MATCH_OUT as one entry per
 // subscriber (overlaps merged, duplicates found with the epoch column) plus one entry per shared
 // group delivery, then the subscription identifiers of every entry after the entries.
-import { tw, setTw, twAt, hasTopics, ensureTopics } from "./root";
+import { tw, setTw, twAt, hasTopics } from "./root";
 import {
   H_SCRATCH_IN, H_MATCH_OUT, H_MATCH_SUB_IDS, T_SEEN, T_SEEN_CAP, T_EPOCH,
   T_IDS, T_IDS_CAP, T_SUBSCRIPTION_COUNT, MATCH_OUT_WORDS, MATCH_WORDS,

@@ -1,11 +1,10 @@
 // Trie nodes as fixed 40-byte records in one table (ids, free list), and the one edge hash that
 // finds a literal child by (parent, level bytes). Both tries (subscriptions, retained) share them.
-import { tw, setTw, twAt, hasTopics, ensureTopics } from "./root";
+import { tw, setTw, twAt } from "./root";
 import {
   T_NODES, T_NODE_CAP, T_NODE_NEXT, T_NODE_FREE,
   T_EDGES, T_EDGE_CAP, T_EDGE_COUNT,
 } from "../layout";
-import { getWord, setWord } from "../util/header";
 import { alloc, free } from "../util/alloc";
 import { pagedAt, pagedReserve, PAGE_BYTES } from "../util/columns";
 import { hashBytes, mix } from "../util/hash";

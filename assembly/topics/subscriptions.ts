@@ -1,11 +1,10 @@
 // Subscription records (24 bytes each, ids with a free list) linked per owner node, and the hash
 // that finds a subscriber's record under an owner: (owner node, subscriberId) -> subscription id.
-import { tw, setTw, twAt, hasTopics, ensureTopics } from "./root";
+import { tw, setTw, twAt } from "./root";
 import {
   T_SUBS, T_SUB_CAP, T_SUB_NEXT, T_SUB_FREE,
   T_SUB_HASH, T_SUB_HASH_CAP, T_SUB_HASH_COUNT,
 } from "../layout";
-import { getWord, setWord } from "../util/header";
 import { alloc, free } from "../util/alloc";
 import { pagedAt, pagedReserve, PAGE_BYTES } from "../util/columns";
 import { mix } from "../util/hash";

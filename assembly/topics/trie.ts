@@ -3,7 +3,7 @@
 // their members under a group node of the filter's node. Empty nodes are pruned on the way back.
 import { tw, setTw, twAt, hasTopics, ensureTopics } from "./root";
 import { H_SCRATCH_IN, T_SEEN, T_SEEN_CAP, T_SUBSCRIPTION_COUNT } from "../layout";
-import { getWord, setWord } from "../util/header";
+import { getWord } from "../util/header";
 import { reserve } from "../util/columns";
 import {
   N_PARENT, N_CHILDREN, N_S0, N_S1, N_S2, N_S3, SUBSCRIPTION_ROOT, GROUP_KEY,
