@@ -58,9 +58,10 @@ export function ensureNodes(): bool {
   return load<i32>(at + (N_LENGTH << 2)) > 8 ? <usize>load<u32>(at + (N_LEVEL_A << 2)) : at + (N_LEVEL_A << 2);
 }
 
-function sameLevel(id: i32, ptr: usize, length: i32): bool {
-  if (nodeGet(id, N_LENGTH) != length) return false;
-  const at = levelPtr(id);
+/** Whether the node at address `node` has the level of `length` bytes at `ptr`. */
+@inline function sameLevel(node: usize, ptr: usize, length: i32): bool {
+  if (load<i32>(node + (N_LENGTH << 2)) != length) return false;
+  const at = length > 8 ? <usize>load<u32>(node + (N_LEVEL_A << 2)) : node + (N_LEVEL_A << 2);
   for (let i = 0; i < length; i++) {
     if (load<u8>(at + <usize>i) != load<u8>(ptr + <usize>i)) return false;
   }
@@ -83,7 +84,8 @@ export function findHashed(parentKey: i32, ptr: usize, length: i32, hash: i32): 
   while (true) {
     const id = load<i32>(table + (<usize>slot << 2));
     if (id == 0) return 0;
-    if (nodeGet(id, N_PARENT) == parentKey && nodeGet(id, N_HASH) == hash && sameLevel(id, ptr, length)) return id;
+    const node = nodeAt(id);
+    if (load<i32>(node) == parentKey && load<i32>(node + (N_HASH << 2)) == hash && sameLevel(node, ptr, length)) return id;
     slot = (slot + 1) & mask;
   }
 }
