@@ -148,10 +148,13 @@ export function newNode(parentKey: i32, ptr: usize, length: i32, hash: i32): i32
     setTw(T_NODE_NEXT, id + 1);
   }
   const at = nodeAt(id);
-  memory.fill(at, 0, <usize>NODE_BYTES);
-  nodeSet(id, N_PARENT, parentKey);
-  nodeSet(id, N_HASH, hash);
-  nodeSet(id, N_LENGTH, length);
+  store<i32>(at, parentKey);
+  store<i32>(at, 0, N_CHILDREN << 2);
+  store<i32>(at, hash, N_HASH << 2);
+  store<i32>(at, length, N_LENGTH << 2);
+  store<u64>(at, 0, N_LEVEL_A << 2);
+  store<u64>(at, 0, N_S0 << 2);
+  store<u64>(at, 0, N_S2 << 2);
   if (length > 8) {
     const bytes = alloc(length);
     if (bytes == 0) return 0;
@@ -169,7 +172,7 @@ export function childFor(parentKey: i32, ptr: usize, length: i32): i32 {
   const found = findHashed(parentKey, ptr, length, hash);
   if (found != 0) return found;
   const count = tw(T_EDGE_COUNT) + 1;
-  if (count * 4 > tw(T_EDGE_CAP) * 3 && !growEdges(tw(T_EDGE_CAP) << 1)) return 0;
+  if (count * 2 > tw(T_EDGE_CAP) && !growEdges(tw(T_EDGE_CAP) << 1)) return 0;
   const id = newNode(parentKey, ptr, length, hash);
   if (id == 0) return 0;
   insertEdge(id);

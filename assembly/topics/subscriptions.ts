@@ -102,7 +102,7 @@ function removeHash(id: i32): void {
 /** A new subscription record in the hash (not yet linked into a list), or 0 when memory is exhausted. */
 export function newSubscription(owner: i32, subscriberId: i32): i32 {
   const count = tw(T_SUB_HASH_COUNT) + 1;
-  if (count * 4 > tw(T_SUB_HASH_CAP) * 3 && !growHash(tw(T_SUB_HASH_CAP) << 1)) return 0;
+  if (count * 2 > tw(T_SUB_HASH_CAP) && !growHash(tw(T_SUB_HASH_CAP) << 1)) return 0;
   let id = tw(T_SUB_FREE);
   if (id != 0) {
     setTw(T_SUB_FREE, subGet(id, S_NEXT));
