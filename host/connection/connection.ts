@@ -11,40 +11,11 @@ import type { Message } from "../routing/message.ts";
 import type { Session } from "../session/session.ts";
 import type { Transport, TransportSink } from "../transport/transport.ts";
 import { PRESSURE_BYTES } from "./backpressure.ts";
+import { CONCAT_BYTES, slabs } from "./write-batch.ts";
 import { Lifecycle } from "./lifecycle.ts";
 
 /** Queued-but-unsent bytes above which QoS 0 messages to this client are dropped. */
 const QOS0_DROP_BYTES = 8 << 20;
-/** Concatenate a tick's writes into one buffer up to this size; above it, writev. */
-const CONCAT_BYTES = 1 << 20;
-/** Buffers at least this large are written without copying. */
-const LARGE_BYTES = 64 << 10;
-
-/** A tick's writes as few buffers: small ones copied together into slabs of up to CONCAT_BYTES, large ones
- *  kept as they are (a writev of thousands of small buffers costs far more than copying them). */
-function slabs(out: Buffer[]): Buffer[] {
-  const result: Buffer[] = [];
-  let start = 0;
-  let size = 0;
-  for (let i = 0; i <= out.length; i++) {
-    const buf = out[i];
-    if (buf !== undefined && buf.length < LARGE_BYTES && size + buf.length <= CONCAT_BYTES) {
-      size += buf.length;
-      continue;
-    }
-    if (i > start) result.push(i - start === 1 ? out[start]! : Buffer.concat(out.slice(start, i), size));
-    if (buf === undefined) break;
-    if (buf.length >= LARGE_BYTES) {
-      result.push(buf);
-      start = i + 1;
-      size = 0;
-    } else {
-      start = i;
-      size = buf.length;
-    }
-  }
-  return result;
-}
 
 export class Connection implements TransportSink {
   state = Lifecycle.AwaitingConnect;
