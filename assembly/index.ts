@@ -48,3 +48,9 @@ export const HEAP_TOP_AT: i32 = H_HEAP_TOP;
 export { frame } from "./wire/frame";
 export { encodeConnack, encodeAck, encodeSubAck, encodePingresp, encodeDisconnect, encodeAuth } from "./wire/encode-ack";
 export { encodePublish } from "./wire/encode-publish";
+
+// topics
+export { subscribe, unsubscribe, subscriptionCount } from "./topics/trie";
+export { match } from "./topics/match";
+export { retainedSet, retainedDelete, retainedMatch, retainedCount } from "./topics/retained";
+export { checkTopicName, checkTopicFilter } from "./topics/validate";
