@@ -1,6 +1,7 @@
 // Every option of the broker, with its default. The config file (YAML/JSON), the environment and the
 // CLI flags all resolve to this one shape (host/config.ts); createBroker() takes it directly.
 import type { Hooks } from "./hooks.ts";
+import type { Logger } from "./log.ts";
 
 export interface ListenerOptions {
   /** 0 picks a free port (tests). */
@@ -13,7 +14,8 @@ export interface BrokerOptions {
   tcp: ListenerOptions | false;
   /** Largest packet accepted, in bytes (fixed header included). Default 268,435,455 + 5 (the protocol's limit). */
   maxPacketSize: number;
-  /** Highest keep-alive a client may ask for, in seconds (v5: told back as Server Keep Alive). 0 = no cap. Default 65,535. */
+  /** Highest keep-alive a client may ask for, in seconds (v5: told back as Server Keep Alive; 3.1/3.1.1: refused
+   *  with return code 2, as Mosquitto does). 0 = no cap. Default 65,535. */
   maxKeepAlive: number;
   /** Seconds a new connection has to send CONNECT. Default 10. */
   connectTimeout: number;
@@ -35,6 +37,8 @@ export interface BrokerOptions {
   maxSessionExpiryInterval: number;
   /** pino log level: fatal, error, warn, info, debug, trace, silent. Default info (silent for the library unless set). */
   logLevel: string;
+  /** A pino logger to use instead of createLogger(logLevel). */
+  logger?: Logger;
   hooks: Hooks;
 }
 
