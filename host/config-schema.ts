@@ -59,11 +59,11 @@ const known: Record<string, { check: Check; help: string }> = {
 };
 
 function snake(key: string): string {
-  return key.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
+  return key.replace("QoS", "Qos").replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
 }
 
 function kebab(key: string): string {
-  return key.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase();
+  return key.replace("QoS", "Qos").replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase();
 }
 
 function genericCheck(example: unknown): { kind: OptionSpec["kind"]; check: Check } {

@@ -151,6 +151,7 @@ function build(values: Map<string, unknown>, tcpOff: boolean, file: string | und
     ? false as const
     : { port: (values.get("port") as number) ?? base.port, host: (values.get("host") as string) ?? base.host };
   const options = { ...defaultOptions, ...rest, tcp } as BrokerOptions;
+  if (users?.length === 0) users = undefined;
   const hooks: Hooks = accessHooks(users, acl, options.allowAnonymous);
   options.hooks = hooks;
   return { options, configPath: file, anonymous: options.allowAnonymous, users, acl };

@@ -1,11 +1,12 @@
 // Config resolution: real YAML/JSON files in a temporary directory, QUARKMQ_* environment overrides and
 // flags, every error naming its source, key and expectation; users and ACL turned into hooks.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../host/config.ts";
 import { filterCovers } from "../../host/config-access.ts";
+import { fileKeys, optionSpecs } from "../../host/config-schema.ts";
 import { defaultOptions } from "../../host/options.ts";
 import type { ClientInfo } from "../../host/hooks.ts";
 
@@ -163,6 +164,21 @@ describe("config errors", () => {
     expect(problems(() => loadConfig({ configPath: path, env: {} }))).toEqual([
       `${path}: passwordFile: ${passwords}:3: expected "username:password", got "bob"`,
     ]);
+  });
+});
+
+describe("quarkmq.example.yaml", () => {
+  const example = new URL("../../quarkmq.example.yaml", import.meta.url).pathname;
+
+  it("loads and equals the defaults", () => {
+    const { options } = loadConfig({ configPath: example, env: {} });
+    expect(options).toEqual({ ...defaultOptions, hooks: {} });
+  });
+
+  it("documents every key a config file may hold", () => {
+    const text = readFileSync(example, "utf8");
+    for (const key of fileKeys) expect(text).toMatch(new RegExp(`^#? ?${key}:`, "m"));
+    for (const spec of optionSpecs) expect(text).toContain(spec.env);
   });
 });
 
