@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   writeFileSync(config, [
     "tcp: { host: 127.0.0.1, port: 0 }",
     "maxKeepAlive: 60",
-    "logLevel: warn",
+    "logLevel: info",
     "acl:",
     "  denySubscribe: [test/nosubscribe]",
     "",
