@@ -4,6 +4,7 @@ import { Core } from "./core/core.ts";
 import { Codec } from "./core/codec.ts";
 import { TopicIndex } from "./core/topics.ts";
 import type { Properties, Will } from "./core/packets.ts";
+import { Backpressure } from "./connection/backpressure.ts";
 import { Connection } from "./connection/connection.ts";
 import { Lifecycle } from "./connection/lifecycle.ts";
 import type { ClientInfo, DisconnectEvent, Hooks, PublishEvent, SubscribeEvent } from "./hooks.ts";
@@ -67,16 +68,16 @@ export class Broker extends EventEmitter<BrokerEvents> {
   readonly retained = new RetainedStore(this.topics);
   readonly router = new Router(this.topics, this.sessions);
   readonly connections = new Set<Connection>();
+  readonly backpressure = new Backpressure();
   readonly stats: BrokerStats = { connections: 0, messagesIn: 0, messagesOut: 0, dropped: 0, protocolErrors: 0, bytesIn: 0, bytesOut: 0 };
   private listener: Listener | undefined;
   private closing = false;
 
-  constructor(options: Partial<BrokerOptions> & { logger?: Logger } = {}) {
+  constructor(options: Partial<BrokerOptions> = {}) {
     super();
-    const { logger, ...rest } = options;
-    this.options = { ...defaultOptions, hooks: {}, ...rest, logLevel: rest.logLevel ?? "silent" };
+    this.options = { ...defaultOptions, hooks: {}, ...options, logLevel: options.logLevel ?? "silent" };
     this.hooks = this.options.hooks;
-    this.log = logger ?? createLogger(this.options.logLevel);
+    this.log = options.logger ?? createLogger(this.options.logLevel);
   }
 
   /** Starts the TCP listener (options.tcp). */
@@ -161,6 +162,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
     }
     await Promise.all(closing);
     this.sessions.stop();
+    this.backpressure.stop();
     await stopped;
   }
 }
