@@ -131,7 +131,16 @@ describe("config errors", () => {
     expect(problems(() => loadConfig({ configPath: file("x.toml", ""), env: {} }))[0]).toMatch(/x\.toml: unknown config file extension ".toml"/);
   });
 
-  it("names the environment variable and refuses unknown QUARKMQ_ ones", () => {
+  it("ignores QUARKMQ_ variables of other tools with a warning", () => {
+    const { warnings, options } = loadConfig({ env: { QUARKMQ_FUZZ_SEED: "7", QUARKMQ_BENCH_PORT: "1", QUARKMQ_PORT: "1999" } });
+    expect(warnings).toEqual([
+      "environment: QUARKMQ_FUZZ_SEED is not a quarkmq option; ignored",
+      "environment: QUARKMQ_BENCH_PORT is not a quarkmq option; ignored",
+    ]);
+    expect(options.tcp).toEqual({ port: 1999, host: "127.0.0.1" });
+  });
+
+  it("names the environment variable and refuses near misses of QUARKMQ_ ones", () => {
     const found = problems(() => loadConfig({ env: { QUARKMQ_PORT: "http", QUARKMQ_MAX_PAKET_SIZE: "5", QUARKMQ_LOG_LEVEL: "loud" } }));
     expect(found).toEqual([
       'environment QUARKMQ_PORT: expected an integer from 0 to 65535, got "http"',
