@@ -2,10 +2,11 @@
 // closes gracefully on SIGTERM/SIGINT. Exit codes: 0 clean stop, 1 configuration or start failure, 2 usage.
 import { statSync } from "node:fs";
 import { isIP } from "node:net";
+import { pino } from "pino";
 import { ConfigError, loadConfig, type ResolvedConfig } from "./config.ts";
 import { helpText, packageVersion, parseCommandLine, UsageError } from "./cli-args.ts";
-import { pino } from "pino";
 import type { Logger } from "./log.ts";
+import { hashPassword } from "./password-hash.ts";
 
 /** Milliseconds a graceful close may take before the process exits anyway. */
 const closeTimeout = 10_000;
@@ -46,6 +47,14 @@ function notices(config: ResolvedConfig, log: Logger): void {
   }
 }
 
+async function printHash(): Promise<void> {
+  let text = "";
+  for await (const chunk of process.stdin) text += String(chunk);
+  const password = text.replace(/\r?\n$/, "");
+  if (password === "") fail("--hash-password: give the password on stdin, e.g. echo -n 'secret' | quarkmq --hash-password", 2);
+  process.stdout.write(`${await hashPassword(password)}\n`);
+}
+
 export async function main(argv: string[]): Promise<void> {
   let commandLine;
   try {
@@ -56,6 +65,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   if (commandLine.help) return void process.stdout.write(helpText());
   if (commandLine.version) return void process.stdout.write(`${packageVersion()}\n`);
+  if (commandLine.hashPassword) return printHash();
 
   let config: ResolvedConfig;
   try {

@@ -6,6 +6,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { verifyPassword } from "../../host/password-hash.ts";
 import { binPath, QuarkmqProcess, startQuarkmq } from "../helpers/quarkmq-process.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "quarkmq-cli-"));
@@ -43,6 +44,15 @@ describe("quarkmq binary", () => {
     for (const text of ["--config", "--port", "--host", "--log-level", "--max-packet-size", "QUARKMQ_PORT"]) {
       expect(help.stdout).toContain(text);
     }
+  });
+
+  it("prints a scrypt hash of the password given on stdin (--hash-password)", async () => {
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("QUARKMQ_")));
+    const result = spawnSync(process.execPath, [binPath, "--hash-password"], { input: "pa ss\n", encoding: "utf8", timeout: 20_000, env });
+    expect(result.status).toBe(0);
+    const hash = result.stdout.trim();
+    expect(await verifyPassword(hash, Buffer.from("pa ss"))).toBe(true);
+    expect(await verifyPassword(hash, Buffer.from("pa ss\n"))).toBe(false);
   });
 
   it("starts with a YAML config, logs JSON lines, and exits 0 on SIGTERM", async () => {
