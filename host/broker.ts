@@ -66,7 +66,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
   readonly encoder = new PublishEncoder(this.codec);
   readonly sessions = new Sessions(this);
   readonly retained = new RetainedStore(this.topics);
-  readonly router = new Router(this.topics, this.sessions);
+  readonly router: Router;
   readonly connections = new Set<Connection>();
   readonly backpressure = new Backpressure();
   readonly stats: BrokerStats = { connections: 0, messagesIn: 0, messagesOut: 0, dropped: 0, protocolErrors: 0, bytesIn: 0, bytesOut: 0 };
@@ -78,6 +78,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
     this.options = { ...defaultOptions, hooks: {}, ...options, logLevel: options.logLevel ?? "silent" };
     this.hooks = this.options.hooks;
     this.log = options.logger ?? createLogger(this.options.logLevel);
+    this.router = new Router(this.topics, this.sessions, this.log);
   }
 
   /** Starts the TCP listener (options.tcp). */
