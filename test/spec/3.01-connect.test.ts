@@ -245,7 +245,7 @@ describe("MQTT 5.0", () => {
     await first.expectDisconnectOrClose(0x8e);
   });
 
-  it("v5 [MQTT-3.1.4-5] [MQTT-3.1.3-6] [MQTT-3.1.3-7] a zero-length clientId gets CONNACK 0x00 with an Assigned Client Identifier", async () => {
+  it("v5 [MQTT-3.1.4-5] v5 [MQTT-3.1.3-6] v5 [MQTT-3.1.3-7] a zero-length clientId gets CONNACK 0x00 with an Assigned Client Identifier", async () => {
     const c = await broker.open();
     c.send(connect({ level: 5, clientId: "" }));
     const ack = await c.expectType(T.CONNACK);
