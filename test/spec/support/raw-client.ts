@@ -134,6 +134,14 @@ export class RawClient {
     await this.expectClose(ms);
   }
 
+  /** Every whole packet that arrives within `ms`. */
+  async collect(ms = 300): Promise<Buffer[]> {
+    const out: Buffer[] = [];
+    const deadline = Date.now() + ms;
+    for (let p = await this.nextPacket(ms); p; p = await this.nextPacket(Math.max(0, deadline - Date.now()))) out.push(p);
+    return out;
+  }
+
   /** Expects nothing to arrive (and no close) for `ms`. */
   async expectSilence(ms = 300): Promise<void> {
     await this.until(() => this.buffer.length > 0 || this.ended, ms);

@@ -3,7 +3,7 @@
 import { expect } from "vitest";
 import type { TestBroker } from "./broker.ts";
 import type { RawClient } from "./raw-client.ts";
-import { hex, publish, subscribe, suback, type ConnectFields, type PublishFields } from "./packets.ts";
+import { ack, hex, publish, T, subscribe, suback, type ConnectFields, type PublishFields } from "./packets.ts";
 
 /** Sends SUBSCRIBE (packetId 1) of these filters and expects a SUBACK granting `grant` (default: each requested QoS). */
 export async function subscribeOk(c: RawClient, level: number, filters: [string, number][], grant?: number[]): Promise<void> {
@@ -46,4 +46,25 @@ export async function expectPublish(c: RawClient, level: number, fields: Publish
   expect(hex(got)).toBe(hex(publish(level, { ...fields, packetId })));
   if ((fields.qos ?? 0) > 0) expect(packetId, "a non-zero packetId").toBeGreaterThan(0);
   return packetId;
+}
+
+/** Expects the PUBACK of `packetId`: v5 may say 0x10 (No matching subscribers) instead of 0x00. */
+export async function expectPuback(c: RawClient, level: number, packetId: number): Promise<void> {
+  const got = await c.nextPacket();
+  const seen = got ? hex(got) : c.isClosed ? "(closed)" : "(nothing)";
+  const ok = [hex(ack(T.PUBACK, level, packetId))];
+  if (level === 5) ok.push(hex(ack(T.PUBACK, 5, packetId, 0x10)));
+  expect(ok, `received ${seen}`).toContain(seen);
+}
+
+/** Expects, among the PUBLISH packets arriving within 300 ms, exactly this one (whatever its packetId). */
+export async function expectAmong(c: RawClient, level: number, fields: PublishFields): Promise<Buffer[]> {
+  const got = await c.collect();
+  const seen = got.map((p) => {
+    const qos = (p[0]! >> 1) & 3;
+    const packetId = qos > 0 ? p.readUInt16BE(packetIdOffset(p)) : 0;
+    return hex(p) === hex(publish(level, { ...fields, packetId })) ? "match" : hex(p);
+  });
+  expect(seen).toContain("match");
+  return got;
 }
