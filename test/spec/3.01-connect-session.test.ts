@@ -44,7 +44,7 @@ describe("MQTT 3.1.1", () => {
     await c.expect(connack(4, false, 0));
   });
 
-  it("v3.1.1 [MQTT-3.1.2-4] v3.1.1 [MQTT-3.1.2-5] v3.1.1 [MQTT-3.2.2-2] CleanSession 0 resumes the session: Session Present 1 and the QoS 1 message published meanwhile", async () => {
+  it("v3.1.1 [MQTT-3.1.2-4] v3.1.1 [MQTT-3.1.2-5] v3.1.1 [MQTT-3.2.2-2] v3.1.1 [MQTT-3.1.3-2] v3.1.1 [MQTT-4.1.0-1] CleanSession 0 resumes the session: Session Present 1 and the QoS 1 message published meanwhile", async () => {
     const clientId = id();
     const topic = `s/${clientId}`;
     await leaveSession(4, clientId, topic);
@@ -80,7 +80,7 @@ describe("MQTT 5.0", () => {
     expect(flags).toBe("00 00");
   });
 
-  it("v5 [MQTT-3.1.2-5] v5 [MQTT-3.1.2-23] v5 [MQTT-3.2.2-3] Clean Start 0 resumes the stored session: Session Present 1, subscriptions kept", async () => {
+  it("v5 [MQTT-3.1.2-5] v5 [MQTT-3.1.2-23] v5 [MQTT-3.2.2-3] v5 [MQTT-3.1.3-2] Clean Start 0 resumes the stored session: Session Present 1, subscriptions kept", async () => {
     const clientId = id();
     const topic = `s/${clientId}`;
     await leaveSession(5, clientId, topic);

@@ -80,6 +80,18 @@ describe("MQTT 3.1.1", () => {
     await c.expect(connack(4, false, 0x00));
   });
 
+  it("v3.1.1 [MQTT-3.1.2-11] Will Flag 0 with Will Topic and Will Message present closes the connection", async () => {
+    const c = await broker.open();
+    c.send(rawConnect(4, 0x02, str(id()), str("w"), bin([1])));
+    await c.expectClose();
+  });
+
+  it("v3.1.1 [MQTT-3.2.2-6] v3.1.1 [MQTT-3.1.4-1] a CONNECT too short for its fields is closed without a CONNACK", async () => {
+    const c = await broker.open();
+    c.send(packet(T.CONNECT, str("MQTT"), [4], [0x02], u16(0), u16(10), [0x61])); // clientId length 10, 1 byte given
+    await c.expectClose();
+  });
+
   it("v3.1.1 [MQTT-3.1.2-13] Will Flag 0 with Will QoS 1 closes the connection", async () => {
     const c = await broker.open();
     c.send(rawConnect(4, 0x0a, str(id()))); // clean session + will QoS 1, no will flag

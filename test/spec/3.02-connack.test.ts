@@ -7,8 +7,10 @@ import { connack, connect, hex, P, pingreq, pingresp, props, publish, subscribe,
 
 let broker: TestBroker;
 beforeAll(async () => {
-  // Refuses the clientId "refused" with reason code 0x87 (Not authorized), 0x05 in 3.1.1.
-  broker = await startBroker({ hooks: { authenticate: ({ client }) => (client.clientId.startsWith("refused") ? 0x87 : true) } });
+  // Refuses clientIds "refused..." with 0x87 (Not authorized; 0x05 in 3.1.1) and "badid..." with 0x85 (Client
+  // Identifier not valid; 0x02 in 3.1.1).
+  const refuse = (clientId: string) => (clientId.startsWith("refused") ? 0x87 : clientId.startsWith("badid") ? 0x85 : true);
+  broker = await startBroker({ hooks: { authenticate: ({ client }) => refuse(client.clientId) } });
 });
 afterAll(() => broker.stop());
 const id = uniqueId("cak");
@@ -25,6 +27,13 @@ describe("MQTT 3.1.1", () => {
     const c = await broker.open();
     c.send(connect({ level: 4, clientId: `refused${id()}`, cleanStart: false }));
     await c.expect(connack(4, false, 0x05));
+    await c.expectClose();
+  });
+
+  it("v3.1.1 [MQTT-3.1.3-9] a rejected clientId gets CONNACK 0x02, then the close", async () => {
+    const c = await broker.open();
+    c.send(connect({ level: 4, clientId: `badid${id()}` }));
+    await c.expect(connack(4, false, 0x02));
     await c.expectClose();
   });
 
@@ -58,7 +67,13 @@ describe("MQTT 5.0", () => {
     expect(v5ConnackCodes).toContain(ack[3]);
   });
 
-  it("v5 [MQTT-3.2.2-6] v5 [MQTT-3.2.2-7] a refused CONNECT gets CONNACK 0x87 with Session Present 0, then the close", async () => {
+  it("v5 [MQTT-3.1.3-8] a rejected clientId gets CONNACK 0x85 at most, then the close", async () => {
+    const c = await broker.open();
+    c.send(connect({ level: 5, clientId: `badid${id()}` }));
+    await c.expectRefusal([0x85]);
+  });
+
+  it("v5 [MQTT-3.1.4-2] v5 [MQTT-3.2.2-6] v5 [MQTT-3.2.2-7] a refused CONNECT gets CONNACK 0x87 with Session Present 0, then the close", async () => {
     const c = await broker.open();
     c.send(connect({ level: 5, clientId: `refused${id()}`, cleanStart: false, properties: props(P.sessionExpiryInterval(60)) }));
     const ack = await c.expectType(T.CONNACK);

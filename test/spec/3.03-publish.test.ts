@@ -62,6 +62,17 @@ describe("MQTT 3.1.1", () => {
     await expectPublish(sub, level, { topic, qos: 1, retain: true, payload: "keep" });
   });
 
+  it("v3.1.1 [MQTT-3.1.2-7] a retained message outlives the session of the client that published it", async () => {
+    const topic = `r/${id()}`;
+    const pub = await broker.connected({ level, clientId: id() });
+    pub.send(publish(level, { topic, qos: 1, packetId: 1, retain: true, payload: "stays" }));
+    await expectPuback(pub, level, 1);
+    pub.send(packet(T.DISCONNECT));
+    await pub.expectClose();
+    const sub = await subscriber(broker, { level, clientId: id() }, topic);
+    await expectPublish(sub, level, { topic, retain: true, payload: "stays" });
+  });
+
   it("v3.1.1 [MQTT-3.3.1-9] a message matching an established subscription is sent with RETAIN 0", async () => {
     const topic = `r/${id()}`;
     const sub = await subscriber(broker, { level, clientId: id() }, topic);

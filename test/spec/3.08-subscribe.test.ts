@@ -32,7 +32,7 @@ for (const level of [4, 5] as const) {
       await closes(packet(T.SUBSCRIBE, u16(1), props, str(Buffer.from([0x61, 0x2f, 0xfe])), [0]), [0x81]);
     });
 
-    it("[MQTT-3.8.4-1] [MQTT-3.8.4-2] [MQTT-3.9.3-1] a SUBSCRIBE gets a SUBACK with its packetId and one code per filter, in order", async () => {
+    it("[MQTT-3.8.4-1] [MQTT-3.8.4-2] [MQTT-3.9.3-1] v5 [MQTT-2.2.1-6] v3.1.1 [MQTT-2.3.1-7] a SUBSCRIBE gets a SUBACK with its packetId and one code per filter, in order", async () => {
       const c = await broker.connected({ level, clientId: id() });
       c.send(subscribe(level, 0xbeef, [["s/a", 2], ["s/b/#", 0], ["s/+/c", 1]]));
       await c.expect(suback(level, 0xbeef, [2, 0, 1]));

@@ -36,7 +36,7 @@ for (const level of [4, 5] as const) {
       await closes(packet(T.UNSUBSCRIBE, u16(1), props), [0x82, 0x81]);
     });
 
-    it("[MQTT-3.10.4-1] [MQTT-3.10.4-2] [MQTT-3.10.4-4] an equal topicFilter deletes the subscription: UNSUBACK, no more messages", async () => {
+    it("[MQTT-3.10.4-1] [MQTT-3.10.4-2] [MQTT-3.10.4-4] v5 [MQTT-2.2.1-6] v3.1.1 [MQTT-2.3.1-7] an equal topicFilter deletes the subscription: UNSUBACK, no more messages", async () => {
       const topic = `u/${id()}`;
       const sub = await subscriber(broker, { level, clientId: id() }, topic);
       sub.send(unsubscribe(level, 0x0102, [topic]));

@@ -35,7 +35,7 @@ for (const level of [4, 5] as const) {
       else await c.expectClose();
     });
 
-    it("[MQTT-4.3.1-1] [MQTT-3.3.1-2] a QoS 0 message is sent at QoS 0 with DUP 0 and no packetId", async () => {
+    it("[MQTT-4.3.1-1] [MQTT-3.3.1-2] v5 [MQTT-2.2.1-2] v3.1.1 [MQTT-2.3.1-5] a QoS 0 message is sent at QoS 0 with DUP 0 and no packetId", async () => {
       const topic = `q/${id()}`;
       const sub = await subscriber(broker, { level, clientId: id() }, topic, 2);
       const pub = await broker.connected({ level, clientId: id() });
