@@ -3,12 +3,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBroker, type TestBroker } from "./support/broker.ts";
 import { uniqueId } from "./support/ids.ts";
-import { ack, packet, publish, T, u16 } from "./support/packets.ts";
+import { ack, P, packet, props, publish, T, u16 } from "./support/packets.ts";
 import { expectPublish, subscribeOk, subscriber } from "./support/session.ts";
 
 let broker: TestBroker;
 beforeAll(async () => {
-  broker = await startBroker();
+  broker = await startBroker({ hooks: { authorizePublish: ({ topicName }) => !topicName.startsWith("deny/") } });
 });
 afterAll(() => broker.stop());
 const id = uniqueId("qos");
@@ -150,6 +150,27 @@ describe("MQTT 5.0", () => {
       await pub.expect(ack(T.PUBCOMP, level, 4));
       await sub.expect(publish(level, { topic, payload }));
     }
+  });
+
+  it("v5 [MQTT-4.3.3-9] after a PUBREC of 0x80 or more, a PUBLISH with the same packetId is a new message", async () => {
+    const topic = `q/${id()}`;
+    const sub = await subscriber(broker, { level, clientId: id() }, topic, 0);
+    const pub = await broker.connected({ level, clientId: id() });
+    pub.send(publish(level, { topic: `deny/${id()}`, qos: 2, packetId: 6, payload: "no" }));
+    await pub.expect(ack(T.PUBREC, level, 6, 0x87));
+    pub.send(publish(level, { topic, qos: 2, packetId: 6, payload: "new" }));
+    await pub.expect(ack(T.PUBREC, level, 6));
+    await sub.expect(publish(level, { topic, payload: "new" }));
+  });
+
+  it("v5 [MQTT-4.3.3-13] the QoS 2 exchange completes even after the message's expiry passed", async () => {
+    const topic = `q/${id()}`;
+    const pub = await broker.connected({ level, clientId: id() });
+    pub.send(publish(level, { topic, qos: 2, packetId: 8, properties: props(P.messageExpiryInterval(1)), payload: "e" }));
+    await pub.expectType(T.PUBREC);
+    await new Promise((r) => setTimeout(r, 1500));
+    pub.send(ack(T.PUBREL, level, 8));
+    await pub.expect(ack(T.PUBCOMP, level, 8));
   });
 
   it("v5 [MQTT-4.3.2-1] v5 [MQTT-4.3.2-2] v5 [MQTT-2.2.1-4] the server as QoS 1 sender: QoS 1, DUP 0, a non-zero unused packetId per message", async () => {

@@ -31,7 +31,7 @@ async function resume(level: 4 | 5, clientId: string) {
 
 for (const level of [4, 5] as const) {
   describe(level === 5 ? "MQTT 5.0" : "MQTT 3.1.1", () => {
-    it("[MQTT-4.4.0-1] [MQTT-3.3.1-1] an unacknowledged QoS 1 PUBLISH is resent on reconnect with its packetId and DUP 1", async () => {
+    it("[MQTT-4.4.0-1] [MQTT-3.3.1-1] v5 [MQTT-4.3.2-3] an unacknowledged QoS 1 PUBLISH is resent on reconnect with its packetId and DUP 1", async () => {
       const clientId = id();
       const topic = `rt/${clientId}`;
       const sub = await subscriber(broker, keep(level, clientId), topic, 1);
@@ -45,7 +45,21 @@ for (const level of [4, 5] as const) {
       await back.expectSilence();
     });
 
-    it("[MQTT-4.4.0-1] an unacknowledged PUBREL is resent on reconnect with its packetId", async () => {
+    it("[MQTT-4.4.0-1] v5 [MQTT-4.3.3-3] an unacknowledged QoS 2 PUBLISH is resent on reconnect with its packetId and DUP 1", async () => {
+      const clientId = id();
+      const topic = `rt/${clientId}`;
+      const sub = await subscriber(broker, keep(level, clientId), topic, 2);
+      const pub = await broker.connected({ level, clientId: id() });
+      pub.send(publish(level, { topic, qos: 2, packetId: 1, payload: "two" }));
+      const packetId = await expectPublish(sub, level, { topic, qos: 2, payload: "two" });
+      sub.close();
+      const back = await resume(level, clientId);
+      await back.expect(publish(level, { topic, qos: 2, dup: true, packetId, payload: "two" }));
+      back.send(ack(T.PUBREC, level, packetId));
+      await back.expect(ack(T.PUBREL, level, packetId));
+    });
+
+    it("[MQTT-4.4.0-1] v5 [MQTT-4.3.3-5] v5 [MQTT-4.3.3-6] an unacknowledged PUBREL is resent on reconnect with its packetId, not the PUBLISH", async () => {
       const clientId = id();
       const topic = `rt/${clientId}`;
       const sub = await subscriber(broker, keep(level, clientId), topic, 2);
@@ -90,6 +104,23 @@ for (const level of [4, 5] as const) {
 }
 
 describe("MQTT 5.0", () => {
+  it("v5 [MQTT-4.3.3-7] a PUBLISH already sent is resent on reconnect even after its Message Expiry Interval passed", async () => {
+    const level = 5;
+    const clientId = id();
+    const topic = `rt/${clientId}`;
+    const sub = await subscriber(broker, keep(level, clientId), topic, 1);
+    const pub = await broker.connected({ level, clientId: id() });
+    const expiry = props(P.messageExpiryInterval(1));
+    pub.send(publish(level, { topic, qos: 1, packetId: 1, properties: expiry, payload: "late" }));
+    const got = await sub.expectType(T.PUBLISH);
+    sub.close();
+    await new Promise((r) => setTimeout(r, 1500));
+    const back = await resume(level, clientId);
+    const again = await back.expectType(T.PUBLISH);
+    expect(again[0], "DUP 1, QoS 1").toBe(0x3a);
+    expect(again.subarray(2, 4 + topic.length + 2).toString("hex")).toBe(got.subarray(2, 4 + topic.length + 2).toString("hex"));
+  });
+
   it("v5 [MQTT-4.4.0-2] a PUBLISH answered by a PUBACK with reason code 0x80 is not resent", async () => {
     const level = 5;
     const clientId = id();
