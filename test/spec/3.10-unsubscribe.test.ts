@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { startBroker, type TestBroker } from "./support/broker.ts";
 import { uniqueId } from "./support/ids.ts";
-import { noProps, packet, publish, str, T, u16, unsuback, unsubscribe } from "./support/packets.ts";
+import { ack, noProps, packet, publish, str, T, u16, unsuback, unsubscribe } from "./support/packets.ts";
 import { expectPublish, subscribeOk, subscriber } from "./support/session.ts";
 
 let broker: TestBroker;
@@ -54,6 +54,18 @@ for (const level of [4, 5] as const) {
       const pub = await broker.connected({ level, clientId: id() });
       pub.send(publish(level, { topic: `${base}/x`, payload: "still" }));
       await expectPublish(sub, level, { topic: `${base}/x`, payload: "still" });
+    });
+
+    it("[MQTT-3.10.4-3] a QoS 2 delivery started before the UNSUBSCRIBE is completed after it", async () => {
+      const topic = `u/${id()}`;
+      const sub = await subscriber(broker, { level, clientId: id() }, topic, 2);
+      const pub = await broker.connected({ level, clientId: id() });
+      pub.send(publish(level, { topic, qos: 2, packetId: 1, payload: "started" }));
+      const packetId = await expectPublish(sub, level, { topic, qos: 2, payload: "started" });
+      sub.send(unsubscribe(level, 8, [topic]));
+      await sub.expect(unsuback(level, 8, [0x00]));
+      sub.send(ack(T.PUBREC, level, packetId));
+      await sub.expect(ack(T.PUBREL, level, packetId));
     });
 
     it("[MQTT-3.10.4-5] an UNSUBSCRIBE that deletes nothing still gets an UNSUBACK", async () => {

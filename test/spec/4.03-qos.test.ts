@@ -35,6 +35,15 @@ for (const level of [4, 5] as const) {
       else await c.expectClose();
     });
 
+    it("[MQTT-3.3.1-3] the DUP flag sent is not the one received: a DUP 1 PUBLISH is forwarded with DUP 0", async () => {
+      const topic = `q/${id()}`;
+      const sub = await subscriber(broker, { level, clientId: id() }, topic, 1);
+      const pub = await broker.connected({ level, clientId: id() });
+      pub.send(publish(level, { topic, qos: 1, dup: true, packetId: 12, payload: "d" }));
+      await pub.expect(ack(T.PUBACK, level, 12));
+      await expectPublish(sub, level, { topic, qos: 1, payload: "d" });
+    });
+
     it("[MQTT-4.3.1-1] [MQTT-3.3.1-2] v5 [MQTT-2.2.1-2] v3.1.1 [MQTT-2.3.1-5] a QoS 0 message is sent at QoS 0 with DUP 0 and no packetId", async () => {
       const topic = `q/${id()}`;
       const sub = await subscriber(broker, { level, clientId: id() }, topic, 2);

@@ -3,9 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBroker, type TestBroker } from "./support/broker.ts";
 import { uniqueId } from "./support/ids.ts";
-import { ack, hex, publish, subscribe, suback, T } from "./support/packets.ts";
+import { ack, connect, hex, P, props, publish, subscribe, suback, T } from "./support/packets.ts";
 import type { RawClient } from "./support/raw-client.ts";
-import { subscriber } from "./support/session.ts";
+import { expectPublish, subscriber } from "./support/session.ts";
 
 let broker: TestBroker;
 beforeAll(async () => {
@@ -59,6 +59,36 @@ describe("MQTT 5.0", () => {
     pub.send(publish(level, { topic, qos: 1, packetId: 1, payload: "q" }));
     const got = [...(await members[0]!.collect()), ...(await members[1]!.collect())];
     expect(got.map(hex)).toEqual([hex(publish(level, { topic, payload: "q" }))]);
+  });
+
+  it("v5 [MQTT-4.8.2-4] a member that leaves with a message in flight gets it on reconnect; the other member never does", async () => {
+    const topic = `sh/${id()}`;
+    const share = `$share/g${id()}/${topic}`;
+    const clientId = id();
+    const session = { level, clientId, cleanStart: false, properties: props(P.sessionExpiryInterval(60)) } as const;
+    const a = await subscriber(broker, session, share, 1);
+    const pub = await broker.connected({ level, clientId: id() });
+    pub.send(publish(level, { topic, qos: 1, packetId: 1, payload: "mine" }));
+    const packetId = await expectPublish(a, level, { topic, qos: 1, payload: "mine" });
+    const b = await subscriber(broker, { level, clientId: id() }, share, 1);
+    a.close();
+    await b.expectSilence();
+    const back = await broker.open();
+    back.send(connect(session));
+    await back.expectType(T.CONNACK);
+    await back.expect(publish(level, { topic, qos: 1, dup: true, packetId, payload: "mine" }));
+  });
+
+  it("v5 [MQTT-4.8.2-5] a member's session ends before it reconnects: its in-flight message is not sent to another member", async () => {
+    const topic = `sh/${id()}`;
+    const share = `$share/g${id()}/${topic}`;
+    const a = await subscriber(broker, { level, clientId: id(), properties: props(P.sessionExpiryInterval(1)) }, share, 1);
+    const pub = await broker.connected({ level, clientId: id() });
+    pub.send(publish(level, { topic, qos: 1, packetId: 1, payload: "lost" }));
+    await expectPublish(a, level, { topic, qos: 1, payload: "lost" });
+    const b = await subscriber(broker, { level, clientId: id() }, share, 1);
+    a.close();
+    await b.expectSilence(1600);
   });
 
   it("v5 [MQTT-4.8.2-6] a message refused with a PUBACK of 0x80 or more is not sent to another member", async () => {
