@@ -208,4 +208,4 @@ export const pingresp = (): Buffer => packet(T.PINGRESP);
 export const disconnect = (level: number, reasonCode = 0, properties?: Buffer): Buffer =>
   level === 5 ? packet(T.DISCONNECT, [reasonCode], properties ?? []) : packet(T.DISCONNECT);
 
-export const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex").replace(/(..)(?!$)/g, "$1 ");
+export const hex = (b: Bytes): string => Buffer.from(b as Uint8Array).toString("hex").replace(/(..)(?!$)/g, "$1 ");
