@@ -74,6 +74,18 @@ describe("MQTT 3.1.1", () => {
   });
 });
 
+describe("MQTT 3.1.1, a session for as long as the connection", () => {
+  it("v3.1.1 [MQTT-4.1.0-2] with CleanSession 1 the session (its subscription) lasts while the connection is open", async () => {
+    const topic = `s/${id()}`;
+    const c = await broker.connected({ level: 4, clientId: id() });
+    await subscribeOk(c, 4, [[topic, 0]]);
+    await new Promise((r) => setTimeout(r, 500));
+    const pub = await broker.connected({ level: 4, clientId: id() });
+    pub.send(publish(4, { topic, payload: "still" }));
+    await expectPublish(c, 4, { topic, payload: "still" });
+  });
+});
+
 describe("MQTT 5.0", () => {
   it("v5 [MQTT-3.1.2-6] v5 [MQTT-3.2.2-3] Clean Start 0 without a session creates one: Session Present 0", async () => {
     const { flags } = await connackFlags(keep(5, id()));

@@ -61,32 +61,32 @@ describe("MQTT 5.0", () => {
     expect(got.map(hex)).toEqual([hex(publish(level, { topic, payload: "q" }))]);
   });
 
-  it("v5 [MQTT-4.8.2-4] a member that leaves with a message in flight gets it on reconnect; the other member never does", async () => {
+  it("v5 [MQTT-4.8.2-4] a member that leaves with a QoS 2 message in flight gets it on reconnect; the other member never does", async () => {
     const topic = `sh/${id()}`;
     const share = `$share/g${id()}/${topic}`;
     const clientId = id();
     const session = { level, clientId, cleanStart: false, properties: props(P.sessionExpiryInterval(60)) } as const;
-    const a = await subscriber(broker, session, share, 1);
+    const a = await subscriber(broker, session, share, 2);
     const pub = await broker.connected({ level, clientId: id() });
-    pub.send(publish(level, { topic, qos: 1, packetId: 1, payload: "mine" }));
-    const packetId = await expectPublish(a, level, { topic, qos: 1, payload: "mine" });
-    const b = await subscriber(broker, { level, clientId: id() }, share, 1);
+    pub.send(publish(level, { topic, qos: 2, packetId: 1, payload: "mine" }));
+    const packetId = await expectPublish(a, level, { topic, qos: 2, payload: "mine" });
+    const b = await subscriber(broker, { level, clientId: id() }, share, 2);
     a.close();
     await b.expectSilence();
     const back = await broker.open();
     back.send(connect(session));
     await back.expectType(T.CONNACK);
-    await back.expect(publish(level, { topic, qos: 1, dup: true, packetId, payload: "mine" }));
+    await back.expect(publish(level, { topic, qos: 2, dup: true, packetId, payload: "mine" }));
   });
 
-  it("v5 [MQTT-4.8.2-5] a member's session ends before it reconnects: its in-flight message is not sent to another member", async () => {
+  it("v5 [MQTT-4.8.2-5] a member's session ends before it reconnects: its in-flight QoS 2 message is not sent to another member", async () => {
     const topic = `sh/${id()}`;
     const share = `$share/g${id()}/${topic}`;
-    const a = await subscriber(broker, { level, clientId: id(), properties: props(P.sessionExpiryInterval(1)) }, share, 1);
+    const a = await subscriber(broker, { level, clientId: id(), properties: props(P.sessionExpiryInterval(1)) }, share, 2);
     const pub = await broker.connected({ level, clientId: id() });
-    pub.send(publish(level, { topic, qos: 1, packetId: 1, payload: "lost" }));
-    await expectPublish(a, level, { topic, qos: 1, payload: "lost" });
-    const b = await subscriber(broker, { level, clientId: id() }, share, 1);
+    pub.send(publish(level, { topic, qos: 2, packetId: 1, payload: "lost" }));
+    await expectPublish(a, level, { topic, qos: 2, payload: "lost" });
+    const b = await subscriber(broker, { level, clientId: id() }, share, 2);
     a.close();
     await b.expectSilence(1600);
   });
