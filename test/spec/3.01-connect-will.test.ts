@@ -40,6 +40,18 @@ describe("MQTT 3.1.1", () => {
     await sub.expectSilence();
   });
 
+  it("v3.1.1 [MQTT-3.1.2-8] a connection taken over by a new one for its clientId publishes its Will", async () => {
+    const topic = `w/${id()}`;
+    const sub = await subscriber(broker, { level: 4, clientId: id() }, topic);
+    const clientId = id();
+    const first = await broker.connected({ level: 4, clientId, will: { topic, payload: Buffer.from("taken") } });
+    const second = await broker.open();
+    second.send(connect({ level: 4, clientId }));
+    await second.expectType(T.CONNACK);
+    await first.expectClose();
+    await expectPublish(sub, 4, { topic, payload: "taken" });
+  });
+
   it("v3.1.1 [MQTT-3.1.2-16] Will Retain 0: published as a non-retained message", async () => {
     const topic = `w/${id()}`;
     const sub = await subscriber(broker, { level: 4, clientId: id() }, topic);
@@ -91,6 +103,35 @@ describe("MQTT 5.0", () => {
     const willProps = props(P.userProperty("b", "2"), P.userProperty("a", "1"), P.userProperty("b", "0"));
     await dieWith(5, { topic, payload: Buffer.from("u"), properties: willProps });
     await expectPublish(sub, 5, { topic, payload: "u", properties: willProps });
+  });
+
+  it("v5 [MQTT-3.1.2-8] a delayed Will is published once its Will Delay Interval has passed", async () => {
+    const topic = `w/${id()}`;
+    const sub = await subscriber(broker, { level: 5, clientId: id() }, topic);
+    const willProps = props(P.willDelayInterval(1));
+    await dieWith(5, { topic, payload: Buffer.from("late"), properties: willProps }, props(P.sessionExpiryInterval(30)));
+    await sub.expectSilence(500);
+    await expectPublish(sub, 5, { topic, payload: "late" });
+  });
+
+  it("v5 [MQTT-3.1.2-8] a delayed Will is published when the session ends first", async () => {
+    const topic = `w/${id()}`;
+    const sub = await subscriber(broker, { level: 5, clientId: id() }, topic);
+    const willProps = props(P.willDelayInterval(30));
+    await dieWith(5, { topic, payload: Buffer.from("ended"), properties: willProps }, props(P.sessionExpiryInterval(1)));
+    await expectPublish(sub, 5, { topic, payload: "ended" });
+  });
+
+  it("v5 [MQTT-3.1.2-8] a connection taken over by a new one for its clientId publishes its Will", async () => {
+    const topic = `w/${id()}`;
+    const sub = await subscriber(broker, { level: 5, clientId: id() }, topic);
+    const clientId = id();
+    const first = await broker.connected({ level: 5, clientId, will: { topic, payload: Buffer.from("taken") } });
+    const second = await broker.open();
+    second.send(connect({ level: 5, clientId }));
+    await second.expectType(T.CONNACK);
+    await first.expectDisconnectOrClose(0x8e);
+    await expectPublish(sub, 5, { topic, payload: "taken" });
   });
 
   it("v5 [MQTT-3.1.3-9] a new connection for the session before the Will Delay Interval passes: no Will", async () => {
