@@ -106,6 +106,16 @@ describe("MQTT 5.0", () => {
     expect(ids.sort()).toEqual([hex([0xac, 0x02]), hex([0x07])].sort());
   });
 
+  it("v5 [MQTT-3.3.4-3] a retained message sent for a new subscription carries its Subscription Identifier", async () => {
+    const topic = `pp/${id()}`;
+    const pub = await broker.connected({ level, clientId: id() });
+    pub.send(publish(level, { topic, retain: true, payload: "r" }));
+    const sub = await broker.connected({ level, clientId: id() });
+    sub.send(subscribe(level, 1, [[topic, 0]], props(P.subscriptionIdentifier(42))));
+    await sub.expect(suback(level, 1, [0]));
+    await expectPublish(sub, level, { topic, retain: true, properties: props(P.subscriptionIdentifier(42)), payload: "r" });
+  });
+
   it("v5 [MQTT-3.3.2-13] a Response Topic that is not well-formed UTF-8 closes the connection", async () => {
     const c = await broker.connected({ level, clientId: id() });
     const bad = Buffer.from([0x08, 0x00, 0x02, 0x61, 0xff]); // Response Topic "a" + 0xFF

@@ -41,6 +41,17 @@ for (const level of [4, 5] as const) {
       }
     });
 
+    it("[MQTT-3.3.1-5] a retained message is sent to a new subscription at the minimum of its QoS and the granted QoS", async () => {
+      const topic = `r/${id()}`;
+      const pub = await broker.connected({ level, clientId: id() });
+      pub.send(publish(level, { topic, qos: 2, packetId: 1, retain: true, payload: "two" }));
+      await pub.expectType(T.PUBREC);
+      pub.send(ack(T.PUBREL, level, 1));
+      await pub.expect(ack(T.PUBCOMP, level, 1));
+      const sub = await subscriber(broker, { level, clientId: id() }, topic, 1);
+      await expectPublish(sub, level, { topic, qos: 1, retain: true, payload: "two" });
+    });
+
     it("[MQTT-3.3.2-3] the topicName delivered is the published one, matched by the subscription's filter", async () => {
       const base = `p/${id()}`;
       const sub = await subscriber(broker, { level, clientId: id() }, `${base}/+/x`);

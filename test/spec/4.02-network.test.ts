@@ -32,6 +32,26 @@ describe("MQTT 5.0", () => {
     expect(got.map((p) => p[0]! & 0xf0).sort(), "its PUBACK and the PUBLISH to itself").toEqual([T.PUBLISH, T.PUBACK].sort());
   });
 
+  it("v5 [MQTT-4.2.0-1] a 256 KiB PUBLISH spread over many TCP segments arrives whole", async () => {
+    const topic = `nw/${id()}`;
+    const sub = await broker.connected({ level: 5, clientId: id() });
+    sub.send(subscribe(5, 1, [[topic, 1]]));
+    await sub.expect(suback(5, 1, [1]));
+    const payload = Buffer.alloc(256 * 1024, 0).map((_, i) => i % 251);
+    const pub = await broker.connected({ level: 5, clientId: id() });
+    pub.send(publish(5, { topic, qos: 1, packetId: 1, payload }));
+    await pub.expect(ack(T.PUBACK, 5, 1));
+    const got = await sub.expectType(T.PUBLISH);
+    expect(got.subarray(got.length - payload.length).equals(payload), "payload intact").toBe(true);
+  });
+
+  it("v5 [MQTT-4.2.0-1] 1000 PINGREQs in one write get 1000 PINGRESPs", async () => {
+    const c = await broker.connected({ level: 5, clientId: id() });
+    c.send(Buffer.concat(Array.from({ length: 1000 }, () => pingreq())));
+    const got = await c.collect(1000);
+    expect(Buffer.concat(got).equals(Buffer.concat(Array.from({ length: 1000 }, () => pingresp())))).toBe(true);
+  });
+
   it("v5 [MQTT-4.2.0-1] several packets in one write are each answered, in order", async () => {
     const c = await broker.open();
     c.send(Buffer.concat([connect({ level: 5, clientId: id() }), pingreq(), publish(5, { topic: "nw/x", qos: 1, packetId: 3 }), pingreq()]));

@@ -44,6 +44,12 @@ for (const level of [4, 5] as const) {
       await expectPublish(sub, level, { topic, qos: 1, payload: "d" });
     });
 
+    it("v5 [MQTT-4.3.3-11] v3.1.1 [MQTT-4.3.3-2] a PUBREL for a packetId with no QoS 2 message in flight still gets its PUBCOMP (v5: 0x92)", async () => {
+      const c = await broker.connected({ level, clientId: id() });
+      c.send(ack(T.PUBREL, level, 0x4242));
+      await c.expect(ack(T.PUBCOMP, level, 0x4242, level === 5 ? 0x92 : 0));
+    });
+
     it("[MQTT-4.3.1-1] [MQTT-3.3.1-2] v5 [MQTT-2.2.1-2] v3.1.1 [MQTT-2.3.1-5] a QoS 0 message is sent at QoS 0 with DUP 0 and no packetId", async () => {
       const topic = `q/${id()}`;
       const sub = await subscriber(broker, { level, clientId: id() }, topic, 2);
