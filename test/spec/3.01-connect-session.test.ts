@@ -114,6 +114,15 @@ describe("MQTT 5.0", () => {
     await c.expectSilence();
   });
 
+  it("a DISCONNECT with Session Expiry Interval 0 ends a session that would have been kept", async () => {
+    const clientId = id();
+    const c = await broker.connected(keep(5, clientId));
+    c.send(disconnect(5, 0, props(P.sessionExpiryInterval(0))));
+    await c.expectClose();
+    const { flags } = await connackFlags(keep(5, clientId));
+    expect(flags).toBe("00 00");
+  });
+
   it("v5 [MQTT-4.1.0-2] a session is discarded once its Session Expiry Interval has passed", async () => {
     const clientId = id();
     const c = await broker.connected({ level: 5, clientId, cleanStart: false, properties: props(P.sessionExpiryInterval(1)) });

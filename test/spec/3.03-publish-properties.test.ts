@@ -136,17 +136,25 @@ describe("MQTT 5.0", () => {
     await c.expectDisconnectOrClose(0x81);
   });
 
-  it("v5 [MQTT-3.3.2-8] v5 [MQTT-3.3.2-11] v5 [MQTT-3.1.2-26] a subscriber that allows Topic Aliases gets none above its maximum and never 0", async () => {
+  it("v5 [MQTT-3.3.2-8] v5 [MQTT-3.3.2-11] v5 [MQTT-3.1.2-26] v5 [MQTT-3.3.2-3] Topic Aliases to a subscriber allowing 2: none above 2, never 0, each resolving to the published topicName", async () => {
     const topic = `pp/${id()}`;
-    const sub = await broker.connected({ level, clientId: id(), properties: props(P.topicAliasMaximum(1)) });
+    const sub = await broker.connected({ level, clientId: id(), properties: props(P.topicAliasMaximum(2)) });
     await subscribeOk(sub, level, [[`${topic}/#`, 0]]);
     const pub = await broker.connected({ level, clientId: id() });
-    for (const t of ["a", "b", "a", "c"]) pub.send(publish(level, { topic: `${topic}/${t}`, payload: t }));
+    const sequence = ["a", "b", "a", "c", "a", "b", "d", "d"];
+    for (const t of sequence) pub.send(publish(level, { topic: `${topic}/${t}`, payload: t }));
     const got = await sub.collect();
-    expect(got.length).toBe(4);
-    for (const p of got) {
-      const alias = readProperties(p, propsOffset(p)).find(([pid]) => pid === 0x23);
-      if (alias) expect(alias[1].readUInt16BE(0)).toBe(1);
-    }
+    const aliases = new Map<number, string>();
+    const resolved = got.map((p) => {
+      const name = p.subarray(4, 4 + p.readUInt16BE(2)).toString();
+      const alias = readProperties(p, propsOffset(p)).find(([pid]) => pid === 0x23)?.[1].readUInt16BE(0);
+      if (alias === undefined) return name;
+      expect(alias).toBeGreaterThanOrEqual(1);
+      expect(alias).toBeLessThanOrEqual(2);
+      if (name.length > 0) aliases.set(alias, name);
+      return aliases.get(alias) ?? `(unknown alias ${alias})`;
+    });
+    expect(resolved).toEqual(sequence.map((t) => `${topic}/${t}`));
+    expect(got.map((p) => p.subarray(p.length - 1).toString())).toEqual(sequence);
   });
 });

@@ -52,6 +52,18 @@ for (const level of [4, 5] as const) {
       await expectPublish(sub, level, { topic, qos: 1, retain: true, payload: "two" });
     });
 
+    it("v3.1.1 [MQTT-3.3.1-6] v5 [MQTT-3.3.1-9] a wildcard subscription gets the retained message of every matching topicName", async () => {
+      const base = `r/${id()}`;
+      const pub = await broker.connected({ level, clientId: id() });
+      for (const t of ["a", "b/c", "d"]) pub.send(publish(level, { topic: `${base}/${t}`, retain: true, payload: t }));
+      pub.send(publish(level, { topic: `${base}x/e`, retain: true, payload: "not matching" }));
+      pub.send(packet(T.PINGREQ));
+      await pub.expect(packet(T.PINGRESP));
+      const sub = await subscriber(broker, { level, clientId: id() }, `${base}/#`);
+      const got = (await sub.collect()).map(hex).sort();
+      expect(got).toEqual(["a", "b/c", "d"].map((t) => hex(publish(level, { topic: `${base}/${t}`, retain: true, payload: t }))).sort());
+    });
+
     it("[MQTT-3.3.2-3] the topicName delivered is the published one, matched by the subscription's filter", async () => {
       const base = `p/${id()}`;
       const sub = await subscriber(broker, { level, clientId: id() }, `${base}/+/x`);
