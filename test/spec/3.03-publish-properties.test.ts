@@ -15,8 +15,13 @@ const id = uniqueId("ppr");
 const level = 5;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Offset of a forwarded PUBLISH's Property Length (QoS 0: after the topicName). */
-const propsOffset = (p: Buffer, qos = 0) => 2 + 2 + p.readUInt16BE(2) + (qos > 0 ? 2 : 0);
+/** Offset of a forwarded PUBLISH's Property Length: after the fixed header, the topicName and (QoS > 0) the packetId. */
+const propsOffset = (p: Buffer) => {
+  let i = 1;
+  while (p[i]! & 0x80) i++;
+  const topicAt = i + 1;
+  return topicAt + 2 + p.readUInt16BE(topicAt) + ((p[0]! >> 1) & 3 ? 2 : 0);
+};
 
 describe("MQTT 5.0", () => {
   it("v5 [MQTT-3.3.2-4] v5 [MQTT-3.3.2-15] v5 [MQTT-3.3.2-16] v5 [MQTT-3.3.2-17] v5 [MQTT-3.3.2-18] v5 [MQTT-3.3.2-20] Payload Format Indicator, Response Topic, Correlation Data, User Properties (in order) and Content Type are forwarded unaltered", async () => {
@@ -29,6 +34,7 @@ describe("MQTT 5.0", () => {
       P.userProperty("z", "1"),
       P.userProperty("a", "2"),
       P.userProperty("z", "3"),
+      P.userProperty("long", "v".repeat(300)), // Property Length now needs two bytes
       P.contentType("text/plain; charset=utf-8"),
     );
     const pub = await broker.connected({ level, clientId: id() });
@@ -114,6 +120,16 @@ describe("MQTT 5.0", () => {
     sub.send(subscribe(level, 1, [[topic, 0]], props(P.subscriptionIdentifier(42))));
     await sub.expect(suback(level, 1, [0]));
     await expectPublish(sub, level, { topic, retain: true, properties: props(P.subscriptionIdentifier(42)), payload: "r" });
+  });
+
+  it("v5 [MQTT-3.3.4-3] the largest Subscription Identifier, 268,435,455 (a four-byte Variable Byte Integer), is carried", async () => {
+    const topic = `pp/${id()}`;
+    const sub = await broker.connected({ level, clientId: id() });
+    sub.send(subscribe(level, 1, [[topic, 0]], props(P.subscriptionIdentifier(268_435_455))));
+    await sub.expect(suback(level, 1, [0]));
+    const pub = await broker.connected({ level, clientId: id() });
+    pub.send(publish(level, { topic, payload: "max" }));
+    await expectPublish(sub, level, { topic, properties: props(P.subscriptionIdentifier(268_435_455)), payload: "max" });
   });
 
   it("v5 [MQTT-3.3.2-13] a Response Topic that is not well-formed UTF-8 closes the connection", async () => {

@@ -45,6 +45,21 @@ describe("MQTT 5.0", () => {
     expect(got.subarray(got.length - payload.length).equals(payload), "payload intact").toBe(true);
   });
 
+  it("v5 [MQTT-4.2.0-1] PUBLISHes whose Remaining Length is 127, 128, 16383, 16384 or 2097152 are forwarded byte for byte", async () => {
+    const topic = `nw/${id()}`;
+    const sub = await broker.connected({ level: 5, clientId: id() });
+    sub.send(subscribe(5, 1, [[topic, 0]]));
+    await sub.expect(suback(5, 1, [0]));
+    const pub = await broker.connected({ level: 5, clientId: id() });
+    for (const remaining of [127, 128, 16383, 16384, 2_097_152]) {
+      const header = 2 + topic.length + 1; // topicName, Property Length 0
+      const packet = publish(5, { topic, payload: Buffer.alloc(remaining - header, remaining % 256) });
+      pub.send(packet);
+      const got = await sub.nextPacket(5000);
+      expect(got?.equals(packet), `remaining length ${remaining}`).toBe(true);
+    }
+  });
+
   it("v5 [MQTT-4.2.0-1] 1000 PINGREQs in one write get 1000 PINGRESPs", async () => {
     const c = await broker.connected({ level: 5, clientId: id() });
     c.send(Buffer.concat(Array.from({ length: 1000 }, () => pingreq())));

@@ -75,18 +75,19 @@ for (const level of [4, 5] as const) {
       await back.expectSilence();
     });
 
-    it("[MQTT-4.5.0-1] a message is added to the session of every matching subscriber", async () => {
+    it("[MQTT-4.5.0-1] a message is added to the session of every matching subscriber, each in its own protocol version", async () => {
       const topic = `rt/${id()}`;
+      const properties = props(P.userProperty("from", "v5")); // reaches v5 subscribers only
       const subs = [
         await subscriber(broker, { level, clientId: id() }, topic),
         await subscriber(broker, { level: 4, clientId: id() }, "rt/+"),
         await subscriber(broker, { level: 5, clientId: id() }, "rt/#"),
       ];
       const pub = await broker.connected({ level, clientId: id() });
-      pub.send(publish(level, { topic, payload: "all" }));
-      await subs[0]!.expect(publish(level, { topic, payload: "all" }));
+      pub.send(publish(level, { topic, properties, payload: "all" }));
+      await subs[0]!.expect(publish(level, { topic, properties, payload: "all" }));
       await subs[1]!.expect(publish(4, { topic, payload: "all" }));
-      await subs[2]!.expect(publish(5, { topic, payload: "all" }));
+      await subs[2]!.expect(publish(5, { topic, properties: level === 5 ? properties : undefined, payload: "all" }));
     });
 
     it("[MQTT-4.6.0-5] [MQTT-4.6.0-6] messages of one topic and QoS from one client are sent in the order received", async () => {
