@@ -75,6 +75,24 @@ for (const level of [4, 5] as const) {
       await back.expectSilence();
     });
 
+    it("[MQTT-4.6.0-5] [MQTT-4.6.0-6] on reconnect the resent in-flight message comes first, then those queued meanwhile, in order", async () => {
+      const clientId = id();
+      const topic = `rt/${clientId}`;
+      const sub = await subscriber(broker, keep(level, clientId), topic, 1);
+      const pub = await broker.connected({ level, clientId: id() });
+      pub.send(publish(level, { topic, qos: 1, packetId: 1, payload: "m1" }));
+      const first = await expectPublish(sub, level, { topic, qos: 1, payload: "m1" });
+      sub.close();
+      await new Promise((r) => setTimeout(r, 100));
+      for (const n of [2, 3, 4]) pub.send(publish(level, { topic, qos: 1, packetId: n, payload: `m${n}` }));
+      for (let i = 0; i < 3; i++) await pub.expectType(T.PUBACK);
+      const back = await resume(level, clientId);
+      await back.expect(publish(level, { topic, qos: 1, dup: true, packetId: first, payload: "m1" }));
+      for (const n of [2, 3, 4]) back.send(ack(T.PUBACK, level, await expectPublish(back, level, { topic, qos: 1, payload: `m${n}` })));
+      back.send(ack(T.PUBACK, level, first));
+      await back.expectSilence();
+    });
+
     it("[MQTT-4.5.0-1] a message is added to the session of every matching subscriber, each in its own protocol version", async () => {
       const topic = `rt/${id()}`;
       const properties = props(P.userProperty("from", "v5")); // reaches v5 subscribers only
