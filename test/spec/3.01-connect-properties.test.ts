@@ -68,6 +68,14 @@ describe("MQTT 5.0", () => {
     await c.expectClose();
   });
 
+  it("v5 [MQTT-3.2.2-19] a client asking for Response Information with Maximum Packet Size 12 gets a CONNACK of at most 12 bytes", async () => {
+    const c = await broker.open();
+    c.send(connect({ level, clientId: id(), properties: props(P.requestResponseInformation(1), P.maximumPacketSize(12)) }));
+    const got = await c.expectType(T.CONNACK);
+    expect(hex(got.subarray(2, 4))).toBe("00 00");
+    expect(got.length).toBeLessThanOrEqual(12);
+  });
+
   it("v5 [MQTT-3.1.2-28] Request Response Information 0: no Response Information in CONNACK", async () => {
     const c = await broker.open();
     c.send(connect({ level, clientId: id(), properties: props(P.requestResponseInformation(0)) }));
