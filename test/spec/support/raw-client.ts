@@ -4,7 +4,7 @@ import net from "node:net";
 import { expect } from "vitest";
 import { hex, T } from "./packets.ts";
 
-export const WAIT_MS = 2000;
+export const WAIT_MS = 3000;
 
 export class RawClient {
   private buffer = Buffer.alloc(0);
