@@ -86,6 +86,21 @@ describe("MQTT 5.0", () => {
     await expectPublish(sub, level, { topic, payload: "use" });
   });
 
+  it("v5 [MQTT-3.3.2-12] a Topic Alias set again with another topicName maps to the new one", async () => {
+    const base = `pp/${id()}`;
+    const sub = await subscriber(broker, { level, clientId: id() }, `${base}/+`);
+    const pub = await broker.connected({ level, clientId: id() });
+    const alias = props(P.topicAlias(3));
+    pub.send(
+      publish(level, { topic: `${base}/one`, properties: alias, payload: "1" }),
+      publish(level, { topic: `${base}/two`, properties: alias, payload: "2" }),
+      publish(level, { topic: "", properties: alias, payload: "3" }),
+    );
+    await expectPublish(sub, level, { topic: `${base}/one`, payload: "1" });
+    await expectPublish(sub, level, { topic: `${base}/two`, payload: "2" });
+    await expectPublish(sub, level, { topic: `${base}/two`, payload: "3" });
+  });
+
   it("v5 [MQTT-3.3.2-7] Topic Alias mappings do not carry over to a new connection", async () => {
     const topic = `pp/${id()}`;
     const clientId = id();

@@ -140,6 +140,21 @@ describe("MQTT 5.0", () => {
     expect(again.subarray(2, 4 + topic.length + 2).toString("hex")).toBe(got.subarray(2, 4 + topic.length + 2).toString("hex"));
   });
 
+  it("v5 [MQTT-4.4.0-2] v5 [MQTT-4.3.3-4] a QoS 2 PUBLISH answered by a PUBREC of 0x80 gets no PUBREL and is not resent", async () => {
+    const level = 5;
+    const clientId = id();
+    const topic = `rt/${clientId}`;
+    const sub = await subscriber(broker, keep(level, clientId), topic, 2);
+    const pub = await broker.connected({ level, clientId: id() });
+    pub.send(publish(level, { topic, qos: 2, packetId: 1, payload: "refused" }));
+    const packetId = await expectPublish(sub, level, { topic, qos: 2, payload: "refused" });
+    sub.send(ack(T.PUBREC, level, packetId, 0x80));
+    await sub.expectSilence();
+    sub.close();
+    const back = await resume(level, clientId);
+    await back.expectSilence();
+  });
+
   it("v5 [MQTT-4.4.0-2] a PUBLISH answered by a PUBACK with reason code 0x80 is not resent", async () => {
     const level = 5;
     const clientId = id();

@@ -44,6 +44,16 @@ describe("MQTT 5.0", () => {
     await expectPublish(sub, level, { topic, qos: 2, payload: "2" });
   });
 
+  it("v5 [MQTT-3.3.4-9] Receive Maximum 1: a PUBREC of 0x80 ends the QoS 2 flow and frees the quota", async () => {
+    const topic = `f/${id()}`;
+    const sub = await subscriber(broker, { level, clientId: id(), properties: props(P.receiveMaximum(1)) }, topic, 2);
+    const pub = await broker.connected({ level, clientId: id() });
+    for (let i = 1; i <= 2; i++) pub.send(publish(level, { topic, qos: 2, packetId: i, payload: `${i}` }));
+    const first = await expectPublish(sub, level, { topic, qos: 2, payload: "1" });
+    sub.send(ack(T.PUBREC, level, first, 0x80));
+    await expectPublish(sub, level, { topic, qos: 2, payload: "2" });
+  });
+
   it("v5 [MQTT-3.3.4-10] v5 [MQTT-4.9.0-3] with the send quota at zero the server still answers PINGREQ and SUBSCRIBE", async () => {
     const topic = `f/${id()}`;
     const sub = await subscriber(broker, { level, clientId: id(), properties: props(P.receiveMaximum(1)) }, topic, 1);
