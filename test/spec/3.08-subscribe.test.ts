@@ -38,6 +38,17 @@ for (const level of [4, 5] as const) {
       await c.expect(suback(level, 0xbeef, [2, 0, 1]));
     });
 
+    it("[MQTT-3.8.4-3] v3.1.1 [MQTT-3.8.4-4] v5 [MQTT-3.8.4-5] one SUBSCRIBE with the same filter twice: handled in sequence, the second replaces the first", async () => {
+      const topic = `s/${id()}`;
+      const sub = await broker.connected({ level, clientId: id() });
+      sub.send(subscribe(level, 5, [[topic, 0], [topic, 1]]));
+      await sub.expect(suback(level, 5, [0, 1]));
+      const pub = await broker.connected({ level, clientId: id() });
+      pub.send(publish(level, { topic, qos: 1, packetId: 1, payload: "twice" }));
+      await expectPublish(sub, level, { topic, qos: 1, payload: "twice" });
+      await sub.expectSilence();
+    });
+
     it("[MQTT-3.8.4-3] a SUBSCRIBE with an existing topicFilter replaces that subscription (one copy, at the new QoS)", async () => {
       const topic = `s/${id()}`;
       const sub = await subscriber(broker, { level, clientId: id() }, topic, 0);

@@ -74,6 +74,13 @@ for (const level of [4, 5] as const) {
       await c.expect(unsuback(level, 4, [0x11]));
     });
 
+    it("[MQTT-3.10.4-6] one UNSUBSCRIBE with the same filter twice: the first deletes, the second finds nothing", async () => {
+      const topic = `u/${id()}`;
+      const c = await subscriber(broker, { level, clientId: id() }, topic);
+      c.send(unsubscribe(level, 9, [topic, topic]));
+      await c.expect(unsuback(level, 9, [0x00, 0x11]));
+    });
+
     it("[MQTT-3.10.4-6] several filters are handled in sequence with a single UNSUBACK", async () => {
       const base = `u/${id()}`;
       const c = await broker.connected({ level, clientId: id() });
