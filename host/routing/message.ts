@@ -4,10 +4,13 @@ import type { Properties } from "../core/packets.ts";
 
 export class Message {
   private topicString: string | undefined;
-  /** Encoded PUBLISH headers by variant (see routing/publish-encoder.ts), packet id 0. */
-  headers: Array<Buffer | undefined> | undefined;
-  /** Offsets of the packet id in those headers. */
-  packetIdOffsets: number[] | undefined;
+  /** The first encoded PUBLISH header (packet id 0), its variant and packet id offset (routing/publish-encoder.ts). */
+  header: Buffer | undefined;
+  headerVariant = -1;
+  headerPacketIdOffset = -1;
+  /** Headers of further variants, when recipients differ in protocol, QoS or retain. */
+  moreHeaders: Array<Buffer | undefined> | undefined;
+  morePacketIdOffsets: number[] | undefined;
 
   constructor(
     /** Topic name bytes (UTF-8). */
@@ -33,11 +36,6 @@ export class Message {
     if (this.expiresAt === 0) return 0;
     const left = this.expiresAt - now;
     return left <= 0 ? -1 : Math.ceil(left / 1000);
-  }
-
-  /** A copy of this message with the retain flag set as given (a retained copy outlives the chunk). */
-  withRetain(retain: boolean): Message {
-    return new Message(this.topic, this.payload, this.qos, retain, this.properties, this.expiresAt, this.topicString);
   }
 }
 
