@@ -21,7 +21,7 @@ export function writePublish(socket: net.Socket, topicName: string, payload: Uin
 
 /** Reads packets off `socket`: small ones are handed to `onPacket` whole; one PUBLISH has its payload hashed in flight. */
 export class PublishStream {
-  private pending = Buffer.alloc(0);
+  private pending: Buffer = Buffer.alloc(0);
   private hash: ReturnType<typeof createHash> | undefined;
   private left = 0;
   private current: Omit<StreamedPublish, "sha256"> | undefined;
