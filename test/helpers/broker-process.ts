@@ -1,10 +1,18 @@
 // Entry of a broker run in a child process (see child-broker.ts): the robustness tests measure its
 // memory apart from their own clients and see it crash. Options arrive as JSON in argv[2]; requests over IPC.
-import { createBroker } from "../../host/index.ts";
+import { MqttError, createBroker } from "../../host/index.ts";
 
 const options = JSON.parse(process.argv[2] ?? "{}");
 const broker = await createBroker({ tcp: { host: "127.0.0.1", port: 0 }, ...options });
 const { port } = await broker.listen();
+/** Errors a handler threw that are not protocol errors: broker bugs (the first few, with their stacks). */
+const internalErrors: string[] = [];
+let internalErrorCount = 0;
+broker.on("clientError", ({ error }) => {
+  if (error instanceof MqttError) return;
+  internalErrorCount++;
+  if (internalErrors.length < 5) internalErrors.push(error.stack ?? String(error));
+});
 
 /** What the parent sees of the broker: counters, sizes, and process memory. */
 function snapshot(clientId?: string) {
@@ -18,6 +26,8 @@ function snapshot(clientId?: string) {
     connections: broker.connections.size,
     sessions: broker.sessions.byClientId.size,
     sessionSubscriptions: session?.subscriptions.size ?? -1,
+    internalErrorCount,
+    internalErrors,
   };
 }
 

@@ -15,6 +15,9 @@ export interface BrokerSnapshot {
   sessions: number;
   /** Subscriptions of the session asked for, -1 when there is none. */
   sessionSubscriptions: number;
+  /** Errors handlers threw that were not MqttErrors (broker bugs), and the first few stacks. */
+  internalErrorCount: number;
+  internalErrors: string[];
 }
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
