@@ -26,6 +26,8 @@ function snapshot(clientId?: string) {
     connections: broker.connections.size,
     sessions: broker.sessions.byClientId.size,
     sessionSubscriptions: session?.subscriptions.size ?? -1,
+    sessionQueued: session?.queue.length ?? -1,
+    sessionInflight: session?.inflight.size ?? -1,
     internalErrorCount,
     internalErrors,
   };

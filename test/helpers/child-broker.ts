@@ -15,6 +15,9 @@ export interface BrokerSnapshot {
   sessions: number;
   /** Subscriptions of the session asked for, -1 when there is none. */
   sessionSubscriptions: number;
+  /** QoS 1/2 messages of that session waiting, and in flight; -1 when there is none. */
+  sessionQueued: number;
+  sessionInflight: number;
   /** Errors handlers threw that were not MqttErrors (broker bugs), and the first few stacks. */
   internalErrorCount: number;
   internalErrors: string[];
