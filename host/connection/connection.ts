@@ -10,6 +10,7 @@ import { ReasonCode, connectReturnCode } from "../protocol/reason-code.ts";
 import type { Message } from "../routing/message.ts";
 import type { Session } from "../session/session.ts";
 import type { Transport, TransportSink } from "../transport/transport.ts";
+import { PRESSURE_BYTES } from "./backpressure.ts";
 import { Lifecycle } from "./lifecycle.ts";
 
 /** Queued-but-unsent bytes above which QoS 0 messages to this client are dropped. */
@@ -42,7 +43,10 @@ export class Connection implements TransportSink {
   private parts: Buffer[] = [];
   private partsLength = 0;
   private need = 0;
+  /** An async hook is deciding: reading paused, later bytes kept in `parts`. */
   private busy = false;
+  /** Held back by flow control (connection/backpressure.ts). */
+  private held = false;
   private out: Buffer[] = [];
   private outBytes = 0;
   private flushScheduled = false;
@@ -67,6 +71,15 @@ export class Connection implements TransportSink {
       data = this.takeParts();
     }
     this.process(data);
+    if (this.broker.backpressure.active && (this.state as Lifecycle) !== Lifecycle.Closed) this.broker.backpressure.hold(this);
+  }
+
+  /** Flow control: stop or restart reading (an async hook's pause is kept). */
+  holdReading(hold: boolean): void {
+    this.held = hold;
+    if (this.state === Lifecycle.Closed || this.busy) return;
+    if (hold) this.transport.pause();
+    else this.transport.resume();
   }
 
   private takeParts(): Buffer {
@@ -115,7 +128,7 @@ export class Connection implements TransportSink {
     pending.then(() => {
       this.busy = false;
       if (this.state === Lifecycle.Closed) return;
-      this.transport.resume();
+      if (!this.held) this.transport.resume();
       if (this.partsLength > 0) this.process(this.takeParts());
     }, (error: unknown) => {
       this.busy = false;
@@ -146,12 +159,25 @@ export class Connection implements TransportSink {
     else ok = this.transport.writev(out);
     out.length = 0;
     this.outBytes = 0;
-    if (!ok) this.congested = true;
+    if (!ok) {
+      this.congested = true;
+      if (this.transport.writableLength > PRESSURE_BYTES) this.broker.backpressure.press(this);
+    }
   }
 
   onDrain(): void {
     this.congested = false;
+    this.relieve();
     this.session?.drain();
+  }
+
+  /** Stops holding writers back once both the transport buffer and the session queue are low again. */
+  relieve(): void {
+    const broker = this.broker;
+    if (!broker.backpressure.active) return;
+    if (this.transport.writableLength > PRESSURE_BYTES) return;
+    if (this.session !== undefined && this.session.queue.length > broker.options.maxQueuedMessages >> 2) return;
+    broker.backpressure.drained(this);
   }
 
   /** Writes one PUBLISH; false when it was dropped (expired, or larger than the client's Maximum Packet Size). */
@@ -255,6 +281,7 @@ export class Connection implements TransportSink {
     this.partsLength = 0;
     const broker = this.broker;
     broker.connections.delete(this);
+    broker.backpressure.forget(this);
     const session = this.session;
     const will = this.will;
     this.will = undefined;
