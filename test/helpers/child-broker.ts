@@ -115,10 +115,12 @@ export async function until(what: string, condition: () => boolean | Promise<boo
 
 export const MB = 1 << 20;
 
-/** A connected mqtt.js client of a child broker (no reconnect); rejects on refusal or after 5 s. */
-export function connectClient(port: number, options: IClientOptions = {}): Promise<MqttClient> {
+/** A connected mqtt.js client of a child broker (no reconnect); rejects on refusal or after 5 s. `onMessage` is
+ *  attached before CONNECT goes out (a session's queued messages can arrive with the CONNACK). */
+export function connectClient(port: number, options: IClientOptions = {}, onMessage?: (topic: string, payload: Buffer) => void): Promise<MqttClient> {
   const client = mqtt.connect({ host: "127.0.0.1", port, protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 5000, ...options });
   client.on("error", () => {});
+  if (onMessage !== undefined) client.on("message", onMessage);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => { client.end(true); reject(new Error("connect timeout")); }, 5000);
     client.once("connect", () => { clearTimeout(timer); resolve(client); });
