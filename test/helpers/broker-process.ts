@@ -23,6 +23,7 @@ function snapshot(clientId?: string) {
     cpu: process.cpuUsage(),
     wasmBytes: broker.core.memory.buffer.byteLength,
     subscriptionCount: broker.topics.subscriptionCount,
+    retainedCount: broker.retained.count,
     connections: broker.connections.size,
     sessions: broker.sessions.byClientId.size,
     sessionSubscriptions: session?.subscriptions.size ?? -1,

@@ -11,6 +11,7 @@ export interface BrokerSnapshot {
   cpu: NodeJS.CpuUsage;
   wasmBytes: number;
   subscriptionCount: number;
+  retainedCount: number;
   connections: number;
   sessions: number;
   /** Subscriptions of the session asked for, -1 when there is none. */
