@@ -96,7 +96,7 @@ export class Connection implements TransportSink {
     const maxPacketSize = this.broker.options.maxPacketSize;
     for (;;) {
       const count = codec.frame(data, data.length, this.protocolLevel, maxPacketSize);
-      if (count > 0 && this.keepAlive > 0 && this.state === Lifecycle.Connected) this.timer.refresh(); // [MQTT-3.1.2-24]
+      if (count > 0 && this.keepAlive > 0 && this.state === Lifecycle.Connected) this.timer.refresh(); // v5 [MQTT-3.1.2-22], v3.1.1 [MQTT-3.1.2-24]
       for (let r = 0; r < count; r++) {
         const pending = dispatch(this, data, r);
         if (this.state === Lifecycle.Closed) return;
@@ -192,7 +192,7 @@ export class Connection implements TransportSink {
     const header = encoder.encode(message, this.protocolLevel, qos, retain, dup, subscriptionIds);
     const payload = message.payload;
     if (header === undefined || (this.maxPacketSize > 0 && header.length + payload.length > this.maxPacketSize)) {
-      broker.stats.dropped++; // [MQTT-3.3.2-5] [MQTT-3.1.2-25]
+      broker.stats.dropped++; // v5 [MQTT-3.3.2-5] [MQTT-3.1.2-25]
       return false;
     }
     if (qos > 0) {
@@ -210,8 +210,19 @@ export class Connection implements TransportSink {
     return true;
   }
 
+  /** PUBACK, PUBREC, PUBREL or PUBCOMP. With reason code 0 and no properties every version encodes the same
+   *  4 bytes (v5 3.4.2.1: the reason code may be omitted), written here without a core call. */
   sendAck(type: PacketType, packetId: number, reasonCode: number): void {
-    this.write(this.broker.codec.encodeAck(type, this.protocolLevel, packetId, this.protocolLevel === 5 ? reasonCode : 0));
+    if (reasonCode === 0 || this.protocolLevel !== 5) {
+      const ack = Buffer.allocUnsafe(4);
+      ack[0] = (type << 4) | (type === PacketType.Pubrel ? 2 : 0);
+      ack[1] = 2;
+      ack[2] = packetId >> 8;
+      ack[3] = packetId & 0xff;
+      this.write(ack);
+      return;
+    }
+    this.write(this.broker.codec.encodeAck(type, 5, packetId, reasonCode));
   }
 
   sendPubrel(packetId: number): void {
@@ -234,7 +245,8 @@ export class Connection implements TransportSink {
     }
   }
 
-  /** Refuses a CONNECT: CONNACK with the reason code (v5) or its return code (3.1/3.1.1), then close [MQTT-3.2.2-6]. */
+  /** Refuses a CONNECT: CONNACK with the reason code (v5) or its return code (3.1/3.1.1), then close;
+   *  session present is 0, v5 [MQTT-3.2.2-6], v3.1.1 [MQTT-3.2.2-4]. */
   refuseConnect(reasonCode: number, level = this.protocolLevel): void {
     if (this.state === Lifecycle.Closed) return;
     const codec = this.broker.codec;
@@ -246,7 +258,7 @@ export class Connection implements TransportSink {
     this.close(reasonCode);
   }
 
-  /** Server-side end of a connected client: v5 DISCONNECT with the reason code [MQTT-4.13.1-1], then close. Wills go out. */
+  /** Server-side end of a connected client: v5 DISCONNECT with the reason code (v5 4.13), then close. Wills go out. */
   disconnect(reasonCode: number): void {
     if (this.state === Lifecycle.Connected && this.protocolLevel === 5) {
       this.write(this.broker.codec.encodeDisconnect(5, reasonCode));

@@ -51,10 +51,6 @@ export class Message {
     return (this.ownedCopy = copy);
   }
 
-  /** A copy of this message with the retain flag set as given (a retained copy outlives the chunk). */
-  withRetain(retain: boolean): Message {
-    return new Message(this.topic, this.payload, this.qos, retain, this.properties, this.expiresAt, this.topicString);
-  }
 }
 
 /** Builds a message from host values (broker.publish, wills). */

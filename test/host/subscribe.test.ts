@@ -22,7 +22,7 @@ describe.each([4, 5] as const)("protocol %i", (protocolVersion) => {
     expect(granted[0]!.qos).toBe(1);
   });
 
-  it("[MQTT-4.7.1-1] a filter with # not last ends that connection only", async () => {
+  it(`${protocolVersion === 5 ? "v5 [MQTT-4.7.1-1]" : "v3.1.1 [MQTT-4.7.1-2]"} a filter with # not last ends that connection only`, async () => {
     await h.start();
     const other = await h.connect({ protocolVersion });
     const raw = await h.raw();
