@@ -50,7 +50,6 @@ export class Message {
     copy.ownedCopy = copy;
     return (this.ownedCopy = copy);
   }
-
 }
 
 /** Builds a message from host values (broker.publish, wills). */
