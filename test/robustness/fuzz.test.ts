@@ -1,11 +1,13 @@
 // Fuzzing the live broker: 50 connections at once send seeded mutations of valid packets (bit flips,
-// truncations, lying lengths, bogus varints, garbage) while a well-behaved client's QoS 1 loop loses nothing.
+// truncations, lying lengths, bogus varints, garbage) or well-framed adversarial sequences, while a
+// well-behaved client's QoS 1 loop loses nothing.
 import net from "node:net";
 import type { MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixtures } from "../fixtures/packets.ts";
 import { ChildBroker, MB, connectClient, until, type BrokerSnapshot } from "../helpers/child-broker.ts";
 import { Prng, mutate } from "../helpers/mutate.ts";
+import { protocolPacket } from "../helpers/protocol-fuzz.ts";
 import { connectBytes } from "../helpers/raw-client.ts";
 
 const SEED = Number(process.env.QUARKMQ_FUZZ_SEED ?? 0x5eed);
@@ -23,15 +25,23 @@ for (const fixture of fixtures) {
 
 interface FuzzTally { connections: number; bytesSent: number }
 
-/** One fuzz connection: a CONNECT (20% mutated), then 1-10 packets (40% mutated, some twice), written in random pieces. */
+/** One fuzz connection, written in random pieces: either a CONNECT (20% mutated) then 1-10 fixture packets (40%
+ *  mutated, some twice), or a valid CONNECT then 1-12 well-framed adversarial packets (protocol-fuzz.ts). */
 async function fuzzOnce(port: number, rng: Prng, tally: FuzzTally): Promise<void> {
   const level = rng.pick([3, 4, 5, 5]);
-  const connect = connectBytes({ level, clientId: `fz-${rng.int(40)}`, cleanStart: rng.next() < 0.9, keepAlive: rng.int(3) * 30 });
-  const packets = [rng.next() < 0.2 ? mutate(connect, rng) : connect];
-  for (let n = 1 + rng.int(10); n > 0; n--) {
-    const base = rng.pick(corpus[level]!);
-    const roll = rng.next();
-    packets.push(roll < 0.1 ? mutate(mutate(base, rng), rng) : roll < 0.4 ? mutate(base, rng) : base);
+  const clientId = `fz-${rng.int(40)}`;
+  const connect = connectBytes({ level, clientId, cleanStart: rng.next() < 0.9, keepAlive: rng.int(3) * 30 });
+  const packets: number[][] = [];
+  if (rng.next() < 0.5) {
+    packets.push(rng.next() < 0.2 ? mutate(connect, rng) : connect);
+    for (let n = 1 + rng.int(10); n > 0; n--) {
+      const base = rng.pick(corpus[level]!);
+      const roll = rng.next();
+      packets.push(roll < 0.1 ? mutate(mutate(base, rng), rng) : roll < 0.4 ? mutate(base, rng) : base);
+    }
+  } else {
+    packets.push(connect);
+    for (let n = 1 + rng.int(12); n > 0; n--) packets.push(protocolPacket(rng, level === 3 ? 4 : level, clientId));
   }
   const bytes = Uint8Array.from(packets.flat());
   tally.connections++;
@@ -75,7 +85,7 @@ describe(`fuzzing the live broker (seed 0x${SEED.toString(16)})`, () => {
     await broker?.close();
   });
 
-  it(`${CONNECTIONS} connections x ${ROUNDS} rounds of mutated packets; a QoS 1 client loses nothing meanwhile`, async () => {
+  it(`${CONNECTIONS} connections x ${ROUNDS} rounds of mutated or adversarial packets; a QoS 1 client loses nothing meanwhile`, async () => {
     const deadline = Date.now() + TIME_LIMIT_MS;
     let fuzzing = true;
     const publishing = (async () => {
