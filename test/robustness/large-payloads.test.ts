@@ -160,3 +160,27 @@ describe("a packet over maxPacketSize", () => {
     expect(after.stats.protocolErrors).toBe(before.stats.protocolErrors + 1);
   });
 });
+
+describe("a first packet (CONNECT) over 1 MiB", () => {
+  let broker: ChildBroker;
+  let raw: RawClient | undefined;
+
+  beforeAll(async () => {
+    broker = await ChildBroker.start();
+  });
+
+  afterAll(async () => {
+    raw?.destroy();
+    await broker?.close();
+  });
+
+  it("is refused from its fixed header before the client is accepted, even under the default maxPacketSize", async () => {
+    const before = await broker.gcSnapshot();
+    raw = await RawClient.connect(broker.port);
+    raw.send([0x10, ...varint(100 * MB), 0x00, 0x04, 0x4d, 0x51, 0x54, 0x54]);
+    expect(await raw.waitClosed()).toBe(true);
+    const after = await broker.gcSnapshot();
+    expect(after.stats.protocolErrors).toBe(before.stats.protocolErrors + 1);
+    expect(after.connections).toBe(0);
+  });
+});
