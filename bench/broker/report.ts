@@ -3,7 +3,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { brokerKinds, root } from "./brokers.ts";
 import type { RunRecord } from "./run-one.ts";
 import type { Scenario } from "./scenarios.ts";
@@ -93,11 +93,11 @@ export function report(records: RunRecord[], chosen: Scenario[], brokers: string
   const text = lines.join("\n");
   console.log(text);
   const when = new Date().toISOString().replace(/[:.]/g, "-");
-  mkdirSync(join(root, outDir), { recursive: true });
+  mkdirSync(resolve(root, outDir), { recursive: true });
   const json = JSON.stringify({ when, machine: machine(), scenarios: chosen, summary, ratios, targets, runs: records }, null, 1);
-  writeFileSync(join(root, outDir, `${when}.json`), json);
-  writeFileSync(join(root, outDir, "latest.json"), json);
-  writeFileSync(join(root, outDir, "latest.md"), text + "\n");
-  writeFileSync(join(root, outDir, "latest.svg"), chart(ratios));
+  writeFileSync(resolve(root, outDir, `${when}.json`), json);
+  writeFileSync(resolve(root, outDir, "latest.json"), json);
+  writeFileSync(resolve(root, outDir, "latest.md"), text + "\n");
+  writeFileSync(resolve(root, outDir, "latest.svg"), chart(ratios));
   return records.filter((r) => !r.ok && !r.skipped);
 }

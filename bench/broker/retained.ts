@@ -26,7 +26,6 @@ export async function runRetained(port: number, p: RetainedParams, mark: (name: 
   await pub.connect(`${tag}-rp`);
   await sub.connect(`${tag}-rs`);
   await mark("ready");
-  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let sent = 0;
   let acked = 0;
@@ -71,6 +70,7 @@ export async function runRetained(port: number, p: RetainedParams, mark: (name: 
     if (seen[id]++) return fail(`duplicate: retained ${id} arrived twice`);
     if (++delivered === p.topics) allDone();
   };
+  const cpu0 = process.cpuUsage();
   const t1 = performance.now();
   await sub.subscribe(["#"], 0);
   await Promise.race([subPhase, new Promise((r) => setTimeout(r, 120_000))]);
