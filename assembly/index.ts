@@ -43,3 +43,14 @@ export function inboxReserve(size: i32): i32 {
 // Kept referenced so the optimizer sees the constants used by both sides.
 export const FREE_LISTS_AT: i32 = H_FREE_LISTS;
 export const HEAP_TOP_AT: i32 = H_HEAP_TOP;
+
+// codec
+export { frame } from "./wire/frame";
+export { encodeConnack, encodeAck, encodeSubAck, encodePingresp, encodeDisconnect, encodeAuth } from "./wire/encode-ack";
+export { encodePublish } from "./wire/encode-publish";
+
+// topics
+export { subscribe, unsubscribe, subscriptionCount } from "./topics/trie";
+export { match } from "./topics/match";
+export { retainedSet, retainedDelete, retainedMatch, retainedCount } from "./topics/retained";
+export { checkTopicName, checkTopicFilter } from "./topics/validate";

@@ -46,6 +46,34 @@ export const H_ENCODED_PACKET_ID_AT: i32 = 13; // encodePublish(): offset in ENC
 export const H_HEAP_BASE: i32 = 16; //     alloc.ts: first heap byte
 export const H_HEAP_TOP: i32 = 17; //      alloc.ts: bump pointer
 export const H_FREE_LISTS: i32 = 32; //    alloc.ts: 32 words, head of the free list per power-of-two size class
+export const H_TOPICS: i32 = 18; //         topics: address of the topics block, TOPIC_WORDS words (T_* below); 0 until first use
+export const TOPIC_WORDS: i32 = 32;
+// Words of the topics block: roots of the trie's tables ([address, capacity] pairs kept adjacent).
+export const T_NODES: i32 = 0; // address of the node table (NODE_BYTES a node)
+export const T_NODE_CAP: i32 = 1; // its capacity in nodes
+export const T_NODE_NEXT: i32 = 2; // next never-used node id (1 and 2 are the roots)
+export const T_NODE_FREE: i32 = 3; // head of the free node ids
+export const T_EDGES: i32 = 4; // address of the edge hash (u32 node ids keyed by parent and level)
+export const T_EDGE_CAP: i32 = 5; // its slot count (a power of two)
+export const T_EDGE_COUNT: i32 = 6; // edges stored
+export const T_SUBS: i32 = 7; // address of the subscription table
+export const T_SUB_CAP: i32 = 8; // its capacity
+export const T_SUB_NEXT: i32 = 9; // next never-used subscription id
+export const T_SUB_FREE: i32 = 10; // head of the free subscription ids
+export const T_SUB_HASH: i32 = 11; // address of the (owner node, subscriberId) -> subscription hash
+export const T_SUB_HASH_CAP: i32 = 12; // its slot count
+export const T_SUB_HASH_COUNT: i32 = 13; // entries stored
+export const T_SEEN: i32 = 14; // address of the per-subscriber [epoch, entry] column for duplicate removal
+export const T_SEEN_CAP: i32 = 15; // its capacity in subscriberIds
+export const T_EPOCH: i32 = 16; // the current match epoch
+export const T_STACK: i32 = 17; // address of the match stack
+export const T_STACK_CAP: i32 = 18; // its capacity in [node, level] pairs
+export const T_LEVELS: i32 = 19; // address of the level starts of the topic being matched
+export const T_LEVELS_CAP: i32 = 20; // its capacity in words
+export const T_IDS: i32 = 21; // address of the match's [subscriptionId, next] chain
+export const T_IDS_CAP: i32 = 22; // its capacity in pairs
+export const T_SUBSCRIPTION_COUNT: i32 = 23; // subscriptions stored
+export const T_RETAINED_COUNT: i32 = 24; // retained topic names stored
 
 // RECORD words: one record per packet, in the order the packets came.
 export const R_TYPE: i32 = 0; //           control packet type 1..15

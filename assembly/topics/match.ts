@@ -1,0 +1,161 @@
+// match(): which subscriptions a Topic Name reaches, written to MATCH_OUT as one entry per
+// subscriber (overlaps merged, duplicates found with the epoch column) plus one entry per shared
+// group delivery, then the subscription identifiers of every entry after the entries.
+import { tw, setTw, twAt, hasTopics, ensureTopics } from "./root";
+import {
+  H_SCRATCH_IN, H_MATCH_OUT, H_MATCH_SUB_IDS, T_SEEN, T_SEEN_CAP, T_EPOCH,
+  T_IDS, T_IDS_CAP, T_SUBSCRIPTION_COUNT, MATCH_OUT_WORDS, MATCH_WORDS,
+  MATCH_SHARED_BIT, MATCH_RAP_BIT,
+} from "../layout";
+import { getWord, setWord } from "../util/header";
+import { reserve } from "../util/columns";
+import { N_CHILDREN, N_S0, N_S1, N_S2, N_S3, SUBSCRIPTION_ROOT, nodeGet, nodeSet, findHashed } from "./nodes";
+import { S_SUBSCRIBER, S_OPTIONS, S_SUBSCRIPTION_ID, S_NEXT, subGet } from "./subscriptions";
+import { splitLevels, levelStart, levelHash, reserveStack, stackAt } from "./walk";
+
+const NO_LOCAL: i32 = 0x04;
+
+/** Adds a subscription identifier to an entry's chain in the ids block. */
+function addId(out: usize, entry: i32, subscriptionId: i32, total: i32): i32 {
+  if (subscriptionId == 0) return total;
+  if (getWord(H_MATCH_SUB_IDS) * MATCH_WORDS + total + 1 > MATCH_OUT_WORDS) return total;
+  if (!reserve(twAt(T_IDS), 8, total + 1)) return total;
+  const pair = <usize>tw(T_IDS) + <usize>(total << 3);
+  const at = out + <usize>((entry * MATCH_WORDS + 2) << 2);
+  store<i32>(pair, subscriptionId);
+  store<i32>(pair + 4, load<i32>(at));
+  store<i32>(at, total);
+  store<i32>(at + 4, load<i32>(at + 4) + 1);
+  return total + 1;
+}
+
+/** A new entry, or -1 when MATCH_OUT is full. H_MATCH_SUB_IDS holds the entry count during the walk. */
+function newEntry(out: usize, subscriberId: i32, options: i32, total: i32): i32 {
+  const count = getWord(H_MATCH_SUB_IDS);
+  if ((count + 1) * MATCH_WORDS + total > MATCH_OUT_WORDS) return -1;
+  const at = out + <usize>((count * MATCH_WORDS) << 2);
+  store<i32>(at, subscriberId);
+  store<i32>(at + 4, options);
+  store<i32>(at + 8, -1);
+  store<i32>(at + 12, 0);
+  setWord(H_MATCH_SUB_IDS, count + 1);
+  return count;
+}
+
+/** Emits a node's subscriptions and one member of each of its shared groups; returns the id total. */
+function emitNode(node: i32, publisherId: i32, epoch: i32, total: i32): i32 {
+  const out = <usize>getWord(H_MATCH_OUT);
+  const seen = <usize>tw(T_SEEN);
+  for (let s = nodeGet(node, N_S2); s != 0; s = subGet(s, S_NEXT)) {
+    const subscriberId = subGet(s, S_SUBSCRIBER);
+    const options = subGet(s, S_OPTIONS);
+    if ((options & NO_LOCAL) != 0 && subscriberId == publisherId) continue; // v5 [MQTT-3.8.3-3]
+    const mark = seen + <usize>(subscriberId << 3);
+    let entry: i32;
+    if (load<i32>(mark) == epoch) {
+      entry = load<i32>(mark + 4);
+      const at = out + <usize>((entry * MATCH_WORDS + 1) << 2);
+      const merged = load<i32>(at);
+      const qos = max(merged & 3, options & 3);
+      store<i32>(at, (merged & ~3) | qos | (options & MATCH_RAP_BIT));
+    } else {
+      entry = newEntry(out, subscriberId, options & (3 | MATCH_RAP_BIT), total);
+      if (entry < 0) continue;
+      store<i32>(mark, epoch);
+      store<i32>(mark + 4, entry);
+    }
+    total = addId(out, entry, subGet(s, S_SUBSCRIPTION_ID), total);
+  }
+  for (let group = nodeGet(node, N_S3); group != 0; group = nodeGet(group, N_S1)) {
+    const members = nodeGet(group, N_CHILDREN);
+    let s = nodeGet(group, N_S0);
+    for (let tries = 0; tries < members; tries++) {
+      if (s == 0) s = nodeGet(group, N_S2);
+      const options = subGet(s, S_OPTIONS);
+      const next = subGet(s, S_NEXT);
+      if ((options & NO_LOCAL) == 0 || subGet(s, S_SUBSCRIBER) != publisherId) {
+        nodeSet(group, N_S0, next); // round robin: the next message goes to the next member
+        const entry = newEntry(out, subGet(s, S_SUBSCRIBER), (options & (3 | MATCH_RAP_BIT)) | MATCH_SHARED_BIT, total);
+        if (entry >= 0) total = addId(out, entry, subGet(s, S_SUBSCRIPTION_ID), total);
+        break;
+      }
+      s = next;
+    }
+  }
+  return total;
+}
+
+/** Moves every entry's subscription identifiers from the chains to after the entries. */
+function layOutIds(count: i32): void {
+  const out = <usize>getWord(H_MATCH_OUT);
+  const ids = <usize>tw(T_IDS);
+  let w = count * MATCH_WORDS;
+  setWord(H_MATCH_SUB_IDS, w);
+  for (let k = 0; k < count; k++) {
+    const at = out + <usize>((k * MATCH_WORDS + 2) << 2);
+    let link = load<i32>(at);
+    store<i32>(at, w);
+    while (link >= 0) {
+      store<i32>(out + <usize>(w << 2), load<i32>(ids + <usize>(link << 3)));
+      link = load<i32>(ids + <usize>(link << 3) + 4);
+      w++;
+    }
+  }
+}
+
+// The walk, iterative over an explicit [node, level] stack. At a node reached after level i:
+//   - `#` child: matches every remaining level, and none (`a/#` matches `a`) [MQTT-4.7.1-2 v3.1.1]
+//   - `+` child: matches level i whatever its bytes, the empty level included
+//   - the literal child whose bytes equal level i (case-sensitive, byte for byte)
+// A Topic Name starting with `$` is not matched by a filter starting with a wildcard [MQTT-4.7.2-1].
+/** Matches the Topic Name in SCRATCH_IN[topicOffset, +topicLength); returns the MATCH_OUT entry count. */
+export function match(topicOffset: i32, topicLength: i32, publisherId: i32): i32 {
+  setWord(H_MATCH_SUB_IDS, 0);
+  if (!hasTopics() || tw(T_SUBSCRIPTION_COUNT) == 0 || topicLength < 1) return 0;
+  const ptr = <usize>(getWord(H_SCRATCH_IN) + topicOffset);
+  const levels = splitLevels(ptr, topicLength);
+  if (levels < 0 || !reserveStack(2 * levels + 4)) return 0;
+  let epoch = tw(T_EPOCH) + 1;
+  if (epoch == 0) {
+    memory.fill(<usize>tw(T_SEEN), 0, <usize>(tw(T_SEEN_CAP) << 3));
+    epoch = 1;
+  }
+  setTw(T_EPOCH, epoch);
+  const dollar = load<u8>(ptr) == 0x24;
+  let total = 0;
+  let sp = 0;
+  store<i32>(stackAt(0), SUBSCRIPTION_ROOT);
+  store<i32>(stackAt(0) + 4, 0);
+  sp = 1;
+  while (sp > 0) {
+    sp--;
+    const node = load<i32>(stackAt(sp));
+    const i = load<i32>(stackAt(sp) + 4);
+    if (i == levels) {
+      total = emitNode(node, publisherId, epoch, total);
+      const all = nodeGet(node, N_S1);
+      if (all != 0) total = emitNode(all, publisherId, epoch, total);
+      continue;
+    }
+    if (i != 0 || !dollar) { // [MQTT-4.7.2-1]
+      const all = nodeGet(node, N_S1);
+      if (all != 0) total = emitNode(all, publisherId, epoch, total);
+      const one = nodeGet(node, N_S0);
+      if (one != 0) {
+        store<i32>(stackAt(sp), one);
+        store<i32>(stackAt(sp) + 4, i + 1);
+        sp++;
+      }
+    }
+    const start = levelStart(i);
+    const child = findHashed(node, ptr + <usize>start, levelStart(i + 1) - 1 - start, levelHash(i));
+    if (child != 0) {
+      store<i32>(stackAt(sp), child);
+      store<i32>(stackAt(sp) + 4, i + 1);
+      sp++;
+    }
+  }
+  const count = getWord(H_MATCH_SUB_IDS);
+  layOutIds(count);
+  return count;
+}

@@ -1,0 +1,128 @@
+// Subscription records (24 bytes each, ids with a free list) linked per owner node, and the hash
+// that finds a subscriber's record under an owner: (owner node, subscriberId) -> subscription id.
+import { tw, setTw, twAt, hasTopics, ensureTopics } from "./root";
+import {
+  T_SUBS, T_SUB_CAP, T_SUB_NEXT, T_SUB_FREE,
+  T_SUB_HASH, T_SUB_HASH_CAP, T_SUB_HASH_COUNT,
+} from "../layout";
+import { getWord, setWord } from "../util/header";
+import { alloc, free } from "../util/alloc";
+import { reserve } from "../util/columns";
+import { mix } from "../util/hash";
+
+export const SUB_BYTES: i32 = 24;
+export const S_SUBSCRIBER: i32 = 0;
+export const S_OPTIONS: i32 = 1; // the SUBSCRIBE options byte
+export const S_SUBSCRIPTION_ID: i32 = 2; // v5 subscription identifier, 0 = none
+export const S_NEXT: i32 = 3; // next in the owner's list (free list link when free)
+export const S_PREV: i32 = 4;
+export const S_OWNER: i32 = 5; // the node whose list holds it (a filter node or a group node)
+
+@inline export function subAt(id: i32): usize {
+  return <usize>tw(T_SUBS) + <usize>(id * SUB_BYTES);
+}
+
+@inline export function subGet(id: i32, field: i32): i32 {
+  return load<i32>(subAt(id) + (<usize>field << 2));
+}
+
+@inline export function subSet(id: i32, field: i32, value: i32): void {
+  store<i32>(subAt(id) + (<usize>field << 2), value);
+}
+
+export function ensureSubscriptions(): bool {
+  if (tw(T_SUB_NEXT) != 0) return true;
+  if (!reserve(twAt(T_SUBS), SUB_BYTES, 64)) return false;
+  setTw(T_SUB_NEXT, 1);
+  return growHash(64);
+}
+
+@inline function homeSlot(owner: i32, subscriberId: i32, mask: i32): i32 {
+  return <i32>(mix(<u32>owner, <u32>subscriberId) & <u32>mask);
+}
+
+/** The subscription of `subscriberId` under `owner`, or 0. */
+export function findSubscription(owner: i32, subscriberId: i32): i32 {
+  const table = <usize>tw(T_SUB_HASH);
+  const mask = tw(T_SUB_HASH_CAP) - 1;
+  let slot = homeSlot(owner, subscriberId, mask);
+  while (true) {
+    const id = load<i32>(table + (<usize>slot << 2));
+    if (id == 0) return 0;
+    if (subGet(id, S_OWNER) == owner && subGet(id, S_SUBSCRIBER) == subscriberId) return id;
+    slot = (slot + 1) & mask;
+  }
+}
+
+function insertHash(id: i32): void {
+  const table = <usize>tw(T_SUB_HASH);
+  const mask = tw(T_SUB_HASH_CAP) - 1;
+  let slot = homeSlot(subGet(id, S_OWNER), subGet(id, S_SUBSCRIBER), mask);
+  while (load<i32>(table + (<usize>slot << 2)) != 0) slot = (slot + 1) & mask;
+  store<i32>(table + (<usize>slot << 2), id);
+}
+
+function growHash(slots: i32): bool {
+  const old = <usize>tw(T_SUB_HASH);
+  const oldSlots = tw(T_SUB_HASH_CAP);
+  const table = alloc(slots << 2);
+  if (table == 0) return false;
+  memory.fill(table, 0, <usize>(slots << 2));
+  setTw(T_SUB_HASH, <i32>table);
+  setTw(T_SUB_HASH_CAP, slots);
+  for (let i = 0; i < oldSlots; i++) {
+    const id = load<i32>(old + (<usize>i << 2));
+    if (id != 0) insertHash(id);
+  }
+  free(old, oldSlots << 2);
+  return true;
+}
+
+function removeHash(id: i32): void {
+  const table = <usize>tw(T_SUB_HASH);
+  const mask = tw(T_SUB_HASH_CAP) - 1;
+  let hole = homeSlot(subGet(id, S_OWNER), subGet(id, S_SUBSCRIBER), mask);
+  while (load<i32>(table + (<usize>hole << 2)) != id) hole = (hole + 1) & mask;
+  let next = (hole + 1) & mask;
+  while (true) {
+    const other = load<i32>(table + (<usize>next << 2));
+    if (other == 0) break;
+    const home = homeSlot(subGet(other, S_OWNER), subGet(other, S_SUBSCRIBER), mask);
+    if (((next - home) & mask) >= ((next - hole) & mask)) {
+      store<i32>(table + (<usize>hole << 2), other);
+      hole = next;
+    }
+    next = (next + 1) & mask;
+  }
+  store<i32>(table + (<usize>hole << 2), 0);
+  setTw(T_SUB_HASH_COUNT, tw(T_SUB_HASH_COUNT) - 1);
+}
+
+/** A new subscription record in the hash (not yet linked into a list), or 0 when memory is exhausted. */
+export function newSubscription(owner: i32, subscriberId: i32): i32 {
+  const count = tw(T_SUB_HASH_COUNT) + 1;
+  if (count * 4 > tw(T_SUB_HASH_CAP) * 3 && !growHash(tw(T_SUB_HASH_CAP) << 1)) return 0;
+  let id = tw(T_SUB_FREE);
+  if (id != 0) {
+    setTw(T_SUB_FREE, subGet(id, S_NEXT));
+  } else {
+    id = tw(T_SUB_NEXT);
+    if (!reserve(twAt(T_SUBS), SUB_BYTES, id + 1)) return 0;
+    setTw(T_SUB_NEXT, id + 1);
+  }
+  subSet(id, S_SUBSCRIBER, subscriberId);
+  subSet(id, S_OWNER, owner);
+  subSet(id, S_NEXT, 0);
+  subSet(id, S_PREV, 0);
+  insertHash(id);
+  setTw(T_SUB_HASH_COUNT, count);
+  return id;
+}
+
+/** Drops a subscription (the caller unlinked it from its list). */
+export function freeSubscription(id: i32): void {
+  removeHash(id);
+  subSet(id, S_OWNER, -1);
+  subSet(id, S_NEXT, tw(T_SUB_FREE));
+  setTw(T_SUB_FREE, id);
+}

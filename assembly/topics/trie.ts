@@ -1,0 +1,157 @@
+// subscribe / unsubscribe on the subscription trie: walk (or build) one node per filter level,
+// `+` and `#` in their own slots, literal levels through the edge hash; shared subscriptions hang
+// their members under a group node of the filter's node. Empty nodes are pruned on the way back.
+import { tw, setTw, twAt, hasTopics, ensureTopics } from "./root";
+import { H_SCRATCH_IN, T_SEEN, T_SEEN_CAP, T_SUBSCRIPTION_COUNT } from "../layout";
+import { getWord, setWord } from "../util/header";
+import { reserve } from "../util/columns";
+import {
+  N_PARENT, N_CHILDREN, N_S0, N_S1, N_S2, N_S3, SUBSCRIPTION_ROOT, GROUP_KEY,
+  nodeGet, nodeSet, ensureNodes, newNode, childFor, findChild, removeEdge, freeNode,
+} from "./nodes";
+import {
+  S_OPTIONS, S_SUBSCRIPTION_ID, S_NEXT, S_PREV,
+  subGet, subSet, ensureSubscriptions, findSubscription, newSubscription, freeSubscription,
+} from "./subscriptions";
+import { checkFilter, shareNameLength, TOPIC_FILTER_INVALID } from "./validate";
+
+const QUOTA_EXCEEDED: i32 = -0x97;
+const UNSPECIFIED: i32 = -0x80;
+const SLASH: u8 = 0x2f;
+
+@inline function isWildcard(ptr: usize, length: i32, c: u8): bool {
+  return length == 1 && load<u8>(ptr) == c;
+}
+
+/** The node of a (non-shared) filter: created when `create`, else 0 when absent. */
+function filterNode(ptr: usize, length: i32, create: bool): i32 {
+  let node = SUBSCRIPTION_ROOT;
+  let start = 0;
+  while (node != 0) {
+    let end = start;
+    while (end < length && load<u8>(ptr + <usize>end) != SLASH) end++;
+    const at = ptr + <usize>start;
+    const size = end - start;
+    const slot = isWildcard(at, size, 0x2b) ? N_S0 : isWildcard(at, size, 0x23) ? N_S1 : -1;
+    let child = slot >= 0 ? nodeGet(node, slot) : findChild(node, at, size);
+    if (child == 0 && create) {
+      if (slot >= 0) {
+        child = newNode(node, at, size, 0);
+        if (child != 0) nodeSet(node, slot, child);
+      } else {
+        child = childFor(node, at, size);
+      }
+    }
+    node = child;
+    if (end >= length) break;
+    start = end + 1;
+  }
+  return node;
+}
+
+/** Frees empty nodes from `node` up to the root. */
+export function prune(node: i32): void {
+  while (node != SUBSCRIPTION_ROOT && nodeGet(node, N_CHILDREN) == 0 && nodeGet(node, N_S0) == 0 &&
+    nodeGet(node, N_S1) == 0 && nodeGet(node, N_S2) == 0 && nodeGet(node, N_S3) == 0) {
+    const parent = nodeGet(node, N_PARENT);
+    if (nodeGet(parent, N_S0) == node) nodeSet(parent, N_S0, 0);
+    else if (nodeGet(parent, N_S1) == node) nodeSet(parent, N_S1, 0);
+    else {
+      removeEdge(node);
+      nodeSet(parent, N_CHILDREN, nodeGet(parent, N_CHILDREN) - 1);
+    }
+    freeNode(node);
+    node = parent;
+  }
+}
+
+function reserveSeen(subscriberId: i32): bool {
+  const old = tw(T_SEEN_CAP);
+  if (subscriberId < old) return true;
+  if (!reserve(twAt(T_SEEN), 8, subscriberId + 1)) return false;
+  const at = <usize>tw(T_SEEN);
+  memory.fill(at + <usize>(old << 3), 0, <usize>((tw(T_SEEN_CAP) - old) << 3));
+  return true;
+}
+
+/** Adds or replaces the subscription of `subscriberId` to the filter in SCRATCH_IN[filterOffset, +filterLength).
+ *  Returns 0 added, 1 replaced, or a negative reason code. */
+export function subscribe(subscriberId: i32, filterOffset: i32, filterLength: i32, options: i32, subscriptionId: i32): i32 {
+  const ptr = <usize>(getWord(H_SCRATCH_IN) + filterOffset);
+  if (checkFilter(ptr, filterLength) < 0) return TOPIC_FILTER_INVALID;
+  if (subscriberId < 0) return UNSPECIFIED;
+  if (!ensureTopics() || !ensureNodes() || !ensureSubscriptions() || !reserveSeen(subscriberId)) return QUOTA_EXCEEDED;
+  const group = shareNameLength(ptr, filterLength);
+  const skip = group < 0 ? 0 : group + 8;
+  const node = filterNode(ptr + <usize>skip, filterLength - skip, true);
+  if (node == 0) return QUOTA_EXCEEDED;
+  let owner = node;
+  if (group >= 0) {
+    owner = childFor(node | GROUP_KEY, ptr + 7, group);
+    if (owner == 0) { prune(node); return QUOTA_EXCEEDED; }
+    if (nodeGet(owner, N_S2) == 0) { // a new group: link it first in the node's group list
+      const head = nodeGet(node, N_S3);
+      nodeSet(owner, N_S1, head);
+      if (head != 0) nodeSet(head, N_S3, owner);
+      nodeSet(node, N_S3, owner);
+    }
+  }
+  let id = findSubscription(owner, subscriberId);
+  const replaced = id != 0;
+  if (!replaced) {
+    id = newSubscription(owner, subscriberId);
+    if (id == 0) { unlinkGroup(owner, node); prune(node); return QUOTA_EXCEEDED; }
+    const head = nodeGet(owner, N_S2);
+    subSet(id, S_NEXT, head);
+    if (head != 0) subSet(head, S_PREV, id);
+    nodeSet(owner, N_S2, id);
+    if (owner != node) nodeSet(owner, N_CHILDREN, nodeGet(owner, N_CHILDREN) + 1);
+    setTw(T_SUBSCRIPTION_COUNT, tw(T_SUBSCRIPTION_COUNT) + 1);
+  }
+  subSet(id, S_OPTIONS, options);
+  subSet(id, S_SUBSCRIPTION_ID, subscriptionId);
+  return replaced ? 1 : 0;
+}
+
+/** Removes a group node that has no members left. */
+function unlinkGroup(group: i32, node: i32): void {
+  if (group == node || nodeGet(group, N_S2) != 0) return;
+  const next = nodeGet(group, N_S1);
+  const prev = nodeGet(group, N_S3);
+  if (prev != 0) nodeSet(prev, N_S1, next); else nodeSet(node, N_S3, next);
+  if (next != 0) nodeSet(next, N_S3, prev);
+  removeEdge(group);
+  freeNode(group);
+}
+
+/** Removes the subscription of `subscriberId` to the filter. Returns 1 when there was one, else 0. */
+export function unsubscribe(subscriberId: i32, filterOffset: i32, filterLength: i32): i32 {
+  const ptr = <usize>(getWord(H_SCRATCH_IN) + filterOffset);
+  if (checkFilter(ptr, filterLength) < 0 || !hasTopics() || tw(T_SUBSCRIPTION_COUNT) == 0) return 0;
+  const group = shareNameLength(ptr, filterLength);
+  const skip = group < 0 ? 0 : group + 8;
+  const node = filterNode(ptr + <usize>skip, filterLength - skip, false);
+  if (node == 0) return 0;
+  const owner = group < 0 ? node : findChild(node | GROUP_KEY, ptr + 7, group);
+  if (owner == 0) return 0;
+  const id = findSubscription(owner, subscriberId);
+  if (id == 0) return 0;
+  const next = subGet(id, S_NEXT);
+  const prev = subGet(id, S_PREV);
+  if (prev != 0) subSet(prev, S_NEXT, next); else nodeSet(owner, N_S2, next);
+  if (next != 0) subSet(next, S_PREV, prev);
+  if (owner != node) {
+    nodeSet(owner, N_CHILDREN, nodeGet(owner, N_CHILDREN) - 1);
+    if (nodeGet(owner, N_S0) == id) nodeSet(owner, N_S0, next); // the round-robin cursor moves on
+    unlinkGroup(owner, node);
+  }
+  freeSubscription(id);
+  setTw(T_SUBSCRIPTION_COUNT, tw(T_SUBSCRIPTION_COUNT) - 1);
+  prune(node);
+  return 1;
+}
+
+export function subscriptionCount(): i32 {
+  return hasTopics() ? tw(T_SUBSCRIPTION_COUNT) : 0;
+}
+

@@ -1,0 +1,42 @@
+// Topic Name and Topic Filter rules checked on the bytes in place (section 4.7): wildcards, levels,
+// empty names, and the $share/{ShareName}/{filter} form. UTF-8 is checked by the reader before.
+
+/** 0 when the bytes are a valid Topic Name, else -0x90 (Topic Name invalid). */
+export function checkTopicName(at: usize, length: i32): i32 {
+  if (length == 0) return -0x90; // [MQTT-4.7.3-1] at least one character
+  for (let i = 0; i < length; i++) {
+    const c = load<u8>(at + <usize>i);
+    if (c == 0x23 || c == 0x2b) return -0x90; // v5 [MQTT-4.7.0-1] v3.1.1 [MQTT-4.7.1-1] no wildcards in a Topic Name
+  }
+  return 0;
+}
+
+/** 0 when the bytes are a valid Topic Filter (shared ones included), else -0x8F (Topic Filter invalid). */
+export function checkTopicFilter(at: usize, length: i32): i32 {
+  if (length == 0) return -0x8f; // [MQTT-4.7.3-1] at least one character
+  const prefix = sharePrefix(at, length);
+  if (prefix < 0) return -0x8f;
+  return checkLevels(at + <usize>prefix, length - prefix);
+}
+
+/** Length of a `$share/{group}/` prefix, 0 when there is none, -1 when it is malformed. */
+export function sharePrefix(at: usize, length: i32): i32 {
+  if (length < 7 || load<u32>(at) != 0x61687324 || load<u16>(at + 4) != 0x6572 || load<u8>(at + 6) != 0x2f) return 0; // "$share/"
+  for (let i = 7; i < length; i++) {
+    const c = load<u8>(at + <usize>i);
+    if (c == 0x2f) return i > 7 && i + 1 < length ? i + 1 : -1; // ShareName non-empty, a filter follows
+    if (c == 0x23 || c == 0x2b) return -1; // the ShareName must not contain wildcards (4.8.2)
+  }
+  return -1;
+}
+
+function checkLevels(at: usize, length: i32): i32 {
+  if (length == 0) return -0x8f;
+  for (let i = 0; i < length; i++) {
+    const c = load<u8>(at + <usize>i);
+    const alone = (i == 0 || load<u8>(at + <usize>i - 1) == 0x2f) && (i + 1 == length || load<u8>(at + <usize>i + 1) == 0x2f);
+    if (c == 0x2b && !alone) return -0x8f; // v5 [MQTT-4.7.1-2] v3.1.1 [MQTT-4.7.1-3] '+' fills a whole level
+    if (c == 0x23 && (!alone || i + 1 != length)) return -0x8f; // v5 [MQTT-4.7.1-1] v3.1.1 [MQTT-4.7.1-2] '#' last, alone
+  }
+  return 0;
+}

@@ -1,0 +1,268 @@
+// One client connection: framing state (only an incomplete tail), the outbound batch written once
+// per tick, keep-alive and CONNECT timeouts, lifecycle, and the server-side ways to end it.
+import type { Broker } from "../broker.ts";
+import type { ClientInfo } from "../hooks.ts";
+import type { Will } from "../core/packets.ts";
+import { MAX_RECORDS, R_LENGTH, R_START } from "../core/layout.ts";
+import { dispatch, fail } from "../handlers/index.ts";
+import { PacketType } from "../protocol/packet-type.ts";
+import { ReasonCode, connectReturnCode } from "../protocol/reason-code.ts";
+import type { Message } from "../routing/message.ts";
+import type { Session } from "../session/session.ts";
+import type { Transport, TransportSink } from "../transport/transport.ts";
+import { Lifecycle } from "./lifecycle.ts";
+
+/** Queued-but-unsent bytes above which QoS 0 messages to this client are dropped. */
+const QOS0_DROP_BYTES = 8 << 20;
+/** Concatenate a tick's writes into one buffer up to this size; above it, writev. */
+const CONCAT_BYTES = 64 << 10;
+
+export class Connection implements TransportSink {
+  state = Lifecycle.AwaitingConnect;
+  /** 0 until CONNECT, then 3, 4 or 5. */
+  protocolLevel = 0;
+  readonly client: ClientInfo;
+  session: Session | undefined;
+  will: Will | undefined;
+  keepAlive = 0;
+  /** The client's Receive Maximum: QoS 1/2 publishes we may have unacknowledged to it. */
+  sendQuota = 65535;
+  /** The client's Maximum Packet Size, 0 = no limit. */
+  maxPacketSize = 0;
+  /** v5 topic aliases the client set towards us, indexed by alias. */
+  topicAliases: Array<Uint8Array | undefined> | undefined;
+  /** v5 CONNECT authentication method (AUTH must repeat it). */
+  authenticationMethod: string | undefined;
+  /** The transport's buffer is over its high-water mark: QoS 1/2 messages wait in the session queue. */
+  congested = false;
+  /** Resolved once the connection is closed. */
+  readonly closed: Promise<void>;
+
+  private timer: NodeJS.Timeout;
+  private parts: Buffer[] = [];
+  private partsLength = 0;
+  private need = 0;
+  private busy = false;
+  private out: Buffer[] = [];
+  private outBytes = 0;
+  private flushScheduled = false;
+  private readonly flushBound = () => this.flush();
+  private resolveClosed!: () => void;
+
+  constructor(readonly broker: Broker, readonly transport: Transport) {
+    this.client = { clientId: "", protocolLevel: 4, remoteAddress: transport.remoteAddress };
+    this.closed = new Promise((resolve) => { this.resolveClosed = resolve; });
+    this.timer = setTimeout(() => this.onTimeout(), broker.options.connectTimeout * 1000);
+    transport.bind(this);
+  }
+
+  onData(chunk: Buffer): void {
+    this.broker.stats.bytesIn += chunk.length;
+    if (this.state === Lifecycle.Closed) return;
+    let data = chunk;
+    if (this.partsLength > 0 || this.busy) {
+      this.parts.push(chunk);
+      this.partsLength += chunk.length;
+      if (this.busy || this.partsLength < this.need) return;
+      data = this.takeParts();
+    }
+    this.process(data);
+  }
+
+  private takeParts(): Buffer {
+    const data = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.partsLength);
+    this.parts = [];
+    this.partsLength = 0;
+    this.need = 0;
+    return data;
+  }
+
+  /** Frames every whole packet of `data` (one core call per up to MAX_RECORDS packets) and dispatches them. */
+  private process(data: Buffer): void {
+    const codec = this.broker.codec;
+    const maxPacketSize = this.broker.options.maxPacketSize;
+    for (;;) {
+      const count = codec.frame(data, data.length, this.protocolLevel, maxPacketSize);
+      if (count > 0 && this.keepAlive > 0 && this.state === Lifecycle.Connected) this.timer.refresh(); // [MQTT-3.1.2-24]
+      for (let r = 0; r < count; r++) {
+        const pending = dispatch(this, data, r);
+        if (this.state === Lifecycle.Closed) return;
+        if (pending !== undefined) {
+          this.suspend(pending, data.subarray(codec.word(r, R_START) + codec.word(r, R_LENGTH)));
+          return;
+        }
+      }
+      const consumed = codec.consumed;
+      if (consumed >= data.length) return;
+      data = data.subarray(consumed);
+      if (count < MAX_RECORDS) {
+        this.parts.push(data);
+        this.partsLength = data.length;
+        this.need = codec.needLength;
+        return;
+      }
+    }
+  }
+
+  /** An async hook is deciding: stop reading, keep the unhandled bytes, continue when it settles. */
+  private suspend(pending: Promise<void>, rest: Buffer): void {
+    this.busy = true;
+    if (rest.length > 0) {
+      this.parts.unshift(rest);
+      this.partsLength += rest.length;
+    }
+    this.transport.pause();
+    pending.then(() => {
+      this.busy = false;
+      if (this.state === Lifecycle.Closed) return;
+      this.transport.resume();
+      if (this.partsLength > 0) this.process(this.takeParts());
+    }, (error: unknown) => {
+      this.busy = false;
+      fail(this, error);
+    });
+  }
+
+  /** Queues bytes for this tick's single write. */
+  write(buf: Buffer): void {
+    if (this.state === Lifecycle.Closed) return;
+    this.out.push(buf);
+    this.outBytes += buf.length;
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      process.nextTick(this.flushBound);
+    }
+  }
+
+  flush(): void {
+    this.flushScheduled = false;
+    const out = this.out;
+    if (out.length === 0) return;
+    const bytes = this.outBytes;
+    this.broker.stats.bytesOut += bytes;
+    let ok: boolean;
+    if (out.length === 1) ok = this.transport.write(out[0]!);
+    else if (bytes <= CONCAT_BYTES) ok = this.transport.write(Buffer.concat(out, bytes));
+    else ok = this.transport.writev(out);
+    out.length = 0;
+    this.outBytes = 0;
+    if (!ok) this.congested = true;
+  }
+
+  onDrain(): void {
+    this.congested = false;
+    this.session?.drain();
+  }
+
+  /** Writes one PUBLISH; false when it was dropped (expired, or larger than the client's Maximum Packet Size). */
+  sendPublish(message: Message, qos: number, retain: boolean, dup: boolean, packetId: number,
+              subscriptionIds: number[] | undefined): boolean {
+    const broker = this.broker;
+    if (qos === 0 && this.transport.writableLength + this.outBytes > QOS0_DROP_BYTES) {
+      broker.stats.dropped++;
+      return false;
+    }
+    const encoder = broker.encoder;
+    const header = encoder.encode(message, this.protocolLevel, qos, retain, dup, subscriptionIds);
+    const payload = message.payload;
+    if (header === undefined || (this.maxPacketSize > 0 && header.length + payload.length > this.maxPacketSize)) {
+      broker.stats.dropped++; // [MQTT-3.3.2-5] [MQTT-3.1.2-25]
+      return false;
+    }
+    if (qos > 0) {
+      const patched = Buffer.allocUnsafe(header.length);
+      header.copy(patched);
+      const at = encoder.packetIdOffset;
+      patched[at] = packetId >> 8;
+      patched[at + 1] = packetId & 0xff;
+      this.write(patched);
+    } else {
+      this.write(header);
+    }
+    if (payload.length > 0) this.write(payload);
+    broker.stats.messagesOut++;
+    return true;
+  }
+
+  sendAck(type: PacketType, packetId: number, reasonCode: number): void {
+    this.write(this.broker.codec.encodeAck(type, this.protocolLevel, packetId, this.protocolLevel === 5 ? reasonCode : 0));
+  }
+
+  sendPubrel(packetId: number): void {
+    this.sendAck(PacketType.Pubrel, packetId, 0);
+  }
+
+  /** Accepted: keep-alive replaces the CONNECT timeout. */
+  connected(): void {
+    this.state = Lifecycle.Connected;
+    clearTimeout(this.timer);
+    if (this.keepAlive > 0) this.timer = setTimeout(() => this.onTimeout(), this.keepAlive * 1500);
+  }
+
+  private onTimeout(): void {
+    if (this.state === Lifecycle.Connected) {
+      this.broker.log.info({ clientId: this.client.clientId }, "keep-alive timeout");
+      this.disconnect(ReasonCode.KeepAliveTimeout);
+    } else {
+      this.close(ReasonCode.MaximumConnectTime);
+    }
+  }
+
+  /** Refuses a CONNECT: CONNACK with the reason code (v5) or its return code (3.1/3.1.1), then close [MQTT-3.2.2-6]. */
+  refuseConnect(reasonCode: number, level = this.protocolLevel): void {
+    if (this.state === Lifecycle.Closed) return;
+    const codec = this.broker.codec;
+    if (level === 5) this.write(codec.encodeConnack(5, false, reasonCode));
+    else {
+      const returnCode = connectReturnCode(reasonCode);
+      if (returnCode !== undefined) this.write(codec.encodeConnack(level === 3 ? 3 : 4, false, returnCode));
+    }
+    this.close(reasonCode);
+  }
+
+  /** Server-side end of a connected client: v5 DISCONNECT with the reason code [MQTT-4.13.1-1], then close. Wills go out. */
+  disconnect(reasonCode: number): void {
+    if (this.state === Lifecycle.Connected && this.protocolLevel === 5) {
+      this.write(this.broker.codec.encodeDisconnect(5, reasonCode));
+    }
+    this.close(reasonCode);
+  }
+
+  /** Flushes, ends the transport, and finishes the connection (the will, if still set, is published). */
+  close(reasonCode: number): void {
+    if (this.state === Lifecycle.Closed) return;
+    this.flush();
+    this.transport.end();
+    setTimeout(() => this.transport.destroy(), 2000).unref();
+    this.finish(reasonCode);
+  }
+
+  onClose(error?: Error): void {
+    if (error !== undefined && this.state === Lifecycle.Connected) {
+      this.broker.log.debug({ clientId: this.client.clientId, err: error.message }, "transport error");
+    }
+    this.finish(ReasonCode.UnspecifiedError);
+  }
+
+  private finish(reasonCode: number): void {
+    if (this.state === Lifecycle.Closed) return;
+    const wasConnected = this.state === Lifecycle.Connected;
+    this.state = Lifecycle.Closed;
+    clearTimeout(this.timer);
+    this.out.length = 0;
+    this.outBytes = 0;
+    this.parts = [];
+    this.partsLength = 0;
+    const broker = this.broker;
+    broker.connections.delete(this);
+    const session = this.session;
+    const will = this.will;
+    this.will = undefined;
+    if (session !== undefined && session.connection === this) session.detach(will);
+    if (wasConnected) {
+      broker.stats.connections--;
+      broker.clientDisconnected(this.client, reasonCode);
+    }
+    this.resolveClosed();
+  }
+}

@@ -1,0 +1,111 @@
+// TopicIndex: the host's view of the core's subscription trie and retained index. It writes a
+// topic's UTF-8 into SCRATCH_IN, calls the export, and reads MATCH_OUT entries by index.
+import type { Core, CoreExports } from "./core.ts";
+import { H_MATCH_SUB_IDS, MATCH_WORDS } from "./layout.ts";
+
+export class TopicIndex {
+  private readonly core: Core;
+  private readonly x: CoreExports;
+  private memory!: Buffer;
+
+  constructor(core: Core) {
+    this.core = core;
+    this.x = core.exports;
+    this.view();
+  }
+
+  /** Re-takes the Buffer over linear memory after it grew. */
+  private view(): Buffer {
+    this.core.refresh();
+    if (this.memory?.buffer !== this.core.memory.buffer) this.memory = Buffer.from(this.core.memory.buffer);
+    return this.memory;
+  }
+
+  /** Writes a topic into SCRATCH_IN; returns its length in bytes. */
+  private put(topic: string | Uint8Array): number {
+    const memory = this.memory.buffer === this.core.memory.buffer ? this.memory : this.view();
+    if (typeof topic === "string") return memory.write(topic, this.core.scratchIn, "utf8");
+    memory.set(topic, this.core.scratchIn);
+    return topic.length;
+  }
+
+  /** options = the SUBSCRIBE options byte; subscriptionId 0 = none. Returns 0 added, 1 replaced, or -reasonCode. */
+  subscribe(subscriberId: number, topicFilter: string, options: number, subscriptionId: number): number {
+    const length = this.put(topicFilter);
+    return this.x.subscribe!(subscriberId, 0, length, options, subscriptionId);
+  }
+
+  unsubscribe(subscriberId: number, topicFilter: string): boolean {
+    const length = this.put(topicFilter);
+    return this.x.unsubscribe!(subscriberId, 0, length) === 1;
+  }
+
+  /** publisherId: the publishing client's subscriberId (for no-local) or -1. Returns the number of recipients. */
+  match(topicName: string | Uint8Array, publisherId: number): number {
+    const length = this.put(topicName);
+    const count = this.x.match!(0, length, publisherId);
+    if (this.memory.buffer !== this.core.memory.buffer) this.view();
+    return count;
+  }
+
+  matchSubscriber(k: number): number {
+    return this.core.words[this.core.matchOutWord + k * MATCH_WORDS]!;
+  }
+
+  /** Bits 0-1 granted QoS (max over overlaps), MATCH_RAP_BIT, MATCH_SHARED_BIT. */
+  matchOptions(k: number): number {
+    return this.core.words[this.core.matchOutWord + k * MATCH_WORDS + 1]!;
+  }
+
+  /** v5 subscription identifiers of the matching subscriptions ([] when none). */
+  matchSubscriptionIds(k: number): number[] {
+    const words = this.core.words, at = this.core.matchOutWord + k * MATCH_WORDS;
+    const first = words[at + 2]!, count = words[at + 3]!;
+    const ids: number[] = [];
+    for (let i = 0; i < count; i++) ids.push(words[this.core.matchOutWord + first + i]!);
+    return ids;
+  }
+
+  /** Word index in MATCH_OUT where the subscription-identifier list starts (after the last match). */
+  get matchSubIdsWord(): number {
+    return this.core.header(H_MATCH_SUB_IDS);
+  }
+
+  /** Previous id or -1 (or -reasonCode for an invalid Topic Name). */
+  retainedSet(topicName: string | Uint8Array, retainedId: number): number {
+    const length = this.put(topicName);
+    return this.x.retainedSet!(0, length, retainedId);
+  }
+
+  /** Removed id or -1. */
+  retainedDelete(topicName: string | Uint8Array): number {
+    const length = this.put(topicName);
+    return this.x.retainedDelete!(0, length);
+  }
+
+  /** retainedIds whose Topic Name the filter matches. */
+  retainedMatch(topicFilter: string): number[] {
+    const length = this.put(topicFilter);
+    const count = this.x.retainedMatch!(0, length);
+    this.view();
+    const ids: number[] = [];
+    for (let i = 0; i < count; i++) ids.push(this.core.words[this.core.matchOutWord + i]!);
+    return ids;
+  }
+
+  checkTopicName(topicName: string): number {
+    return this.x.checkTopicName!(0, this.put(topicName));
+  }
+
+  checkTopicFilter(topicFilter: string): number {
+    return this.x.checkTopicFilter!(0, this.put(topicFilter));
+  }
+
+  get subscriptionCount(): number {
+    return this.x.subscriptionCount!();
+  }
+
+  get retainedCount(): number {
+    return this.x.retainedCount!();
+  }
+}

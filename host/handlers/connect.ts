@@ -1,0 +1,108 @@
+// CONNECT (spec 3.1): client id rules, will checks, authentication, takeover, session present,
+// limits from both sides, and the CONNACK (v5 properties).
+import { randomBytes } from "node:crypto";
+import type { ConnectPacket, Properties } from "../core/packets.ts";
+import type { Connection } from "../connection/connection.ts";
+import { Lifecycle } from "../connection/lifecycle.ts";
+import type { Decision } from "../hooks.ts";
+import { ReasonCode } from "../protocol/reason-code.ts";
+import { NEVER_EXPIRES } from "../session/session.ts";
+import { decisionCode } from "./decision.ts";
+
+/** Largest packet the protocol allows: remaining length 268,435,455 plus a 5-byte fixed header. */
+const PROTOCOL_MAX_PACKET_SIZE = 268_435_460;
+
+export function handleConnect(connection: Connection, bytes: Buffer, record: number): void | Promise<void> {
+  const broker = connection.broker;
+  const packet = broker.codec.readConnect(record, bytes);
+  const level = packet.protocolLevel;
+  connection.protocolLevel = level;
+  connection.client.protocolLevel = level;
+  connection.state = Lifecycle.Connecting;
+  const client = connection.client;
+  let assigned: string | undefined;
+  if (packet.clientId.length > 0) client.clientId = packet.clientId;
+  else if (level === 5) client.clientId = assigned = newClientId(); // v5 [MQTT-3.1.3-6]
+  else if (level === 4 && packet.cleanStart) client.clientId = newClientId(); // v3.1.1 [MQTT-3.1.3-6]
+  else return connection.refuseConnect(ReasonCode.ClientIdentifierNotValid); // v3.1.1 [MQTT-3.1.3-8]
+  if (packet.username !== undefined) client.username = packet.username;
+  const options = broker.options;
+  const will = packet.will;
+  if (will !== undefined) {
+    if (will.qos > options.maximumQoS) return connection.refuseConnect(ReasonCode.QoSNotSupported); // v5 [MQTT-3.2.2-12]
+    if (will.retain && !options.retainAvailable) return connection.refuseConnect(ReasonCode.RetainNotSupported); // v5 [MQTT-3.2.2-13]
+  }
+  const method = packet.properties.authenticationMethod;
+  const authenticate = broker.hooks.authenticate;
+  if (authenticate === undefined) {
+    if (method !== undefined) return connection.refuseConnect(ReasonCode.BadAuthenticationMethod);
+    if (!options.allowAnonymous && packet.username === undefined) return connection.refuseConnect(ReasonCode.NotAuthorized);
+    return accept(connection, packet, true, assigned);
+  }
+  const decision = authenticate({
+    client, password: packet.password,
+    authenticationMethod: method, authenticationData: packet.properties.authenticationData,
+  });
+  if (decision instanceof Promise) return decision.then((result) => accept(connection, packet, result, assigned));
+  return accept(connection, packet, decision, assigned);
+}
+
+function accept(connection: Connection, packet: ConnectPacket, decision: Awaited<Decision>, assigned: string | undefined): void {
+  if (connection.state !== Lifecycle.Connecting) return;
+  const refusal = decisionCode(decision, ReasonCode.BadUserNameOrPassword);
+  if (refusal !== 0) return connection.refuseConnect(refusal);
+  const broker = connection.broker;
+  const options = broker.options;
+  const clientId = connection.client.clientId;
+  const v5 = packet.protocolLevel === 5;
+  const previous = broker.sessions.get(clientId)?.connection;
+  if (previous !== undefined) previous.disconnect(ReasonCode.SessionTakenOver); // [MQTT-3.1.4-3]
+  let session = broker.sessions.get(clientId);
+  if (session !== undefined && packet.cleanStart) { // [MQTT-3.1.2-4]
+    broker.sessions.end(session);
+    session = undefined;
+  }
+  const sessionPresent = session !== undefined; // [MQTT-3.2.2-2] [MQTT-3.2.2-3]
+  session ??= broker.sessions.create(clientId);
+
+  const connack: Properties = {};
+  const properties = packet.properties;
+  let expiry = v5 ? properties.sessionExpiryInterval ?? 0 : packet.cleanStart ? 0 : NEVER_EXPIRES;
+  if (v5 && expiry > options.maxSessionExpiryInterval) connack.sessionExpiryInterval = expiry = options.maxSessionExpiryInterval;
+  session.expiryInterval = expiry;
+  let keepAlive = packet.keepAlive;
+  if (options.maxKeepAlive > 0 && keepAlive > options.maxKeepAlive) {
+    keepAlive = options.maxKeepAlive;
+    if (v5) connack.serverKeepAlive = keepAlive; // v5 [MQTT-3.2.2-21]
+  }
+  connection.keepAlive = keepAlive;
+  connection.sendQuota = v5 ? properties.receiveMaximum ?? 65535 : options.maxInflightMessages;
+  connection.maxPacketSize = properties.maximumPacketSize ?? 0;
+  connection.authenticationMethod = properties.authenticationMethod;
+  connection.will = packet.will;
+  connection.session = session;
+  session.attach(connection);
+
+  if (v5) {
+    if (options.receiveMaximum < 65535) connack.receiveMaximum = options.receiveMaximum;
+    if (options.topicAliasMaximum > 0) connack.topicAliasMaximum = options.topicAliasMaximum;
+    if (options.maximumQoS < 2) connack.maximumQoS = options.maximumQoS;
+    if (!options.retainAvailable) connack.retainAvailable = 0;
+    if (options.maxPacketSize < PROTOCOL_MAX_PACKET_SIZE) connack.maximumPacketSize = options.maxPacketSize;
+    if (assigned !== undefined) connack.assignedClientIdentifier = assigned; // v5 [MQTT-3.2.2-16]
+    if (properties.authenticationMethod !== undefined) connack.authenticationMethod = properties.authenticationMethod;
+  }
+  connection.write(broker.codec.encodeConnack(packet.protocolLevel, sessionPresent, 0, v5 ? connack : undefined));
+  connection.connected();
+  broker.stats.connections++;
+  if (sessionPresent) {
+    session.resend(connection);
+    session.drain();
+  }
+  broker.hooks.onConnect?.({ client: connection.client });
+  if (broker.listenerCount("clientConnect") > 0) broker.emit("clientConnect", connection.client);
+}
+
+function newClientId(): string {
+  return `quarkmq-${randomBytes(8).toString("hex")}`;
+}

@@ -1,0 +1,27 @@
+// DISCONNECT from a client (spec 3.14): the will is discarded unless v5 reason 0x04, a v5 Session
+// Expiry Interval may be updated, then the connection closes.
+import { R_PROPS_COUNT, R_REASON } from "../core/layout.ts";
+import type { Connection } from "../connection/connection.ts";
+import { MqttError } from "../protocol/mqtt-error.ts";
+import { ReasonCode } from "../protocol/reason-code.ts";
+
+export function handleDisconnect(connection: Connection, bytes: Buffer, record: number): void {
+  const broker = connection.broker;
+  const codec = broker.codec;
+  const session = connection.session!;
+  let reasonCode = ReasonCode.Success;
+  if (connection.protocolLevel === 5) {
+    reasonCode = codec.word(record, R_REASON);
+    if (codec.word(record, R_PROPS_COUNT) > 0) {
+      const expiry = codec.readProperties(record, bytes).sessionExpiryInterval;
+      if (expiry !== undefined) {
+        if (session.expiryInterval === 0 && expiry !== 0) {
+          throw new MqttError(ReasonCode.ProtocolError, "session expiry set on DISCONNECT after 0 on CONNECT"); // v5 [MQTT-3.14.2-2]
+        }
+        session.expiryInterval = Math.min(expiry, broker.options.maxSessionExpiryInterval);
+      }
+    }
+  }
+  if (reasonCode !== ReasonCode.DisconnectWithWill) connection.will = undefined; // [MQTT-3.14.4-3] v5 [MQTT-3.1.2-8]
+  connection.close(reasonCode);
+}

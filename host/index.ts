@@ -1,0 +1,19 @@
+// quarkmq's public API: createBroker() and the types an embedding service uses.
+import { Broker } from "./broker.ts";
+import type { Logger } from "./log.ts";
+import type { BrokerOptions } from "./options.ts";
+
+export { Broker } from "./broker.ts";
+export type { BrokerEvents, BrokerStats, ClientErrorEvent, PublishOptions } from "./broker.ts";
+export type { BrokerMessage } from "./routing/local.ts";
+export type { BrokerOptions, ListenerOptions } from "./options.ts";
+export { defaultOptions } from "./options.ts";
+export type * from "./hooks.ts";
+export type { Properties } from "./core/packets.ts";
+export { ReasonCode } from "./protocol/reason-code.ts";
+export { MqttError } from "./protocol/mqtt-error.ts";
+
+/** Creates a broker (call listen() to open its TCP listener). Logs nothing unless logLevel or logger is set. */
+export async function createBroker(options: Partial<BrokerOptions> & { logger?: Logger } = {}): Promise<Broker> {
+  return new Broker(options);
+}

@@ -1,0 +1,54 @@
+// One application message as routed: topic and payload are slices of the chunk it arrived in (no
+// copy), shared by every recipient; PUBLISH headers are encoded once per variant and cached here.
+import type { Properties } from "../core/packets.ts";
+
+export class Message {
+  private topicString: string | undefined;
+  /** Encoded PUBLISH headers by variant (see routing/publish-encoder.ts), packet id 0. */
+  headers: Array<Buffer | undefined> | undefined;
+  /** Offsets of the packet id in those headers. */
+  packetIdOffsets: number[] | undefined;
+
+  constructor(
+    /** Topic name bytes (UTF-8). */
+    readonly topic: Uint8Array,
+    readonly payload: Buffer,
+    readonly qos: 0 | 1 | 2,
+    readonly retain: boolean,
+    /** v5 properties forwarded to recipients (no topic alias, subscription identifiers or expiry); undefined when none. */
+    readonly properties: Properties | undefined,
+    /** Date.now() when the message expires, 0 = never. */
+    readonly expiresAt: number,
+    topicName?: string,
+  ) {
+    this.topicString = topicName;
+  }
+
+  get topicName(): string {
+    return (this.topicString ??= Buffer.from(this.topic.buffer, this.topic.byteOffset, this.topic.byteLength).toString("utf8"));
+  }
+
+  /** Remaining Message Expiry Interval in whole seconds (at least 1), or -1 when expired, 0 when none. */
+  remainingExpiry(now: number): number {
+    if (this.expiresAt === 0) return 0;
+    const left = this.expiresAt - now;
+    return left <= 0 ? -1 : Math.ceil(left / 1000);
+  }
+
+  /** A copy of this message with the retain flag set as given (a retained copy outlives the chunk). */
+  withRetain(retain: boolean): Message {
+    return new Message(this.topic, this.payload, this.qos, retain, this.properties, this.expiresAt, this.topicString);
+  }
+}
+
+/** Builds a message from host values (broker.publish, wills). */
+export function messageFrom(topicName: string, payload: Buffer, qos: 0 | 1 | 2, retain: boolean, properties: Properties | undefined): Message {
+  let expiresAt = 0;
+  let forwarded = properties;
+  if (properties) {
+    const { messageExpiryInterval, topicAlias: _alias, subscriptionIdentifiers: _ids, willDelayInterval: _delay, ...rest } = properties;
+    if (messageExpiryInterval !== undefined && messageExpiryInterval > 0) expiresAt = Date.now() + messageExpiryInterval * 1000;
+    forwarded = Object.keys(rest).length > 0 ? rest : undefined;
+  }
+  return new Message(Buffer.from(topicName, "utf8"), payload, qos, retain, forwarded, expiresAt, topicName);
+}

@@ -1,0 +1,45 @@
+// Encodes a PUBLISH header for one recipient. The common case (no per-recipient properties) is
+// encoded once per (protocol, QoS, retain) variant and cached on the message; the caller copies the
+// header and patches the packet id when QoS > 0.
+import type { Codec } from "../core/codec.ts";
+import type { Properties } from "../core/packets.ts";
+import type { Message } from "./message.ts";
+
+export class PublishEncoder {
+  /** After encode(): where the 2 packet id bytes sit in the returned header (-1 at QoS 0). */
+  packetIdOffset = -1;
+
+  constructor(private readonly codec: Codec) {}
+
+  /** The header, or undefined when the message has expired. `level` 5 or 4 (3.1 encodes as 3.1.1). */
+  encode(message: Message, level: number, qos: number, retain: boolean, dup: boolean,
+         subscriptionIds: number[] | undefined): Buffer | undefined {
+    const v5 = level === 5;
+    const expiry = message.expiresAt === 0 ? 0 : message.remainingExpiry(Date.now());
+    if (expiry < 0) return undefined; // [MQTT-3.3.2-5]
+    const flags = (dup ? 8 : 0) | (qos << 1) | (retain ? 1 : 0);
+    const perRecipient = v5 && (expiry > 0 || (subscriptionIds !== undefined && subscriptionIds.length > 0));
+    if (dup || perRecipient) {
+      let properties: Properties | undefined = message.properties;
+      if (perRecipient) {
+        properties = { ...message.properties };
+        if (expiry > 0) properties.messageExpiryInterval = expiry; // [MQTT-3.3.2-6]
+        if (subscriptionIds !== undefined && subscriptionIds.length > 0) properties.subscriptionIdentifiers = subscriptionIds; // [MQTT-3.3.4-3]
+      }
+      const header = this.codec.encodePublishHeader(v5 ? 5 : 4, flags, message.topic, 0, v5 ? properties : undefined, message.payload.length);
+      this.packetIdOffset = this.codec.publishPacketIdOffset;
+      return header;
+    }
+    const variant = (v5 ? 8 : 0) | flags;
+    const headers = (message.headers ??= new Array<Buffer | undefined>(16));
+    const offsets = (message.packetIdOffsets ??= new Array<number>(16));
+    let header = headers[variant];
+    if (header === undefined) {
+      header = this.codec.encodePublishHeader(v5 ? 5 : 4, flags, message.topic, 0, v5 ? message.properties : undefined, message.payload.length);
+      headers[variant] = header;
+      offsets[variant] = this.codec.publishPacketIdOffset;
+    }
+    this.packetIdOffset = offsets[variant]!;
+    return header;
+  }
+}

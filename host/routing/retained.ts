@@ -1,0 +1,49 @@
+// Retained messages (spec 3.3.1.3): messages by retainedId in an array, topic → retainedId in the
+// core's retained index. Stored copies own their bytes (they outlive the chunk they came in).
+import type { TopicIndex } from "../core/topics.ts";
+import { Message } from "./message.ts";
+
+export class RetainedStore {
+  private readonly messages: Array<Message | undefined> = [];
+  private readonly freeIds: number[] = [];
+  count = 0;
+
+  constructor(private readonly topics: TopicIndex) {}
+
+  /** Stores, replaces, or (empty payload) deletes the retained message of a topic [MQTT-3.3.1-5] [MQTT-3.3.1-6]. */
+  set(message: Message): void {
+    if (message.payload.length === 0) { // [MQTT-3.3.1-10] [MQTT-3.3.1-11]
+      this.release(this.topics.retainedDelete(message.topic));
+      return;
+    }
+    const stored = new Message(Buffer.from(message.topic), Buffer.from(message.payload), message.qos, true,
+      message.properties, message.expiresAt);
+    const id = this.freeIds.length > 0 ? this.freeIds.pop()! : this.messages.length;
+    this.messages[id] = stored;
+    this.count++;
+    this.release(this.topics.retainedSet(stored.topic, id));
+  }
+
+  /** Retained messages whose topic matches a filter; expired ones are deleted on the way [MQTT-3.3.2-5]. */
+  match(topicFilter: string, now: number): Message[] {
+    const ids = this.topics.retainedMatch(topicFilter);
+    const out: Message[] = [];
+    for (const id of ids) {
+      const message = this.messages[id];
+      if (message === undefined) continue;
+      if (message.expiresAt !== 0 && message.expiresAt <= now) {
+        this.release(this.topics.retainedDelete(message.topic));
+        continue;
+      }
+      out.push(message);
+    }
+    return out;
+  }
+
+  private release(id: number): void {
+    if (id < 0 || this.messages[id] === undefined) return;
+    this.messages[id] = undefined;
+    this.freeIds.push(id);
+    this.count--;
+  }
+}

@@ -1,0 +1,38 @@
+// publish → core match → per-recipient rules (granted QoS, retain-as-published, subscription
+// identifiers) → the recipient session's window or queue. Also retained delivery on subscribe.
+import type { TopicIndex } from "../core/topics.ts";
+import { MATCH_RAP_BIT } from "../core/layout.ts";
+import type { Sessions } from "../session/registry.ts";
+import { Session } from "../session/session.ts";
+import type { LocalSubscription } from "./local.ts";
+import type { Message } from "./message.ts";
+
+export class Router {
+  constructor(private readonly topics: TopicIndex, private readonly sessions: Sessions) {}
+
+  /** Delivers to every matching subscription; publisherId is the publishing session's subscriberId (no-local) or -1. */
+  route(message: Message, publisherId: number): void {
+    const topics = this.topics;
+    const recipients = this.sessions.recipients;
+    const count = topics.match(message.topic, publisherId);
+    let locals: LocalSubscription[] | undefined;
+    for (let k = 0; k < count; k++) {
+      const recipient = recipients[topics.matchSubscriber(k)];
+      if (recipient === undefined) continue;
+      if (recipient instanceof Session) {
+        const options = topics.matchOptions(k);
+        const granted = options & 3;
+        const qos = message.qos < granted ? message.qos : granted; // [MQTT-3.8.4-8]
+        const retain = message.retain && (options & MATCH_RAP_BIT) !== 0; // [MQTT-3.3.1-12] [MQTT-3.3.1-13]
+        const ids = recipient.subscriptionIdCount > 0 ? topics.matchSubscriptionIds(k) : undefined;
+        recipient.deliver(message, qos, retain, ids);
+      } else {
+        (locals ??= []).push(recipient);
+      }
+    }
+    if (locals !== undefined) {
+      const value = { topicName: message.topicName, payload: message.payload, qos: message.qos, retain: message.retain, properties: message.properties ?? {} };
+      for (const local of locals) local.handler(value);
+    }
+  }
+}

@@ -1,0 +1,52 @@
+// All sessions by client id, and the recipients of the topic index by subscriberId (a dense small
+// integer per session or in-process subscription, reused after release).
+import type { Broker } from "../broker.ts";
+import type { LocalSubscription } from "../routing/local.ts";
+import { Session } from "./session.ts";
+
+export class Sessions {
+  readonly byClientId = new Map<string, Session>();
+  /** Indexed by subscriberId: what the topic index's match results point at. */
+  readonly recipients: Array<Session | LocalSubscription | undefined> = [];
+  private readonly freeIds: number[] = [];
+
+  constructor(private readonly broker: Broker) {}
+
+  allocateId(recipient: Session | LocalSubscription | undefined): number {
+    const id = this.freeIds.length > 0 ? this.freeIds.pop()! : this.recipients.length;
+    this.recipients[id] = recipient;
+    return id;
+  }
+
+  releaseId(id: number): void {
+    this.recipients[id] = undefined;
+    this.freeIds.push(id);
+  }
+
+  get(clientId: string): Session | undefined {
+    return this.byClientId.get(clientId);
+  }
+
+  create(clientId: string): Session {
+    const id = this.allocateId(undefined);
+    const session = new Session(this.broker, clientId, id);
+    this.recipients[id] = session;
+    this.byClientId.set(clientId, session);
+    return session;
+  }
+
+  /** Ends a session: its subscriptions leave the topic index and its subscriberId is freed. */
+  end(session: Session): void {
+    if (session.ended) return;
+    session.release();
+    for (const topicFilter of session.subscriptions.keys()) this.broker.topics.unsubscribe(session.subscriberId, topicFilter);
+    session.subscriptions.clear();
+    this.releaseId(session.subscriberId);
+    if (this.byClientId.get(session.clientId) === session) this.byClientId.delete(session.clientId);
+  }
+
+  /** Broker close: every timer off. */
+  stop(): void {
+    for (const session of this.byClientId.values()) session.stop();
+  }
+}
