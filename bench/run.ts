@@ -39,7 +39,8 @@ for (const s of chosen) {
       const r = await runOne(brokerKinds[b], s, duration);
       records.push(r);
       const f = r.figures;
-      const line = r.ok ? `${Math.round(f.msgsPerS ?? f.requestsPerS)} msgs/s, ${Math.round(f.msgsPerCpuS ?? 0)} msgs/CPU-s, loadgen ${Math.round(f.loadgenCpuPct ?? 0)}% CPU` : `${r.skipped ? "SKIPPED" : "FAILED"}: ${r.error}`;
+      const unit = s.group === "conns" ? "conns" : s.group === "http" ? "req" : "msgs";
+      const line = r.ok ? `${Math.round(f.msgsPerS ?? f.requestsPerS)} ${unit}/s, ${Math.round(f.msgsPerCpuS ?? f.requestsPerCpuS)} ${unit}/CPU-s, loadgen ${Math.round(f.loadgenCpuPct ?? 0)}% CPU` : `${r.skipped ? "SKIPPED" : "FAILED"}: ${r.error}`;
       console.log(`[${((Date.now() - started) / 1000).toFixed(0)}s] ${s.name} rep ${rep + 1}/${reps} ${b}: ${line}`);
       if (r.skipped) skipped.add(b);
     }

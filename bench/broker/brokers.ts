@@ -59,7 +59,7 @@ export const brokerKinds: Record<string, BrokerKind> = {
   ceiling: {
     name: "ceiling",
     unavailable: () => null,
-    command: (port) => ({ cmd: process.execPath, args: ["bench/brokers/ceiling.mjs", "--port", String(port), ...(process.env.CEILING_FAULT ?? "").split(" ").filter(Boolean)] }),
+    command: (port) => ({ cmd: process.execPath, args: ["bench/brokers/ceiling.mjs", "--port", String(port)] }),
     version: () => process.version,
   },
   net: {
@@ -69,6 +69,11 @@ export const brokerKinds: Record<string, BrokerKind> = {
     version: () => process.version,
   },
 };
+
+/** The ceiling forwarder with a fault injected (e.g. ["--drop-every", "1000"]), to show the verifier catches it. */
+export function faultyCeiling(fault: string[]): BrokerKind {
+  return { ...brokerKinds.ceiling, name: `ceiling ${fault.join(" ")}`, command: (port) => ({ cmd: process.execPath, args: ["bench/brokers/ceiling.mjs", "--port", String(port), ...fault] }) };
+}
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -83,10 +88,10 @@ export function freePort(): Promise<number> {
 export interface RunningBroker { kind: BrokerKind; pid: number; port: number; child: ChildProcess; stop(): Promise<void> }
 
 /** Starts a broker and resolves once its port accepts connections (or rejects with its stderr). */
-export async function startBroker(kind: BrokerKind, extraEnv: Record<string, string> = {}): Promise<RunningBroker> {
+export async function startBroker(kind: BrokerKind): Promise<RunningBroker> {
   const port = await freePort();
   const { cmd, args } = kind.command(port);
-  const child = spawn(cmd, args, { cwd: root, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, ...extraEnv } });
+  const child = spawn(cmd, args, { cwd: root, stdio: ["ignore", "ignore", "pipe"], });
   let stderr = "";
   child.stderr!.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
   let exited: number | null = null;
