@@ -2,7 +2,7 @@
 // runs every scenario against every broker interleaved (A B C A B C ...), then prints the table and
 // writes bench/results/<time>.json, latest.json and latest.svg. Exits non-zero when any run failed.
 import { parseArgs } from "node:util";
-import { brokerKinds } from "./broker/brokers.ts";
+import { brokerKinds, quarkmqNodeFlags } from "./broker/brokers.ts";
 import { report } from "./broker/report.ts";
 import { runOne } from "./broker/run-one.ts";
 import type { RunRecord } from "./broker/run-one.ts";
@@ -15,8 +15,10 @@ const { values } = parseArgs({
     duration: { type: "string" },
     reps: { type: "string" },
     out: { type: "string", default: "bench/results" },
+    profile: { type: "string" },
   },
 });
+if (values.profile) quarkmqNodeFlags.push("--cpu-prof", "--cpu-prof-dir", values.profile);
 const wanted = values.scenario!.split(",");
 const chosen = scenarios.filter((s) => wanted.includes("all") || wanted.includes(s.name) || wanted.includes(s.group));
 if (!chosen.length) {

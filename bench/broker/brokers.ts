@@ -21,6 +21,8 @@ export interface BrokerKind {
 }
 
 const tsx = ["--import", "tsx"];
+/** Extra node flags for quarkmq, e.g. `--cpu-prof --cpu-prof-dir DIR` (run.ts --profile DIR). */
+export const quarkmqNodeFlags: string[] = [];
 const pkgVersion = (name: string) => JSON.parse(readFileSync(join(root, "node_modules", name, "package.json"), "utf8")).version as string;
 const onPath = (bin: string) => { try { return execFileSync("sh", ["-c", `command -v ${bin}`]).toString().trim(); } catch { return ""; } };
 
@@ -39,8 +41,8 @@ export const brokerKinds: Record<string, BrokerKind> = {
     name: "quarkmq",
     unavailable: () => (existsSync(join(root, "host/cli.ts")) || existsSync(join(root, "host/index.ts")) ? null : "host/cli.ts and host/index.ts are not there yet"),
     command: (port) => existsSync(join(root, "host/cli.ts"))
-      ? { cmd: process.execPath, args: [...tsx, "host/cli.ts", "--port", String(port), "--host", "127.0.0.1", "--log-level", "warn"] }
-      : { cmd: process.execPath, args: [...tsx, "bench/brokers/quarkmq-server.ts", "--port", String(port)] },
+      ? { cmd: process.execPath, args: [...quarkmqNodeFlags, ...tsx, "host/cli.ts", "--port", String(port), "--host", "127.0.0.1", "--log-level", "warn"] }
+      : { cmd: process.execPath, args: [...quarkmqNodeFlags, ...tsx, "bench/brokers/quarkmq-server.ts", "--port", String(port)] },
     version: () => pkgVersion("../"),
     http: () => process.env.QUARKMQ_BENCH_HTTP || undefined,
   },

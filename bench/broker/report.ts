@@ -41,7 +41,7 @@ const cell = (s: Stat | undefined) => (s ? `${fmt(s.median)} (${fmt(s.min)}-${fm
 export function columnsOf(s: Scenario): [string, string][] {
   if (s.params.kind === "conns") return [["msgsPerCpuS", "conns/CPU-s"], ["connectsPerS", "conns/s"], ["rssPerConn", "RSS B/conn"], ["connections", "conns"], ["loadgenCpuPct", "loadgen CPU%"]];
   if (s.params.kind === "http") return [["requestsPerCpuS", "req/CPU-s"], ["requestsPerS", "req/s"], ["latP50", "p50 ms"], ["latP99", "p99 ms"]];
-  if (s.params.kind === "retained") return [["msgsPerCpuS", "msgs/CPU-s"], ["subscribeMs", "subscribe->all ms"], ["setPerS", "set msgs/s"], ["rssMB", "RSS MB"], ["loadgenCpuPct", "loadgen CPU%"]];
+  if (s.params.kind === "retained") return [["msgsPerCpuS", "msgs/CPU-s"], ["subscribeMs", "subscribe->all ms"], ["setPerS", "set msgs/s"], ["unflagged", "not flagged retained"], ["rssMB", "RSS MB"], ["loadgenCpuPct", "loadgen CPU%"]];
   const cols: [string, string][] = [["msgsPerCpuS", "msgs/CPU-s"], ["msgsPerS", "msgs/s"], ["cpuUsPerMsg", "CPU µs/msg"], ["rssMB", "RSS MB"], ["loadgenCpuPct", "loadgen CPU%"]];
   if (s.params.kind === "flow" && s.params.payloadLength > 65536) cols.push(["mbPerS", "MB/s"]);
   if (s.params.kind === "flow" && s.params.rate) cols.push(["latP50", "p50 ms"], ["latP99", "p99 ms"], ["latP999", "p99.9 ms"]);

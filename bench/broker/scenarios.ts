@@ -37,7 +37,7 @@ export const scenarios: Scenario[] = [
   { name: "pairs-w16", group: "pairs", params: flow({ layout: "pairs", count: 10, qos: 0, payloadLength: 64, window: 16, latency: false }), semantics: false, duration: 2, reps: 3 },
   { name: "pairs-w256", group: "pairs", params: flow({ layout: "pairs", count: 10, qos: 0, payloadLength: 64, window: 256, latency: false }), semantics: false, duration: 2, reps: 3 },
   { name: "fanout-100", group: "fanout", params: flow({ layout: "fanout", count: 100, qos: 0, payloadLength: 64, window: 32, latency: false }), semantics: false, duration: 2, reps: 3 },
-  { name: "fanout-1000", group: "fanout", params: flow({ layout: "fanout", count: 1000, qos: 0, payloadLength: 64, window: 16, latency: false }), semantics: false, duration: 2, reps: 3 },
+  { name: "fanout-1000", group: "fanout", params: flow({ layout: "fanout", count: 1000, qos: 0, payloadLength: 64, window: 16, latency: false }), semantics: false, duration: 2, reps: 2 },
   { name: "qos1", group: "qos1", params: flow({ layout: "pairs", count: 10, qos: 1, payloadLength: 64, window: 64, latency: true }), semantics: true, duration: 2, reps: 2 },
   { name: "qos2", group: "qos2", params: flow({ layout: "pairs", count: 10, qos: 2, payloadLength: 64, window: 64, latency: true }), semantics: true, duration: 2, reps: 2 },
   { name: "latency-5k", group: "latency", params: flow({ layout: "pairs", count: 1, qos: 0, payloadLength: 64, window: 0, rate: 5000, latency: true }), semantics: false, duration: 2, reps: 2 },
