@@ -2,8 +2,9 @@
 // connect rate; the harness reads the broker's RSS before and after.
 import { performance } from "node:perf_hooks";
 import { LoadClient } from "./load-client.ts";
-import { inBatches, VerifyError } from "./verify-error.ts";
-import type { LoadResult } from "./verify-error.ts";
+import { inBatches } from "./in-batches.ts";
+import { VerifyError } from "./verify-error.ts";
+import type { LoadResult } from "./load-result.ts";
 
 export async function runConns(port: number, count: number, mark: (name: string) => Promise<void>): Promise<LoadResult> {
   await mark("ready");

@@ -6,8 +6,10 @@ import { PUBACK, PUBCOMP, publishHeader } from "./mqtt-wire.ts";
 import { fillPattern, intact, stamp } from "./payload.ts";
 import { plan } from "./scenarios.ts";
 import type { FlowParams } from "./scenarios.ts";
-import { inBatches, percentiles, VerifyError } from "./verify-error.ts";
-import type { LoadResult } from "./verify-error.ts";
+import { inBatches } from "./in-batches.ts";
+import { percentiles } from "./load-result.ts";
+import { VerifyError } from "./verify-error.ts";
+import type { LoadResult } from "./load-result.ts";
 
 const LARGE = 65536;
 const BATCH_MAX = 512;

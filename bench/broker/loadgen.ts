@@ -4,7 +4,7 @@ import { runConns } from "./conns.ts";
 import { runFlow } from "./flow.ts";
 import { runRetained } from "./retained.ts";
 import type { Params } from "./scenarios.ts";
-import type { LoadResult } from "./verify-error.ts";
+import type { LoadResult } from "./load-result.ts";
 
 interface Job { port: number; params: Params; durationMs: number; conns: number }
 

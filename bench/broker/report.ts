@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { brokerKinds, root } from "./brokers.ts";
 import type { RunRecord } from "./run-one.ts";
 import type { Scenario } from "./scenarios.ts";
+import { clockTicks } from "./proc-stats.ts";
 import { chart } from "./svg.ts";
 import { checkTargets } from "./targets.ts";
 
@@ -52,12 +53,15 @@ export function columnsOf(s: Scenario): [string, string][] {
 function machine() {
   const cpus = os.cpus();
   let revision = "unknown";
-  try { revision = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root }).toString().trim(); } catch { /* not a checkout */ }
+  try { revision = execFileSync("git", ["describe", "--always", "--dirty"], { cwd: root }).toString().trim(); } catch { /* not a checkout */ }
   return {
     revision,
     cpu: cpus[0]?.model ?? "?",
     cores: cpus.length,
     memGB: Math.round(os.totalmem() / 1e9),
+    /** The 1-minute load average when the report was written: other work on the machine skews wall-clock figures. */
+    loadAverage: os.loadavg()[0],
+    clockTicks,
     node: process.version,
     versions: Object.fromEntries(Object.values(brokerKinds).map((k) => [k.name, k.unavailable() ? null : k.version()])),
   };

@@ -7,7 +7,7 @@ import { PUBACK, publishHeader } from "./mqtt-wire.ts";
 import { fillPattern, intact, stamp } from "./payload.ts";
 import type { RetainedParams } from "./scenarios.ts";
 import { VerifyError } from "./verify-error.ts";
-import type { LoadResult } from "./verify-error.ts";
+import type { LoadResult } from "./load-result.ts";
 
 const PAYLOAD = 64;
 const WINDOW = 1000;

@@ -1,13 +1,14 @@
 // One run: a fresh broker process and a fresh load generator process for one scenario; samples the
 // broker's /proc stats at each mark and turns them into the figures of a run (or its failure).
 import { fork, spawn } from "node:child_process";
+import os from "node:os";
 import { join } from "node:path";
 import { root, startBroker } from "./brokers.ts";
 import type { BrokerKind } from "./brokers.ts";
 import { openFileLimit, sample } from "./proc-stats.ts";
 import type { ProcSample } from "./proc-stats.ts";
 import type { Scenario } from "./scenarios.ts";
-import type { LoadResult } from "./verify-error.ts";
+import type { LoadResult } from "./load-result.ts";
 
 export interface RunRecord {
   scenario: string;
@@ -77,7 +78,7 @@ export async function runOne(kind: BrokerKind, scenario: Scenario, durationS: nu
     const conns = p.kind === "conns" ? Math.max(100, Math.min(p.max, openFileLimit("self") - 200, openFileLimit(broker.pid) - 200)) : 0;
     const { result, error, marks } = await runLoad(broker.port, broker.pid, scenario, durationS * 1000, conns);
     if (!result) return { ...base, ok: false, error, figures: {} };
-    return { ...base, ok: true, figures: figuresOf(scenario, result, marks) };
+    return { ...base, ok: true, figures: { ...figuresOf(scenario, result, marks), loadAverage: os.loadavg()[0] } };
   } finally {
     await broker.stop();
   }
