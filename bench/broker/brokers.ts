@@ -14,10 +14,11 @@ export interface BrokerKind {
   name: string;
   /** null when it can run here, else why not. */
   unavailable(): string | null;
-  command(port: number): { cmd: string; args: string[] };
+  /** httpPort: a second free port, for brokers whose `httpFlag()` is set. */
+  command(port: number, httpPort: number): { cmd: string; args: string[] };
   version(): string;
-  /** An HTTP URL to load with autocannon, when the broker serves one. */
-  http?: (port: number) => string | undefined;
+  /** The flag that enables the broker's HTTP endpoint, when it has one. */
+  httpFlag?: () => string | undefined;
 }
 
 const tsx = ["--import", "tsx"];
@@ -25,6 +26,14 @@ const tsx = ["--import", "tsx"];
 export const quarkmqNodeFlags: string[] = [];
 const pkgVersion = (name: string) => JSON.parse(readFileSync(join(root, "node_modules", name, "package.json"), "utf8")).version as string;
 const onPath = (bin: string) => { try { return execFileSync("sh", ["-c", `command -v ${bin}`]).toString().trim(); } catch { return ""; } };
+
+let helpText: string | undefined;
+/** `--http-port` when quarkmq's CLI lists it (the `http` scenario then loads `/health`, or QUARKMQ_BENCH_HTTP_PATH). */
+function quarkmqHttpFlag(): string | undefined {
+  if (!existsSync(join(root, "host/cli.ts"))) return undefined;
+  helpText ??= execFileSync(process.execPath, [...tsx, "host/cli.ts", "--help"], { cwd: root }).toString();
+  return /--http-port\b/.test(helpText) ? "--http-port" : undefined;
+}
 
 function mosquittoConfig(port: number): string {
   const dir = mkdtempSync(join(tmpdir(), "quarkmq-bench-"));
@@ -40,11 +49,11 @@ export const brokerKinds: Record<string, BrokerKind> = {
   quarkmq: {
     name: "quarkmq",
     unavailable: () => (existsSync(join(root, "host/cli.ts")) || existsSync(join(root, "host/index.ts")) ? null : "host/cli.ts and host/index.ts are not there yet"),
-    command: (port) => existsSync(join(root, "host/cli.ts"))
-      ? { cmd: process.execPath, args: [...quarkmqNodeFlags, ...tsx, "host/cli.ts", "--port", String(port), "--host", "127.0.0.1", "--log-level", "warn"] }
+    command: (port, httpPort) => existsSync(join(root, "host/cli.ts"))
+      ? { cmd: process.execPath, args: [...quarkmqNodeFlags, ...tsx, "host/cli.ts", "--port", String(port), "--host", "127.0.0.1", "--log-level", "warn", ...(httpPort ? [quarkmqHttpFlag()!, String(httpPort)] : [])] }
       : { cmd: process.execPath, args: [...quarkmqNodeFlags, ...tsx, "bench/brokers/quarkmq-server.ts", "--port", String(port)] },
     version: () => pkgVersion("../"),
-    http: () => process.env.QUARKMQ_BENCH_HTTP || undefined,
+    httpFlag: quarkmqHttpFlag,
   },
   aedes: {
     name: "aedes",
@@ -87,12 +96,13 @@ export function freePort(): Promise<number> {
   });
 }
 
-export interface RunningBroker { kind: BrokerKind; pid: number; port: number; child: ChildProcess; stop(): Promise<void> }
+export interface RunningBroker { kind: BrokerKind; pid: number; port: number; httpPort: number; child: ChildProcess; stop(): Promise<void> }
 
 /** Starts a broker and resolves once its port accepts connections (or rejects with its stderr). */
-export async function startBroker(kind: BrokerKind): Promise<RunningBroker> {
+export async function startBroker(kind: BrokerKind, withHttp = false): Promise<RunningBroker> {
   const port = await freePort();
-  const { cmd, args } = kind.command(port);
+  const httpPort = withHttp && kind.httpFlag?.() ? await freePort() : 0;
+  const { cmd, args } = kind.command(port, httpPort);
   const child = spawn(cmd, args, { cwd: root, stdio: ["ignore", "ignore", "pipe"], });
   let stderr = "";
   child.stderr!.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
@@ -115,5 +125,5 @@ export async function startBroker(kind: BrokerKind): Promise<RunningBroker> {
     if (Date.now() > deadline) { await stop(); throw new Error(`${kind.name} did not listen on ${port} within 20 s: ${stderr.trim()}`); }
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { kind, pid: child.pid!, port, child, stop };
+  return { kind, pid: child.pid!, port, httpPort, child, stop };
 }

@@ -64,11 +64,11 @@ export async function runOne(kind: BrokerKind, scenario: Scenario, durationS: nu
   const why = kind.unavailable();
   if (why) return { ...base, ok: false, skipped: true, error: why, figures: {} };
   let broker;
-  try { broker = await startBroker(kind); } catch (e) { return { ...base, ok: false, error: (e as Error).message, figures: {} }; }
+  try { broker = await startBroker(kind, scenario.params.kind === "http"); } catch (e) { return { ...base, ok: false, error: (e as Error).message, figures: {} }; }
   try {
     const p = scenario.params;
     if (p.kind === "http") {
-      const url = kind.http?.(broker.port);
+      const url = broker.httpPort ? `http://127.0.0.1:${broker.httpPort}/${process.env.QUARKMQ_BENCH_HTTP_PATH ?? "health"}` : undefined;
       if (!url) return { ...base, ok: false, skipped: true, error: `${kind.name} has no HTTP endpoint configured`, figures: {} };
       const before = sample(broker.pid);
       const figures = await httpLoad(url, p.connections, durationS);
