@@ -49,14 +49,14 @@ export const H_FREE_LISTS: i32 = 32; //    alloc.ts: 32 words, head of the free 
 export const H_TOPICS: i32 = 18; //         topics: address of the topics block, TOPIC_WORDS words (T_* below); 0 until first use
 export const TOPIC_WORDS: i32 = 32;
 // Words of the topics block: roots of the trie's tables ([address, capacity] pairs kept adjacent).
-export const T_NODES: i32 = 0; // address of the node table (NODE_BYTES a node)
+export const T_NODES: i32 = 0; // address of the node table's page directory (NODE_BYTES a node)
 export const T_NODE_CAP: i32 = 1; // its capacity in nodes
 export const T_NODE_NEXT: i32 = 2; // next never-used node id (1 and 2 are the roots)
 export const T_NODE_FREE: i32 = 3; // head of the free node ids
 export const T_EDGES: i32 = 4; // address of the edge hash (u32 node ids keyed by parent and level)
 export const T_EDGE_CAP: i32 = 5; // its slot count (a power of two)
 export const T_EDGE_COUNT: i32 = 6; // edges stored
-export const T_SUBS: i32 = 7; // address of the subscription table
+export const T_SUBS: i32 = 7; // address of the subscription table's page directory
 export const T_SUB_CAP: i32 = 8; // its capacity
 export const T_SUB_NEXT: i32 = 9; // next never-used subscription id
 export const T_SUB_FREE: i32 = 10; // head of the free subscription ids

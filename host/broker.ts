@@ -4,6 +4,7 @@ import { Core } from "./core/core.ts";
 import { Codec } from "./core/codec.ts";
 import { TopicIndex } from "./core/topics.ts";
 import type { Properties, Will } from "./core/packets.ts";
+import { Backpressure } from "./connection/backpressure.ts";
 import { Connection } from "./connection/connection.ts";
 import { Lifecycle } from "./connection/lifecycle.ts";
 import type { ClientInfo, DisconnectEvent, Hooks, PublishEvent, SubscribeEvent } from "./hooks.ts";
@@ -67,6 +68,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
   readonly retained = new RetainedStore(this.topics);
   readonly router = new Router(this.topics, this.sessions);
   readonly connections = new Set<Connection>();
+  readonly backpressure = new Backpressure();
   readonly stats: BrokerStats = { connections: 0, messagesIn: 0, messagesOut: 0, dropped: 0, protocolErrors: 0, bytesIn: 0, bytesOut: 0 };
   private listener: Listener | undefined;
   private closing = false;
@@ -161,6 +163,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
     }
     await Promise.all(closing);
     this.sessions.stop();
+    this.backpressure.stop();
     await stopped;
   }
 }

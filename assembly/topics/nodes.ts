@@ -7,7 +7,7 @@ import {
 } from "../layout";
 import { getWord, setWord } from "../util/header";
 import { alloc, free } from "../util/alloc";
-import { reserve } from "../util/columns";
+import { pagedAt, pagedReserve, PAGE_BYTES } from "../util/columns";
 import { hashBytes, mix } from "../util/hash";
 
 export const NODE_BYTES: i32 = 40;
@@ -30,8 +30,10 @@ export const SUBSCRIPTION_ROOT: i32 = 1;
 export const RETAINED_ROOT: i32 = 2;
 export const GROUP_KEY: i32 = 0x40000000; // parent-key flag of a shared group node under its filter node
 
+const NODES_PER_PAGE: i32 = PAGE_BYTES / NODE_BYTES;
+
 @inline export function nodeAt(id: i32): usize {
-  return <usize>tw(T_NODES) + <usize>(id * NODE_BYTES);
+  return pagedAt(twAt(T_NODES), NODE_BYTES, NODES_PER_PAGE, id);
 }
 
 @inline export function nodeGet(id: i32, field: i32): i32 {
@@ -45,7 +47,7 @@ export const GROUP_KEY: i32 = 0x40000000; // parent-key flag of a shared group n
 /** Creates the two roots on first use. Returns false when memory is exhausted. */
 export function ensureNodes(): bool {
   if (tw(T_NODE_NEXT) != 0) return true;
-  if (!reserve(twAt(T_NODES), NODE_BYTES, 64)) return false;
+  if (!pagedReserve(twAt(T_NODES), NODES_PER_PAGE, 3)) return false;
   memory.fill(nodeAt(0), 0, <usize>(3 * NODE_BYTES));
   setTw(T_NODE_NEXT, 3);
   return growEdges(64);
@@ -141,7 +143,7 @@ export function newNode(parentKey: i32, ptr: usize, length: i32, hash: i32): i32
     setTw(T_NODE_FREE, nodeGet(id, N_PARENT));
   } else {
     id = tw(T_NODE_NEXT);
-    if (!reserve(twAt(T_NODES), NODE_BYTES, id + 1)) return 0;
+    if (!pagedReserve(twAt(T_NODES), NODES_PER_PAGE, id + 1)) return 0;
     setTw(T_NODE_NEXT, id + 1);
   }
   const at = nodeAt(id);

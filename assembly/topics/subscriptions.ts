@@ -7,7 +7,7 @@ import {
 } from "../layout";
 import { getWord, setWord } from "../util/header";
 import { alloc, free } from "../util/alloc";
-import { reserve } from "../util/columns";
+import { pagedAt, pagedReserve, PAGE_BYTES } from "../util/columns";
 import { mix } from "../util/hash";
 
 export const SUB_BYTES: i32 = 24;
@@ -18,8 +18,10 @@ export const S_NEXT: i32 = 3; // next in the owner's list (free list link when f
 export const S_PREV: i32 = 4;
 export const S_OWNER: i32 = 5; // the node whose list holds it (a filter node or a group node)
 
+const SUBS_PER_PAGE: i32 = PAGE_BYTES / SUB_BYTES;
+
 @inline export function subAt(id: i32): usize {
-  return <usize>tw(T_SUBS) + <usize>(id * SUB_BYTES);
+  return pagedAt(twAt(T_SUBS), SUB_BYTES, SUBS_PER_PAGE, id);
 }
 
 @inline export function subGet(id: i32, field: i32): i32 {
@@ -32,7 +34,7 @@ export const S_OWNER: i32 = 5; // the node whose list holds it (a filter node or
 
 export function ensureSubscriptions(): bool {
   if (tw(T_SUB_NEXT) != 0) return true;
-  if (!reserve(twAt(T_SUBS), SUB_BYTES, 64)) return false;
+  if (!pagedReserve(twAt(T_SUBS), SUBS_PER_PAGE, 1)) return false;
   setTw(T_SUB_NEXT, 1);
   return growHash(64);
 }
@@ -107,7 +109,7 @@ export function newSubscription(owner: i32, subscriberId: i32): i32 {
     setTw(T_SUB_FREE, subGet(id, S_NEXT));
   } else {
     id = tw(T_SUB_NEXT);
-    if (!reserve(twAt(T_SUBS), SUB_BYTES, id + 1)) return 0;
+    if (!pagedReserve(twAt(T_SUBS), SUBS_PER_PAGE, id + 1)) return 0;
     setTw(T_SUB_NEXT, id + 1);
   }
   subSet(id, S_SUBSCRIBER, subscriberId);

@@ -17,7 +17,7 @@ export function readProperties(packetBit: i32): void {
   const length = readVarint();
   if (fail != 0) return;
   const outer = end;
-  if (length > outer - pos) { setFail(MALFORMED); return; } // [MQTT-2.2.2-1] property length within the packet
+  if (length > outer - pos) { setFail(MALFORMED); return; } // 2.2.2.1 the property length must fit in the packet
   setEnd(pos + length);
   let seen: u64 = 0;
   while (fail == 0 && pos < end) {

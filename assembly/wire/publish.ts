@@ -9,6 +9,7 @@ import { checkTopicName } from "./topic-check";
 export function decodePublish(flags: i32, level: i32): void {
   const qos = (flags >> 1) & 3;
   if (qos == 3) { setFail(MALFORMED); return; } // [MQTT-3.3.1-4] QoS bits must not both be 1
+  if (qos == 0 && (flags & 8) != 0) { setFail(MALFORMED); return; } // [MQTT-3.3.1-2] DUP must be 0 at QoS 0
   readString(); // [MQTT-3.3.2-1] topic name is a UTF-8 string
   const topicOffset = fieldOffset, topicLength = fieldLength;
   put(R_TOPIC_OFFSET, topicOffset);

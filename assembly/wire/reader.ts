@@ -14,6 +14,7 @@ export let fieldLength: i32 = 0;
 
 export function begin(inbox: usize, from: i32, to: i32): void {
   base = inbox; pos = from; end = to; fail = 0;
+  fieldOffset = from; fieldLength = 0;
 }
 
 export function setFail(code: i32): void {

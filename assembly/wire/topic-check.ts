@@ -4,7 +4,9 @@
 /** 0 when the bytes are a valid Topic Name, else -0x90 (Topic Name invalid). */
 export function checkTopicName(at: usize, length: i32): i32 {
   if (length == 0) return -0x90; // [MQTT-4.7.3-1] at least one character
-  for (let i = 0; i < length; i++) {
+  let i = 0;
+  for (; i + 8 <= length; i += 8) if (hasWildcard(load<u64>(at + <usize>i))) break;
+  for (; i < length; i++) {
     const c = load<u8>(at + <usize>i);
     if (c == 0x23 || c == 0x2b) return -0x90; // v5 [MQTT-4.7.0-1] v3.1.1 [MQTT-4.7.1-1] no wildcards in a Topic Name
   }
@@ -39,4 +41,10 @@ function checkLevels(at: usize, length: i32): i32 {
     if (c == 0x23 && (!alone || i + 1 != length)) return -0x8f; // v5 [MQTT-4.7.1-1] v3.1.1 [MQTT-4.7.1-2] '#' last, alone
   }
   return 0;
+}
+
+/** Whether any byte of w is '#' or '+' (zero-byte test on w xor the repeated byte). */
+@inline function hasWildcard(w: u64): bool {
+  const a = w ^ 0x2323232323232323, b = w ^ 0x2b2b2b2b2b2b2b2b;
+  return ((((a - 0x0101010101010101) & ~a) | ((b - 0x0101010101010101) & ~b)) & 0x8080808080808080) != 0;
 }

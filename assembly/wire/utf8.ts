@@ -5,6 +5,8 @@ export function validUtf8(at: usize, length: i32): bool {
   const stop = at + <usize>length;
   let p = at;
   while (p < stop) {
+    p = asciiRun(p, stop);
+    if (p >= stop) break;
     const b = <u32>load<u8>(p);
     if (b >= 0x01 && b < 0x80) { p++; continue; }
     if (b == 0) return false; // [MQTT-1.5.4-2] v3.1.1 [MQTT-1.5.3-2] no U+0000
@@ -34,4 +36,14 @@ function validSequence(p: usize, b: u32, n: i32): bool {
   if ((<u32>load<u8>(p + 2) & 0xc0) != 0x80) return false;
   if (n == 3) return true;
   return (<u32>load<u8>(p + 3) & 0xc0) == 0x80;
+}
+
+/** Skips 8-byte words of plain ASCII without U+0000 (bit tricks: any high bit, any zero byte). */
+@inline function asciiRun(p: usize, stop: usize): usize {
+  while (p + 8 <= stop) {
+    const w = load<u64>(p);
+    if (((w | ((w - 0x0101010101010101) & ~w)) & 0x8080808080808080) != 0) break;
+    p += 8;
+  }
+  return p;
 }

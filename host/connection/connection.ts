@@ -10,6 +10,7 @@ import { ReasonCode, connectReturnCode } from "../protocol/reason-code.ts";
 import type { Message } from "../routing/message.ts";
 import type { Session } from "../session/session.ts";
 import type { Transport, TransportSink } from "../transport/transport.ts";
+import { PRESSURE_BYTES } from "./backpressure.ts";
 import { Lifecycle } from "./lifecycle.ts";
 
 /** Queued-but-unsent bytes above which QoS 0 messages to this client are dropped. */
@@ -42,7 +43,10 @@ export class Connection implements TransportSink {
   private parts: Buffer[] = [];
   private partsLength = 0;
   private need = 0;
+  /** An async hook is deciding: reading paused, later bytes kept in `parts`. */
   private busy = false;
+  /** Held back by flow control (connection/backpressure.ts). */
+  private held = false;
   private out: Buffer[] = [];
   private outBytes = 0;
   private flushScheduled = false;
@@ -67,6 +71,15 @@ export class Connection implements TransportSink {
       data = this.takeParts();
     }
     this.process(data);
+    if (this.broker.backpressure.active && (this.state as Lifecycle) !== Lifecycle.Closed) this.broker.backpressure.hold(this);
+  }
+
+  /** Flow control: stop or restart reading (an async hook's pause is kept). */
+  holdReading(hold: boolean): void {
+    this.held = hold;
+    if (this.state === Lifecycle.Closed || this.busy) return;
+    if (hold) this.transport.pause();
+    else this.transport.resume();
   }
 
   private takeParts(): Buffer {
@@ -83,7 +96,7 @@ export class Connection implements TransportSink {
     const maxPacketSize = this.broker.options.maxPacketSize;
     for (;;) {
       const count = codec.frame(data, data.length, this.protocolLevel, maxPacketSize);
-      if (count > 0 && this.keepAlive > 0 && this.state === Lifecycle.Connected) this.timer.refresh(); // [MQTT-3.1.2-24]
+      if (count > 0 && this.keepAlive > 0 && this.state === Lifecycle.Connected) this.timer.refresh(); // v5 [MQTT-3.1.2-22], v3.1.1 [MQTT-3.1.2-24]
       for (let r = 0; r < count; r++) {
         const pending = dispatch(this, data, r);
         if (this.state === Lifecycle.Closed) return;
@@ -115,7 +128,7 @@ export class Connection implements TransportSink {
     pending.then(() => {
       this.busy = false;
       if (this.state === Lifecycle.Closed) return;
-      this.transport.resume();
+      if (!this.held) this.transport.resume();
       if (this.partsLength > 0) this.process(this.takeParts());
     }, (error: unknown) => {
       this.busy = false;
@@ -146,12 +159,25 @@ export class Connection implements TransportSink {
     else ok = this.transport.writev(out);
     out.length = 0;
     this.outBytes = 0;
-    if (!ok) this.congested = true;
+    if (!ok) {
+      this.congested = true;
+      if (this.transport.writableLength > PRESSURE_BYTES) this.broker.backpressure.press(this);
+    }
   }
 
   onDrain(): void {
     this.congested = false;
+    this.relieve();
     this.session?.drain();
+  }
+
+  /** Stops holding writers back once both the transport buffer and the session queue are low again. */
+  relieve(): void {
+    const broker = this.broker;
+    if (!broker.backpressure.active) return;
+    if (this.transport.writableLength > PRESSURE_BYTES) return;
+    if (this.session !== undefined && this.session.queue.length > broker.options.maxQueuedMessages >> 2) return;
+    broker.backpressure.drained(this);
   }
 
   /** Writes one PUBLISH; false when it was dropped (expired, or larger than the client's Maximum Packet Size). */
@@ -166,7 +192,7 @@ export class Connection implements TransportSink {
     const header = encoder.encode(message, this.protocolLevel, qos, retain, dup, subscriptionIds);
     const payload = message.payload;
     if (header === undefined || (this.maxPacketSize > 0 && header.length + payload.length > this.maxPacketSize)) {
-      broker.stats.dropped++; // [MQTT-3.3.2-5] [MQTT-3.1.2-25]
+      broker.stats.dropped++; // v5 [MQTT-3.3.2-5] [MQTT-3.1.2-25]
       return false;
     }
     if (qos > 0) {
@@ -208,7 +234,8 @@ export class Connection implements TransportSink {
     }
   }
 
-  /** Refuses a CONNECT: CONNACK with the reason code (v5) or its return code (3.1/3.1.1), then close [MQTT-3.2.2-6]. */
+  /** Refuses a CONNECT: CONNACK with the reason code (v5) or its return code (3.1/3.1.1), then close;
+   *  session present is 0, v5 [MQTT-3.2.2-6], v3.1.1 [MQTT-3.2.2-4]. */
   refuseConnect(reasonCode: number, level = this.protocolLevel): void {
     if (this.state === Lifecycle.Closed) return;
     const codec = this.broker.codec;
@@ -220,7 +247,7 @@ export class Connection implements TransportSink {
     this.close(reasonCode);
   }
 
-  /** Server-side end of a connected client: v5 DISCONNECT with the reason code [MQTT-4.13.1-1], then close. Wills go out. */
+  /** Server-side end of a connected client: v5 DISCONNECT with the reason code (v5 4.13), then close. Wills go out. */
   disconnect(reasonCode: number): void {
     if (this.state === Lifecycle.Connected && this.protocolLevel === 5) {
       this.write(this.broker.codec.encodeDisconnect(5, reasonCode));
@@ -255,6 +282,7 @@ export class Connection implements TransportSink {
     this.partsLength = 0;
     const broker = this.broker;
     broker.connections.delete(this);
+    broker.backpressure.forget(this);
     const session = this.session;
     const will = this.will;
     this.will = undefined;

@@ -3,7 +3,7 @@
 import type { Core } from "./core.ts";
 import type { ConnectPacket, Properties, SubscribePacket, UnsubscribePacket, Will, Subscription } from "./packets.ts";
 import {
-  H_CONSUMED, H_NEED_LENGTH, H_PROTOCOL_LEVEL, H_ENCODED_PACKET_ID_AT, RECORD_WORDS, PROP_WORDS, ITEM_WORDS,
+  H_CONSUMED, H_NEED_LENGTH, H_INBOX, H_INBOX_CAPACITY, H_PROTOCOL_LEVEL, H_ENCODED_PACKET_ID_AT, RECORD_WORDS, PROP_WORDS, ITEM_WORDS,
   R_PACKET_ID, R_PROPS_FIRST, R_PROPS_COUNT, R_ITEMS_FIRST, R_ITEMS_COUNT, C_PROTOCOL_LEVEL, C_CONNECT_FLAGS,
   C_KEEP_ALIVE, C_CLIENT_ID_OFFSET, C_WILL_PROPS_FIRST, C_WILL_PROPS_COUNT, C_WILL_TOPIC_OFFSET,
   C_WILL_PAYLOAD_OFFSET, C_USERNAME_OFFSET, C_PASSWORD_OFFSET, SCRATCH_BYTES, PROPS_IN_WORDS,
@@ -22,7 +22,6 @@ type CodecExports = {
 };
 
 const decoder = new TextDecoder("utf-8");
-const encoder = new TextEncoder();
 
 function text(bytes: Uint8Array, offset: number, length: number): string {
   if (length === 0) return "";
@@ -42,32 +41,53 @@ export class Codec {
   private readonly core: Core;
   private readonly x: CodecExports;
   private scratchUsed = 0;
+  /** The core's word view and RECORDS index as of the last frame(), so word() is one array read. */
+  private words: Int32Array;
+  private recordsWord = 0;
+  /** A Buffer over the core's memory for string writes and copies without per-call views. */
+  private memory: Buffer;
 
   constructor(core: Core) {
     this.core = core;
     this.x = core.exports as unknown as CodecExports;
+    this.words = core.words;
+    this.memory = Buffer.from(core.memory.buffer);
   }
 
   /** Copies bytes[0,length) into the inbox, frames every whole packet; returns the record count.
    *  maxPacketSize 0 means no limit. */
   frame(bytes: Uint8Array, length: number, protocolLevel: number, maxPacketSize: number): number {
     const core = this.core;
-    const at = core.inbox(length);
-    core.bytes.set(length === bytes.length ? bytes : bytes.subarray(0, length), at);
+    if (this.memory.length === 0) this.rebind();
+    const at = core.header(H_INBOX_CAPACITY) >= length ? core.header(H_INBOX) : core.inbox(length);
+    if (this.memory.length === 0) this.rebind(); // inbox() may have grown memory
+    this.memory.set(length === bytes.length ? bytes : bytes.subarray(0, length), at);
     const count = this.x.frame(length, protocolLevel, maxPacketSize);
-    this.consumed = core.header(H_CONSUMED);
-    this.needLength = core.header(H_NEED_LENGTH);
-    this.protocolLevel = core.header(H_PROTOCOL_LEVEL);
+    const words = this.words, h = core.headerWord;
+    this.recordsWord = core.recordsWord;
+    this.consumed = words[h + H_CONSUMED]!;
+    this.needLength = words[h + H_NEED_LENGTH]!;
+    this.protocolLevel = words[h + H_PROTOCOL_LEVEL]!;
     return count;
   }
 
   /** A record word (layout.ts R_*); offsets index into the bytes given to frame(). */
   word(record: number, w: number): number {
-    return this.core.words[this.core.recordsWord + record * RECORD_WORDS + w]!;
+    const words = this.words.length === 0 ? this.rebind() : this.words;
+    return words[this.recordsWord + record * RECORD_WORDS + w]!;
   }
 
   private field(index: number): number {
-    return this.core.words[this.core.fieldsWord + index]!;
+    const words = this.words.length === 0 ? this.rebind() : this.words;
+    return words[this.core.fieldsWord + index]!;
+  }
+
+  /** Memory grew (e.g. the topic index allocated) since frame(): the old view is detached, take the new one. */
+  private rebind(): Int32Array {
+    this.core.refresh();
+    this.words = this.core.words;
+    this.memory = Buffer.from(this.core.memory.buffer);
+    return this.words;
   }
 
   readProperties(record: number, bytes: Uint8Array): Properties {
@@ -90,6 +110,11 @@ export class Codec {
       else props[key] = a >>> 0;
     }
     return props as Properties;
+  }
+
+  /** The protocol level byte of a CONNECT record, also after -0x84, so the host can answer in that version. */
+  connectLevel(record: number): number {
+    return this.field(this.word(record, R_ITEMS_FIRST) + C_PROTOCOL_LEVEL);
   }
 
   readConnect(record: number, bytes: Uint8Array): ConnectPacket {
@@ -175,7 +200,7 @@ export class Codec {
     this.begin();
     const codesOffset = this.scratchUsed;
     this.reserveScratch(reasonCodes.length);
-    this.core.bytes.set(reasonCodes, this.core.scratchIn + codesOffset);
+    this.memory.set(reasonCodes, this.core.scratchIn + codesOffset);
     const n = this.writeProperties(level, properties);
     return this.result(this.x.encodeSubAck(type, level, packetId, codesOffset, reasonCodes.length, n));
   }
@@ -198,14 +223,16 @@ export class Codec {
   }
 
   private begin(): void {
-    this.core.refresh();
+    if (this.memory.length === 0) this.rebind(); // memory grew: the old views are detached
     this.scratchUsed = 0;
   }
 
   private result(length: number): Buffer {
     if (length < 0) throw new RangeError(`quarkmq codec: cannot encode (reason 0x${(-length).toString(16)})`);
-    const at = this.core.encodeOut;
-    return Buffer.from(this.core.bytes.subarray(at, at + length));
+    const at = this.core.encodeOut, out = Buffer.allocUnsafe(length);
+    if (length > 64) this.memory.copy(out, 0, at, at + length);
+    else for (let i = 0, m = this.memory; i < length; i++) out[i] = m[at + i]!;
+    return out;
   }
 
   private reserveScratch(n: number): number {
@@ -217,15 +244,30 @@ export class Codec {
 
   /** Writes a string (UTF-8) or bytes at the scratch cursor; returns the byte length. */
   private writeScratch(value: string | Uint8Array): number {
-    const at = this.scratchUsed, bytes = this.core.bytes, base = this.core.scratchIn;
+    const at = this.scratchUsed, base = this.core.scratchIn;
     if (typeof value === "string") {
+      if (value.length <= 64 && at + 64 <= SCRATCH_BYTES) {
+        const written = this.writeAscii(value, base + at);
+        if (written >= 0) { this.scratchUsed = at + written; return written; }
+      }
       if (at + value.length * 3 > SCRATCH_BYTES) throw new RangeError("quarkmq codec: arguments exceed SCRATCH_IN");
-      const { written } = encoder.encodeInto(value, bytes.subarray(base + at, base + SCRATCH_BYTES));
+      const written = this.memory.write(value, base + at, SCRATCH_BYTES - at, "utf8");
       this.scratchUsed = at + written;
       return written;
     }
     this.reserveScratch(value.length);
-    bytes.set(value, base + at);
+    this.memory.set(value, base + at);
+    return value.length;
+  }
+
+  /** Copies a short all-ASCII string byte by byte (cheaper than a native call); -1 when it is not ASCII. */
+  private writeAscii(value: string, to: number): number {
+    const m = this.memory;
+    for (let i = 0; i < value.length; i++) {
+      const c = value.charCodeAt(i);
+      if (c >= 0x80) return -1;
+      m[to + i] = c;
+    }
     return value.length;
   }
 

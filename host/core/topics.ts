@@ -14,17 +14,26 @@ export class TopicIndex {
     this.view();
   }
 
-  /** Re-takes the Buffer over linear memory after it grew. */
+  /** Re-takes the Buffer over linear memory after it grew (the old one is detached: length 0). */
   private view(): Buffer {
     this.core.refresh();
-    if (this.memory?.buffer !== this.core.memory.buffer) this.memory = Buffer.from(this.core.memory.buffer);
+    if (this.memory === undefined || this.memory.length === 0) this.memory = Buffer.from(this.core.memory.buffer);
     return this.memory;
   }
 
   /** Writes a topic into SCRATCH_IN; returns its length in bytes. */
   private put(topic: string | Uint8Array): number {
-    const memory = this.memory.buffer === this.core.memory.buffer ? this.memory : this.view();
-    if (typeof topic === "string") return memory.write(topic, this.core.scratchIn, "utf8");
+    const memory = this.memory.length !== 0 ? this.memory : this.view(); // a grown memory detaches the old buffer
+    if (typeof topic === "string") {
+      const at = this.core.scratchIn, n = topic.length;
+      if (n > 64) return memory.write(topic, at, "utf8");
+      for (let i = 0; i < n; i++) { // short ASCII inline: cheaper than a call into Buffer.write
+        const c = topic.charCodeAt(i);
+        if (c >= 0x80) return memory.write(topic, at, "utf8");
+        memory[at + i] = c;
+      }
+      return n;
+    }
     memory.set(topic, this.core.scratchIn);
     return topic.length;
   }
@@ -44,7 +53,7 @@ export class TopicIndex {
   match(topicName: string | Uint8Array, publisherId: number): number {
     const length = this.put(topicName);
     const count = this.x.match!(0, length, publisherId);
-    if (this.memory.buffer !== this.core.memory.buffer) this.view();
+    if (this.memory.length === 0) this.view();
     return count;
   }
 

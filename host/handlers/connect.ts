@@ -56,13 +56,13 @@ function accept(connection: Connection, packet: ConnectPacket, decision: Awaited
   const clientId = connection.client.clientId;
   const v5 = packet.protocolLevel === 5;
   const previous = broker.sessions.get(clientId)?.connection;
-  if (previous !== undefined) previous.disconnect(ReasonCode.SessionTakenOver); // [MQTT-3.1.4-3]
+  if (previous !== undefined) previous.disconnect(ReasonCode.SessionTakenOver); // v5 [MQTT-3.1.4-3], v3.1.1 [MQTT-3.1.4-2]
   let session = broker.sessions.get(clientId);
-  if (session !== undefined && packet.cleanStart) { // [MQTT-3.1.2-4]
+  if (session !== undefined && packet.cleanStart) { // v5 [MQTT-3.1.2-4], v3.1.1 [MQTT-3.1.2-6]
     broker.sessions.end(session);
     session = undefined;
   }
-  const sessionPresent = session !== undefined; // [MQTT-3.2.2-2] [MQTT-3.2.2-3]
+  const sessionPresent = session !== undefined; // v5 [MQTT-3.2.2-2] [MQTT-3.2.2-3], v3.1.1 [MQTT-3.2.2-1] [MQTT-3.2.2-2] [MQTT-3.2.2-3]
   session ??= broker.sessions.create(clientId);
 
   const connack: Properties = {};
@@ -73,7 +73,7 @@ function accept(connection: Connection, packet: ConnectPacket, decision: Awaited
   let keepAlive = packet.keepAlive;
   if (options.maxKeepAlive > 0 && keepAlive > options.maxKeepAlive) {
     keepAlive = options.maxKeepAlive;
-    if (v5) connack.serverKeepAlive = keepAlive; // v5 [MQTT-3.2.2-21]
+    if (v5) connack.serverKeepAlive = keepAlive; // v5 3.2.2.3.14
   }
   connection.keepAlive = keepAlive;
   connection.sendQuota = v5 ? properties.receiveMaximum ?? 65535 : options.maxInflightMessages;

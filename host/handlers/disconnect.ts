@@ -16,12 +16,12 @@ export function handleDisconnect(connection: Connection, bytes: Buffer, record: 
       const expiry = codec.readProperties(record, bytes).sessionExpiryInterval;
       if (expiry !== undefined) {
         if (session.expiryInterval === 0 && expiry !== 0) {
-          throw new MqttError(ReasonCode.ProtocolError, "session expiry set on DISCONNECT after 0 on CONNECT"); // v5 [MQTT-3.14.2-2]
+          throw new MqttError(ReasonCode.ProtocolError, "session expiry set on DISCONNECT after 0 on CONNECT"); // v5 3.14.2.2.2
         }
         session.expiryInterval = Math.min(expiry, broker.options.maxSessionExpiryInterval);
       }
     }
   }
-  if (reasonCode !== ReasonCode.DisconnectWithWill) connection.will = undefined; // [MQTT-3.14.4-3] v5 [MQTT-3.1.2-8]
+  if (reasonCode !== ReasonCode.DisconnectWithWill) connection.will = undefined; // v5 [MQTT-3.14.4-3] [MQTT-3.1.2-10], v3.1.1 [MQTT-3.1.2-10]
   connection.close(reasonCode);
 }

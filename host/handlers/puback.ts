@@ -1,4 +1,4 @@
-// PUBACK from a client: the end of an outbound QoS 1 flow [MQTT-4.3.2-1]; frees the packet id and refills the window.
+// PUBACK from a client: the end of an outbound QoS 1 flow v5 [MQTT-4.3.2-3]; frees the packet id and refills the window.
 import { R_PACKET_ID } from "../core/layout.ts";
 import type { Connection } from "../connection/connection.ts";
 import { OutboundStage } from "../session/inflight.ts";

@@ -46,11 +46,11 @@ export function handlePublish(connection: Connection, bytes: Buffer, record: num
     throw new MqttError(ReasonCode.ProtocolError, "empty topic name"); // [MQTT-4.7.3-1]
   }
   if (qos === 2) {
-    if (session.inboundQos2.has(packetId)) { // [MQTT-4.3.3-9] a resent QoS 2 PUBLISH is not delivered again
+    if (session.inboundQos2.has(packetId)) { // v5 [MQTT-4.3.3-10] a resent QoS 2 PUBLISH is not delivered again
       connection.sendAck(PacketType.Pubrec, packetId, ReasonCode.Success);
       return;
     }
-    if (session.inboundQos2.size >= options.receiveMaximum) throw new MqttError(ReasonCode.ReceiveMaximumExceeded); // v5 [MQTT-3.3.4-8]
+    if (session.inboundQos2.size >= options.receiveMaximum) throw new MqttError(ReasonCode.ReceiveMaximumExceeded); // v5 [MQTT-3.3.4-7]
   }
   if (topic[0] === DOLLAR) return refuse(connection, qos, packetId, ReasonCode.TopicNameInvalid);
   const payloadOffset = codec.word(record, R_PAYLOAD_OFFSET);
@@ -71,8 +71,8 @@ function accept(connection: Connection, message: Message, packetId: number, deci
   broker.stats.messagesIn++;
   if (message.qos === 2) session.inboundQos2.add(packetId);
   broker.publishMessage(message, session.subscriberId);
-  if (message.qos === 1) connection.sendAck(PacketType.Puback, packetId, ReasonCode.Success); // [MQTT-4.3.2-2]
-  else if (message.qos === 2) connection.sendAck(PacketType.Pubrec, packetId, ReasonCode.Success); // [MQTT-4.3.3-2]
+  if (message.qos === 1) connection.sendAck(PacketType.Puback, packetId, ReasonCode.Success); // v5 [MQTT-4.3.2-4]
+  else if (message.qos === 2) connection.sendAck(PacketType.Pubrec, packetId, ReasonCode.Success); // v5 [MQTT-4.3.3-8]
   const onPublish = broker.hooks.onPublish;
   if (onPublish !== undefined || broker.listenerCount("publish") > 0) {
     const event = publishEvent(connection, message);
@@ -81,7 +81,7 @@ function accept(connection: Connection, message: Message, packetId: number, deci
   }
 }
 
-/** A refused PUBLISH: v5 acknowledges with the reason code; 3.1.1 acknowledges as usual and drops it [MQTT-3.3.5-2]. */
+/** A refused PUBLISH: v5 acknowledges with the reason code; 3.1.1 acknowledges as usual and drops it, v3.1.1 [MQTT-3.3.5-2]. */
 function refuse(connection: Connection, qos: number, packetId: number, reasonCode: number): void {
   const broker = connection.broker;
   broker.stats.dropped++;

@@ -37,7 +37,7 @@ function complete(connection: Connection, packet: SubscribePacket, decisions: Ar
     const subscription = packet.subscriptions[i]!;
     const decision = decisions?.[i] ?? true;
     if (decisionCode(decision, ReasonCode.NotAuthorized) !== 0) {
-      reasonCodes.push(v5 ? decisionCode(decision, ReasonCode.NotAuthorized) : ReasonCode.UnspecifiedError); // [MQTT-3.9.3-?] failure 0x80 in 3.1.1
+      reasonCodes.push(v5 ? decisionCode(decision, ReasonCode.NotAuthorized) : ReasonCode.UnspecifiedError); // 3.1.1 has only 0x80 (failure)
       continue;
     }
     let qos = Math.min(subscription.qos, broker.options.maximumQoS);
@@ -66,7 +66,7 @@ function complete(connection: Connection, packet: SubscribePacket, decisions: Ar
     if (subscription.topicFilter.startsWith("$share/")) continue; // v5 4.8.2: no retained messages to shared subscriptions
     if (subscription.retainHandling === 2 || (subscription.retainHandling === 1 && !isNew)) continue; // v5 [MQTT-3.3.1-10] [MQTT-3.3.1-11]
     for (const message of broker.retained.match(subscription.topicFilter, now)) {
-      session.deliver(message, Math.min(qos, message.qos), true, ids); // [MQTT-3.3.1-9] v5, retain flag set
+      session.deliver(message, Math.min(qos, message.qos), true, ids); // v5 [MQTT-3.3.1-9], v3.1.1 [MQTT-3.3.1-6] [MQTT-3.3.1-8]
     }
   }
 }

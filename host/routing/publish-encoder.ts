@@ -16,15 +16,15 @@ export class PublishEncoder {
          subscriptionIds: number[] | undefined): Buffer | undefined {
     const v5 = level === 5;
     const expiry = message.expiresAt === 0 ? 0 : message.remainingExpiry(Date.now());
-    if (expiry < 0) return undefined; // [MQTT-3.3.2-5]
+    if (expiry < 0) return undefined; // v5 [MQTT-3.3.2-5]
     const flags = (dup ? 8 : 0) | (qos << 1) | (retain ? 1 : 0);
     const perRecipient = v5 && (expiry > 0 || (subscriptionIds !== undefined && subscriptionIds.length > 0));
     if (dup || perRecipient) {
       let properties: Properties | undefined = message.properties;
       if (perRecipient) {
         properties = { ...message.properties };
-        if (expiry > 0) properties.messageExpiryInterval = expiry; // [MQTT-3.3.2-6]
-        if (subscriptionIds !== undefined && subscriptionIds.length > 0) properties.subscriptionIdentifiers = subscriptionIds; // [MQTT-3.3.4-3]
+        if (expiry > 0) properties.messageExpiryInterval = expiry; // v5 [MQTT-3.3.2-6]
+        if (subscriptionIds !== undefined && subscriptionIds.length > 0) properties.subscriptionIdentifiers = subscriptionIds; // v5 [MQTT-3.3.4-3]
       }
       const header = this.codec.encodePublishHeader(v5 ? 5 : 4, flags, message.topic, 0, v5 ? properties : undefined, message.payload.length);
       this.packetIdOffset = this.codec.publishPacketIdOffset;

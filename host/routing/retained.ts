@@ -10,9 +10,9 @@ export class RetainedStore {
 
   constructor(private readonly topics: TopicIndex) {}
 
-  /** Stores, replaces, or (empty payload) deletes the retained message of a topic [MQTT-3.3.1-5] [MQTT-3.3.1-6]. */
+  /** Stores, replaces, or (empty payload) deletes the retained message of a topic [MQTT-3.3.1-5]. */
   set(message: Message): void {
-    if (message.payload.length === 0) { // [MQTT-3.3.1-10] [MQTT-3.3.1-11]
+    if (message.payload.length === 0) { // v5 [MQTT-3.3.1-6] [MQTT-3.3.1-7], v3.1.1 [MQTT-3.3.1-10] [MQTT-3.3.1-11]
       this.release(this.topics.retainedDelete(message.topic));
       return;
     }

@@ -22,8 +22,8 @@ export class Router {
       if (recipient instanceof Session) {
         const options = topics.matchOptions(k);
         const granted = options & 3;
-        const qos = message.qos < granted ? message.qos : granted; // [MQTT-3.8.4-8]
-        const retain = message.retain && (options & MATCH_RAP_BIT) !== 0; // [MQTT-3.3.1-12] [MQTT-3.3.1-13]
+        const qos = message.qos < granted ? message.qos : granted; // v5 [MQTT-3.8.4-8]
+        const retain = message.retain && (options & MATCH_RAP_BIT) !== 0; // v5 [MQTT-3.3.1-12] [MQTT-3.3.1-13], v3.1.1 [MQTT-3.3.1-9]
         const ids = recipient.subscriptionIdCount > 0 ? topics.matchSubscriptionIds(k) : undefined;
         recipient.deliver(message, qos, retain, ids);
       } else {

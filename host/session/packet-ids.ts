@@ -1,5 +1,5 @@
 // Packet identifier allocation for one session's outbound QoS 1/2 messages: the next free id in
-// 1..65535, skipping ids still in flight [MQTT-2.2.1-3].
+// 1..65535, skipping ids still in flight v5 [MQTT-2.2.1-4].
 export class PacketIds {
   private last = 0;
 

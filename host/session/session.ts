@@ -47,11 +47,16 @@ export class Session {
       this.send(connection, entry);
       return;
     }
-    if (this.queue.length >= this.broker.options.maxQueuedMessages) {
+    const limit = this.broker.options.maxQueuedMessages;
+    const length = this.queue.length;
+    // A connected reader that keeps up holds publishers back instead (connection/backpressure.ts);
+    // only offline or slow sessions, or a queue far over the limit, drop.
+    if (length >= limit && (connection === undefined || length >= limit * 8 || this.broker.backpressure.isSlow(connection))) {
       this.broker.stats.dropped++;
       return;
     }
     this.queue.push(entry);
+    if (connection !== undefined && length >= limit >> 1) this.broker.backpressure.press(connection);
   }
 
   /** Assigns a packet id and writes the PUBLISH; false when it could not be sent (dropped or no id). */
@@ -73,8 +78,9 @@ export class Session {
     const connection = this.connection;
     if (connection === undefined) return;
     while (this.queue.length > 0 && this.inflight.size < connection.sendQuota && !connection.congested) {
-      if (!this.send(connection, this.queue.shift()!)) return;
+      if (!this.send(connection, this.queue.shift()!)) break;
     }
+    connection.relieve();
   }
 
   /** After a reconnect with the session present: resend unacknowledged PUBLISH with DUP and PUBREL [MQTT-4.4.0-1]. */

@@ -49,6 +49,8 @@ const cases: Case[] = [
   ["v5 reserved control packet type 0", 5, [0x00, 0x00], MALFORMED],
   // QoS and packet identifiers
   ["[MQTT-3.3.1-4] PUBLISH with both QoS bits set", 4, packet(0x36, str("t"), u16(1)), MALFORMED],
+  ["v3.1.1 [MQTT-3.3.1-2] PUBLISH QoS 0 with DUP set", 4, packet(0x38, str("t")), MALFORMED],
+  ["v5 [MQTT-3.3.1-2] PUBLISH QoS 0 with DUP set", 5, packet(0x38, str("t"), props()), MALFORMED],
   ["v5 [MQTT-2.2.1-3] PUBLISH QoS 1 with packet id 0", 5, packet(0x32, str("t"), u16(0), props()), PROTOCOL],
   ["v3.1.1 [MQTT-2.3.1-1] SUBSCRIBE with packet id 0", 4, packet(0x82, u16(0), str("a"), [0]), PROTOCOL],
   ["v3.1.1 [MQTT-2.3.1-1] UNSUBSCRIBE with packet id 0", 4, packet(0xa2, u16(0), str("a")), PROTOCOL],
@@ -71,7 +73,7 @@ const cases: Case[] = [
   ["v5 shared subscription without a filter (4.8.2)", 5, subscribe(5, str("$share/g"), [0]), FILTER],
   ["v5 shared subscription ShareName with a wildcard (4.8.2)", 5, subscribe(5, str("$share/g+/a"), [0]), FILTER],
   // properties
-  ["v5 [MQTT-2.2.2-1] property length beyond the packet", 5, packet(0x30, str("t"), [0x09, 0x01, 0x01]), MALFORMED],
+  ["v5 property length beyond the packet is malformed (2.2.2.1)", 5, packet(0x30, str("t"), [0x09, 0x01, 0x01]), MALFORMED],
   ["v5 duplicate Message Expiry Interval is a Protocol Error (3.3.2.3.3)", 5, publish5(str("t"), [0x02], u32(1), [0x02], u32(2)), PROTOCOL],
   ["v5 duplicate Session Expiry Interval in CONNECT is a Protocol Error (3.1.2.11.2)", 0,
     packet(0x10, str("MQTT"), [5], [2], u16(0), props([0x11], u32(1), [0x11], u32(1)), str("c")), PROTOCOL],
@@ -107,6 +109,8 @@ const cases: Case[] = [
   ["v5 [MQTT-3.1.2-13] will retain without the will flag", 0, connect(5, 0x20), MALFORMED],
   ["v3.1.1 [MQTT-3.1.2-15] will retain without the will flag", 0, connect(4, 0x20), MALFORMED],
   ["v3.1.1 [MQTT-3.1.2-14] will QoS 3", 0, connect(4, 0x1c, str("w"), str("p")), MALFORMED],
+  ["v5 [MQTT-3.1.2-12] will QoS 3", 0, connect(5, 0x1c, props(), str("w"), str("p")), MALFORMED],
+  ["v3.1.1 [MQTT-3.1.2-2] the name MQIsdp with level 4 is unsupported", 0, packet(0x10, str("MQIsdp"), [4], [2], u16(0), str("c")), VERSION],
   ["v3.1.1 [MQTT-3.1.2-22] password without username", 0, connect(4, 0x42, str("p")), MALFORMED],
   ["v3.1.1 [MQTT-3.1.2-2] unsupported protocol level 6 gives 0x84 (return code 1)", 0, packet(0x10, str("MQTT"), [6], [2], u16(0), str("c")), VERSION],
   ["v5 [MQTT-3.1.2-2] protocol level 3 with the name MQTT is unsupported", 0, packet(0x10, str("MQTT"), [3], [2], u16(0), str("c")), VERSION],

@@ -20,7 +20,7 @@ describe.each([4, 5] as const)("protocol %i", (protocolVersion) => {
     expect(h.broker.stats.messagesIn).toBe(1);
   });
 
-  it("[MQTT-3.8.4-8] delivery QoS is the minimum of publish QoS and granted QoS", async () => {
+  it(`${protocolVersion === 5 ? "v5 [MQTT-3.8.4-8] " : ""}delivery QoS is the minimum of publish QoS and granted QoS`, async () => {
     await h.start();
     const sub = await h.connect({ protocolVersion });
     await sub.subscribeAsync("q", { qos: 1 });
@@ -48,7 +48,7 @@ describe.each([4, 5] as const)("protocol %i", (protocolVersion) => {
     expect(large!.payload.equals(big)).toBe(true);
   });
 
-  it("overlapping subscriptions deliver one copy at the highest granted QoS", async () => {
+  it(`${protocolVersion === 5 ? "v5 [MQTT-3.3.4-2]" : "v3.1.1 [MQTT-3.3.5-1]"} overlapping subscriptions deliver one copy at the highest granted QoS`, async () => {
     await h.start();
     const sub = await h.connect({ protocolVersion });
     await sub.subscribeAsync({ "x/#": { qos: 0 }, "x/+": { qos: 1 }, "x/y": { qos: 2 } });

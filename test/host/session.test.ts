@@ -13,7 +13,7 @@ const persistent = (protocolVersion: 4 | 5, clientId: string) => protocolVersion
   : { protocolVersion, clientId, clean: false };
 
 describe.each([4, 5] as const)("protocol %i", (protocolVersion) => {
-  it("[MQTT-3.2.2-2] a resumed session is present and gets the QoS 1 messages queued while offline", async () => {
+  it(`${protocolVersion === 5 ? "v5 [MQTT-3.2.2-3]" : "v3.1.1 [MQTT-3.2.2-2]"} a resumed session is present and gets the QoS 1 messages queued while offline`, async () => {
     await h.start();
     const first = await h.connect(persistent(protocolVersion, "keeper"));
     await first.subscribeAsync("q/#", { qos: 1 });
@@ -30,7 +30,7 @@ describe.each([4, 5] as const)("protocol %i", (protocolVersion) => {
     expect(await collect(again, 200)).toEqual([]);
   });
 
-  it("[MQTT-3.1.2-4] clean start discards the session: session present 0, nothing queued", async () => {
+  it(`${protocolVersion === 5 ? "v5 [MQTT-3.1.2-4]" : "v3.1.1 [MQTT-3.1.2-6]"} clean start discards the session: session present 0, nothing queued`, async () => {
     await h.start();
     const first = await h.connect(persistent(protocolVersion, "cleaner"));
     await first.subscribeAsync("c", { qos: 1 });
@@ -43,7 +43,7 @@ describe.each([4, 5] as const)("protocol %i", (protocolVersion) => {
     expect(await collect(again, 300)).toEqual([]);
   });
 
-  it("[MQTT-3.1.4-3] a second connection with the same client id takes over the session", async () => {
+  it(`${protocolVersion === 5 ? "v5 [MQTT-3.1.4-3]" : "v3.1.1 [MQTT-3.1.4-2]"} a second connection with the same client id takes over the session`, async () => {
     await h.start();
     const first = await h.connect({ ...persistent(protocolVersion, "twin"), reconnectPeriod: 0 });
     await first.subscribeAsync("t", { qos: 1 });
@@ -97,17 +97,17 @@ describe("resend", () => {
     expect(resent.subarray(1)).toEqual(first.subarray(1));
   });
 
-  it("[MQTT-4.3.3-9] a QoS 2 PUBLISH resent before PUBREL is not delivered twice", async () => {
+  for (const level of [4, 5] as const) it(`protocol ${level}: ${level === 5 ? "v5 [MQTT-4.3.3-10] " : ""}a QoS 2 PUBLISH resent before PUBREL is acknowledged again but not delivered twice`, async () => {
     await h.start();
     const sub = await h.connect({ protocolVersion: 4 });
     await sub.subscribeAsync("dup", { qos: 2 });
     const raw = await h.raw();
-    raw.send(connectBytes({ level: 4 }));
+    raw.send(connectBytes({ level }));
     await raw.packet();
     const got = collect(sub, 400);
-    raw.send(publishBytes(4, "dup", "once", 2, 7));
+    raw.send(publishBytes(level, "dup", "once", 2, 7));
     expect([...await raw.packet()]).toEqual([0x50, 0x02, 0x00, 0x07]);
-    raw.send(publishBytes(4, "dup", "once", 2, 7, [], 0x08));
+    raw.send(publishBytes(level, "dup", "once", 2, 7, [], 0x08));
     expect([...await raw.packet()]).toEqual([0x50, 0x02, 0x00, 0x07]);
     raw.send(packet(0x62, [0x00, 0x07]));
     expect([...await raw.packet()]).toEqual([0x70, 0x02, 0x00, 0x07]);
@@ -116,7 +116,7 @@ describe("resend", () => {
 });
 
 describe("v5 session expiry", () => {
-  it("v5 [MQTT-3.1.2-23]? a session with expiry 1 s is gone 1.5 s after the connection closed", async () => {
+  it("v5 a session with expiry 1 s is gone 1.5 s after the connection closed", async () => {
     await h.start();
     const first = await h.connect({ protocolVersion: 5, clientId: "brief", clean: false, properties: { sessionExpiryInterval: 1 } });
     await first.subscribeAsync("e", { qos: 1 });

@@ -77,7 +77,7 @@ describe.each([4, 5] as const)("protocol %i", (protocolVersion) => {
 });
 
 describe("v5 will options", () => {
-  it("v5 [MQTT-3.14.4-3] DISCONNECT with reason 0x04 publishes the will", async () => {
+  it("v5 [MQTT-3.1.2-8] DISCONNECT with reason 0x04 (not 0x00) publishes the will", async () => {
     await h.start();
     const watcher = await h.connect({ protocolVersion: 5 });
     await watcher.subscribeAsync("will/#", { qos: 1 });
