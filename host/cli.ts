@@ -54,7 +54,7 @@ export async function main(argv: string[]): Promise<void> {
   notices(config, log);
 
   const { createBroker } = await import("./index.ts");
-  const broker = await createBroker({ ...config.options, logger: log } as Parameters<typeof createBroker>[0]);
+  const broker = await createBroker({ ...config.options, logger: log });
   let address: { host: string; port: number };
   try {
     address = await broker.listen();

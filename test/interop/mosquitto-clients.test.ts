@@ -18,7 +18,8 @@ function requireBinary(name: string): void {
 
 /** mosquitto_sub with debug output; `ready` resolves once its SUBACK arrived, `done` with its message lines. */
 function subscribe(args: string[]) {
-  const child = spawn("mosquitto_sub", ["-h", "127.0.0.1", "-p", String(port), "-d", "-W", "15", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  // stdbuf: line-buffered stdout, so "received SUBACK" is seen when it happens, not when the process ends.
+  const child = spawn("stdbuf", ["-oL", "mosquitto_sub", "-h", "127.0.0.1", "-p", String(port), "-d", "-W", "15", ...args], { stdio: ["ignore", "pipe", "pipe"] });
   children.add(child);
   let out = "";
   let err = "";
@@ -49,11 +50,22 @@ function publish(args: string[]): void {
   expect(result.status).toBe(0);
 }
 
+let setupError: unknown;
 beforeAll(async () => {
-  requireBinary("mosquitto_pub");
-  requireBinary("mosquitto_sub");
-  ({ broker, port } = await startQuarkmq(["--port", "0", "--log-level", "warn"]));
+  try {
+    requireBinary("mosquitto_pub");
+    requireBinary("mosquitto_sub");
+    requireBinary("stdbuf");
+    ({ broker, port } = await startQuarkmq(["--port", "0"]));
+  } catch (error) {
+    setupError = error; // each test fails with it (a failing beforeAll would only mark them skipped)
+  }
 });
+
+/** Throws the setup failure (a missing binary, a broker that did not start) in the test that needs it. */
+function ready(): void {
+  if (setupError) throw setupError;
+}
 
 afterAll(async () => {
   for (const child of children) child.kill("SIGKILL");
@@ -73,6 +85,7 @@ for (const version of ["mqttv311", "mqttv5"] as const) {
     }
 
     it("downgrades to the subscription's QoS", async () => {
+      ready();
       const topic = `interop/${version}/downgrade`;
       const sub = subscribe(["-V", version, "-t", topic, "-q", "1", "-C", "1", "-F", format]);
       await sub.ready;
@@ -81,6 +94,7 @@ for (const version of ["mqttv311", "mqttv5"] as const) {
     });
 
     it("keeps a retained message for a later subscriber, and clears it with an empty one", async () => {
+      ready();
       const topic = `interop/${version}/retained`;
       publish(["-V", version, "-t", topic, "-q", "1", "-r", "-m", "kept"]);
       const first = subscribe(["-V", version, "-t", `interop/${version}/+`, "-q", "1", "-C", "1", "-F", format]);
@@ -91,6 +105,7 @@ for (const version of ["mqttv311", "mqttv5"] as const) {
     });
 
     it("publishes the will when a client goes away without DISCONNECT", async () => {
+      ready();
       const willTopic = `interop/${version}/will`;
       const watcher = subscribe(["-V", version, "-t", willTopic, "-q", "1", "-C", "1", "-F", format]);
       await watcher.ready;
@@ -105,6 +120,7 @@ for (const version of ["mqttv311", "mqttv5"] as const) {
 
 describe("mosquitto clients mqttv5 properties", () => {
   it("passes user properties, content type and response topic through", async () => {
+      ready();
     const topic = "interop/v5/properties";
     const sub = subscribe(["-V", "mqttv5", "-t", topic, "-q", "1", "-C", "1", "-F", "%t|%p|%P|%C|%R"]);
     await sub.ready;
