@@ -33,9 +33,9 @@ function publish(chunk, start, end, topicStart, topicEnd) {
     if (dropEvery && forwarded % dropEvery === 0) continue;
     let packet = chunk.subarray(start, end);
     if (corruptEvery && forwarded % corruptEvery === 0) { packet = Buffer.from(packet); packet[end - start - 2] ^= 0x40; }
-    const to = misrouteEvery && forwarded % misrouteEvery === 0 ? other(target) : target;
-    out(to, packet);
-    if (dupEvery && forwarded % dupEvery === 0) out(to, packet);
+    out(target, packet);
+    if (dupEvery && forwarded % dupEvery === 0) out(target, packet);
+    if (misrouteEvery && forwarded % misrouteEvery === 0) out(other(target), packet); // a stray copy to a non-subscriber
   }
 }
 
