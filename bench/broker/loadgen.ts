@@ -32,3 +32,4 @@ process.on("message", async (m: { type: string } & Partial<Job>) => {
   }
   process.exit(0);
 });
+process.send!({ type: "hello" });

@@ -1,6 +1,7 @@
 // One run: a fresh broker process and a fresh load generator process for one scenario; samples the
 // broker's /proc stats at each mark and turns them into the figures of a run (or its failure).
 import { fork, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import os from "node:os";
 import { join } from "node:path";
 import { root, startBroker } from "./brokers.ts";
@@ -20,9 +21,17 @@ export interface RunRecord {
   figures: Record<string, number>;
 }
 
-function runLoad(port: number, pid: number, scenario: Scenario, durationMs: number, conns: number) {
+/** Forks the load generator; resolves once it listens for its job (started while the broker starts). */
+function forkLoadgen(): Promise<ChildProcess> {
+  const child = fork(join(root, "bench/broker/loadgen.ts"), [], { cwd: root, execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  return new Promise((resolve, reject) => {
+    child.once("message", () => resolve(child));
+    child.once("exit", (code) => reject(new Error(`load generator exited (${code}) on start`)));
+  });
+}
+
+function runLoad(child: ChildProcess, port: number, pid: number, scenario: Scenario, durationMs: number, conns: number) {
   return new Promise<{ result?: LoadResult; error?: string; marks: Record<string, ProcSample> }>((resolve) => {
-    const child = fork(join(root, "bench/broker/loadgen.ts"), [], { cwd: root, execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
     const marks: Record<string, ProcSample> = {};
     let settled = false;
     const finish = (v: { result?: LoadResult; error?: string }) => {
@@ -63,8 +72,12 @@ export async function runOne(kind: BrokerKind, scenario: Scenario, durationS: nu
   const base = { scenario: scenario.name, broker: kind.name };
   const why = kind.unavailable();
   if (why) return { ...base, ok: false, skipped: true, error: why, figures: {} };
+  const loadgen = scenario.params.kind === "http" ? undefined : forkLoadgen();
   let broker;
-  try { broker = await startBroker(kind, scenario.params.kind === "http"); } catch (e) { return { ...base, ok: false, error: (e as Error).message, figures: {} }; }
+  try { broker = await startBroker(kind, scenario.params.kind === "http"); } catch (e) {
+    loadgen?.then((c) => c.kill("SIGKILL"), () => {});
+    return { ...base, ok: false, error: (e as Error).message, figures: {} };
+  }
   try {
     const p = scenario.params;
     if (p.kind === "http") {
@@ -76,7 +89,9 @@ export async function runOne(kind: BrokerKind, scenario: Scenario, durationS: nu
       return { ...base, ok: figures.errors === 0, error: figures.errors ? `${figures.errors} HTTP errors` : undefined, figures: { ...figures, requestsPerCpuS: figures.requestsPerS * durationS / ((after.cpuMs - before.cpuMs) / 1000) } };
     }
     const conns = p.kind === "conns" ? Math.max(100, Math.min(p.max, openFileLimit("self") - 200, openFileLimit(broker.pid) - 200)) : 0;
-    const { result, error, marks } = await runLoad(broker.port, broker.pid, scenario, durationS * 1000, conns);
+    let child: ChildProcess;
+    try { child = await loadgen!; } catch (e) { return { ...base, ok: false, error: (e as Error).message, figures: {} }; }
+    const { result, error, marks } = await runLoad(child, broker.port, broker.pid, scenario, durationS * 1000, conns);
     if (!result) return { ...base, ok: false, error, figures: {} };
     return { ...base, ok: true, figures: { ...figuresOf(scenario, result, marks), loadAverage: os.loadavg()[0] } };
   } finally {
