@@ -1,6 +1,6 @@
 // `npm run bench -- --scenario pairs,fanout --brokers quarkmq,aedes,mosquitto,ceiling --duration S --reps N`:
 // runs every scenario against every broker interleaved (A B C A B C ...), then prints the table and
-// writes bench/results/<time>.json, latest.json and latest.svg. Exits non-zero when any run failed.
+// writes bench/results/<time>.json, latest.md and latest.svg. Exits non-zero when any run failed.
 import { parseArgs } from "node:util";
 import { brokerKinds, quarkmqNodeFlags } from "./broker/brokers.ts";
 import { report } from "./broker/report.ts";

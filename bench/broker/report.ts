@@ -1,5 +1,5 @@
 // Aggregates the runs (median, min-max per figure), prints the tables and the ratios to stdout,
-// checks the targets, and writes the results JSON, latest.json, latest.md and latest.svg.
+// checks the targets, and writes the results JSON, latest.md and latest.svg.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -100,7 +100,6 @@ export function report(records: RunRecord[], chosen: Scenario[], brokers: string
   mkdirSync(resolve(root, outDir), { recursive: true });
   const json = JSON.stringify({ when, machine: machine(), scenarios: chosen, summary, ratios, targets, runs: records }, null, 1);
   writeFileSync(resolve(root, outDir, `${when}.json`), json);
-  writeFileSync(resolve(root, outDir, "latest.json"), json);
   writeFileSync(resolve(root, outDir, "latest.md"), text + "\n");
   writeFileSync(resolve(root, outDir, "latest.svg"), chart(ratios));
   return records.filter((r) => !r.ok && !r.skipped);
