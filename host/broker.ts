@@ -66,19 +66,19 @@ export class Broker extends EventEmitter<BrokerEvents> {
   readonly encoder = new PublishEncoder(this.codec);
   readonly sessions = new Sessions(this);
   readonly retained = new RetainedStore(this.topics);
-  readonly router = new Router(this.topics, this.sessions);
+  readonly router: Router;
   readonly connections = new Set<Connection>();
   readonly backpressure = new Backpressure();
   readonly stats: BrokerStats = { connections: 0, messagesIn: 0, messagesOut: 0, dropped: 0, protocolErrors: 0, bytesIn: 0, bytesOut: 0 };
   private listener: Listener | undefined;
   private closing = false;
 
-  constructor(options: Partial<BrokerOptions> & { logger?: Logger } = {}) {
+  constructor(options: Partial<BrokerOptions> = {}) {
     super();
-    const { logger, ...rest } = options;
-    this.options = { ...defaultOptions, hooks: {}, ...rest, logLevel: rest.logLevel ?? "silent" };
+    this.options = { ...defaultOptions, hooks: {}, ...options, logLevel: options.logLevel ?? "silent" };
     this.hooks = this.options.hooks;
-    this.log = logger ?? createLogger(this.options.logLevel);
+    this.log = options.logger ?? createLogger(this.options.logLevel);
+    this.router = new Router(this.topics, this.sessions, this.log);
   }
 
   /** Starts the TCP listener (options.tcp). */

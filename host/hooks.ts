@@ -38,7 +38,8 @@ export interface DisconnectEvent {
   reasonCode: number;
 }
 
-/** A decision: true / a reason code (>= 0x80) to refuse. Sync or async. */
+/** A decision: true (or a number below 0x80) to allow, false or a reason code (>= 0x80) to refuse. Sync or async.
+ *  authorizeSubscribe may also answer 0, 1 or 2: allowed, with the granted QoS capped to that value. */
 export type Decision = boolean | number | Promise<boolean | number>;
 
 export interface Hooks {

@@ -1,6 +1,5 @@
 // quarkmq's public API: createBroker() and the types an embedding service uses.
 import { Broker } from "./broker.ts";
-import type { Logger } from "./log.ts";
 import type { BrokerOptions } from "./options.ts";
 
 export { Broker } from "./broker.ts";
@@ -14,6 +13,6 @@ export { ReasonCode } from "./protocol/reason-code.ts";
 export { MqttError } from "./protocol/mqtt-error.ts";
 
 /** Creates a broker (call listen() to open its TCP listener). Logs nothing unless logLevel or logger is set. */
-export async function createBroker(options: Partial<BrokerOptions> & { logger?: Logger } = {}): Promise<Broker> {
+export async function createBroker(options: Partial<BrokerOptions> = {}): Promise<Broker> {
   return new Broker(options);
 }

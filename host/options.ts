@@ -1,6 +1,7 @@
 // Every option of the broker, with its default. The config file (YAML/JSON), the environment and the
 // CLI flags all resolve to this one shape (host/config.ts); createBroker() takes it directly.
 import type { Hooks } from "./hooks.ts";
+import type { Logger } from "./log.ts";
 
 export interface ListenerOptions {
   /** 0 picks a free port (tests). */
@@ -35,6 +36,8 @@ export interface BrokerOptions {
   maxSessionExpiryInterval: number;
   /** pino log level: fatal, error, warn, info, debug, trace, silent. Default info (silent for the library unless set). */
   logLevel: string;
+  /** A pino logger to use instead of createLogger(logLevel). */
+  logger?: Logger;
   hooks: Hooks;
 }
 

@@ -210,8 +210,19 @@ export class Connection implements TransportSink {
     return true;
   }
 
+  /** PUBACK, PUBREC, PUBREL or PUBCOMP. With reason code 0 and no properties every version encodes the same
+   *  4 bytes (v5 3.4.2.1: the reason code may be omitted), written here without a core call. */
   sendAck(type: PacketType, packetId: number, reasonCode: number): void {
-    this.write(this.broker.codec.encodeAck(type, this.protocolLevel, packetId, this.protocolLevel === 5 ? reasonCode : 0));
+    if (reasonCode === 0 || this.protocolLevel !== 5) {
+      const ack = Buffer.allocUnsafe(4);
+      ack[0] = (type << 4) | (type === PacketType.Pubrel ? 2 : 0);
+      ack[1] = 2;
+      ack[2] = packetId >> 8;
+      ack[3] = packetId & 0xff;
+      this.write(ack);
+      return;
+    }
+    this.write(this.broker.codec.encodeAck(type, 5, packetId, reasonCode));
   }
 
   sendPubrel(packetId: number): void {

@@ -34,11 +34,6 @@ export class Message {
     const left = this.expiresAt - now;
     return left <= 0 ? -1 : Math.ceil(left / 1000);
   }
-
-  /** A copy of this message with the retain flag set as given (a retained copy outlives the chunk). */
-  withRetain(retain: boolean): Message {
-    return new Message(this.topic, this.payload, this.qos, retain, this.properties, this.expiresAt, this.topicString);
-  }
 }
 
 /** Builds a message from host values (broker.publish, wills). */

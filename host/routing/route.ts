@@ -1,6 +1,7 @@
 // publish → core match → per-recipient rules (granted QoS, retain-as-published, subscription
 // identifiers) → the recipient session's window or queue. Also retained delivery on subscribe.
 import type { TopicIndex } from "../core/topics.ts";
+import type { Logger } from "../log.ts";
 import { MATCH_RAP_BIT } from "../core/layout.ts";
 import type { Sessions } from "../session/registry.ts";
 import { Session } from "../session/session.ts";
@@ -8,7 +9,7 @@ import type { LocalSubscription } from "./local.ts";
 import type { Message } from "./message.ts";
 
 export class Router {
-  constructor(private readonly topics: TopicIndex, private readonly sessions: Sessions) {}
+  constructor(private readonly topics: TopicIndex, private readonly sessions: Sessions, private readonly log: Logger) {}
 
   /** Delivers to every matching subscription; publisherId is the publishing session's subscriberId (no-local) or -1. */
   route(message: Message, publisherId: number): void {
@@ -32,7 +33,13 @@ export class Router {
     }
     if (locals !== undefined) {
       const value = { topicName: message.topicName, payload: message.payload, qos: message.qos, retain: message.retain, properties: message.properties ?? {} };
-      for (const local of locals) local.handler(value);
+      for (const local of locals) {
+        try {
+          local.handler(value);
+        } catch (err) {
+          this.log.error({ err, topicFilter: local.topicFilter }, "in-process subscriber failed");
+        }
+      }
     }
   }
 }

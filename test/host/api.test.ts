@@ -158,3 +158,15 @@ describe("robustness and close", () => {
     expect(h.broker.connections.size).toBe(0);
   });
 });
+
+describe("in-process subscriber failures", () => {
+  it("a throwing in-process handler does not end the publisher's connection", async () => {
+    await h.start();
+    h.broker.subscribe("boom", () => { throw new Error("handler bug"); });
+    const pub = await h.connect({ protocolVersion: 5 });
+    await pub.publishAsync("boom", "x", { qos: 1 });
+    await pub.publishAsync("boom", "y", { qos: 1 });
+    expect(pub.connected).toBe(true);
+    expect(h.broker.stats.messagesIn).toBe(2);
+  });
+});

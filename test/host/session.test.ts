@@ -137,3 +137,24 @@ describe("v5 session expiry", () => {
     expect(connack.sessionPresent).toBe(false);
   });
 });
+
+describe("flow control", () => {
+  it("a connected QoS 1 subscriber that keeps acknowledging loses nothing, even past maxQueuedMessages", async () => {
+    await h.start({ maxQueuedMessages: 20, maxInflightMessages: 2 });
+    const sub = await h.connect({ protocolVersion: 4 });
+    await sub.subscribeAsync("flow", { qos: 1 });
+    const raw = await h.raw();
+    raw.send(connectBytes({ level: 4 }));
+    await raw.packet();
+    const got = messages(sub, 300, 10_000);
+    for (let chunk = 0; chunk < 10; chunk++) {
+      const burst: number[] = [];
+      for (let i = chunk * 30 + 1; i <= chunk * 30 + 30; i++) burst.push(...publishBytes(4, "flow", String(i), 1, i));
+      raw.send(burst);
+      await delay(5);
+    }
+    const all = await got;
+    expect(all.map((m) => Number(m.payload.toString()))).toEqual([...Array(300).keys()].map((i) => i + 1));
+    expect(h.broker.stats.dropped).toBe(0);
+  });
+});
