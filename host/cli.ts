@@ -3,7 +3,8 @@
 import { isIP } from "node:net";
 import { ConfigError, loadConfig, type ResolvedConfig } from "./config.ts";
 import { helpText, packageVersion, parseCommandLine, UsageError } from "./cli-args.ts";
-import { createLogger, type Logger } from "./log.ts";
+import { pino } from "pino";
+import type { Logger } from "./log.ts";
 
 /** Milliseconds a graceful close may take before the process exits anyway. */
 const closeTimeout = 10_000;
@@ -11,6 +12,14 @@ const closeTimeout = 10_000;
 function isLoopback(host: string): boolean {
   if (host === "localhost" || host === "::1") return true;
   return isIP(host) === 4 && host.startsWith("127.");
+}
+
+/**
+ * JSON lines written synchronously to stdout: lines are never lost at exit, and a reader that went away
+ * (EPIPE) turns logging off instead of leaving an asynchronous flush retrying forever at exit.
+ */
+function stdoutLogger(level: string): Logger {
+  return pino({ name: "quarkmq", level, base: { name: "quarkmq" } }, pino.destination({ dest: 1, sync: true }));
 }
 
 function fail(message: string, code: number): never {
@@ -50,7 +59,7 @@ export async function main(argv: string[]): Promise<void> {
     if (error instanceof ConfigError) fail(error.message, 1);
     throw error;
   }
-  const log = createLogger(config.options.logLevel);
+  const log = stdoutLogger(config.options.logLevel);
   notices(config, log);
 
   const { createBroker } = await import("./index.ts");

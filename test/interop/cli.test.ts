@@ -1,6 +1,6 @@
 // The `quarkmq` binary as an operator runs it: flags, a YAML config, the loopback notice, the warning for
 // anonymous access beyond loopback, refusals with clear errors and exit codes, graceful stop on signals.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { connect } from "node:net";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -86,6 +86,31 @@ describe("quarkmq binary", () => {
     const broker = new QuarkmqProcess(["--config", config]);
     expect((await broker.exited).code).toBe(1);
     expect(broker.logs.some((l) => l.level === 40)).toBe(false);
+  });
+
+  it("stops on SIGTERM after whoever read its stdout died", async () => {
+    // A parent that reads the binary's logs, prints its pid once it listens, then gets killed.
+    const parentCode = `
+      const { spawn } = require("node:child_process");
+      const child = spawn(process.execPath, [${JSON.stringify(binPath)}, "--port", "0"], { stdio: ["ignore", "pipe", "ignore"] });
+      child.stdout.on("data", (d) => { if (String(d).includes("quarkmq listening")) console.log(child.pid); });
+      setInterval(() => {}, 1000);`;
+    const parent = spawn(process.execPath, ["-e", parentCode], { stdio: ["ignore", "pipe", "ignore"] });
+    const pid = Number(await new Promise<string>((resolve) => parent.stdout!.once("data", (d) => resolve(String(d)))));
+    parent.kill("SIGKILL");
+    await new Promise((resolve) => parent.on("exit", resolve));
+    process.kill(pid, "SIGTERM");
+    let alive = true;
+    for (let i = 0; i < 100 && alive; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      try {
+        process.kill(pid, 0);
+      } catch {
+        alive = false;
+      }
+    }
+    if (alive) process.kill(pid, "SIGKILL");
+    expect(alive).toBe(false);
   });
 
   it("refuses an invalid config with an error naming the file and key, exit code 1", () => {
