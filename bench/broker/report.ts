@@ -91,6 +91,9 @@ export function report(records: RunRecord[], chosen: Scenario[], brokers: string
       lines.push("", `quarkmq / peer (${cols[0][1]}): ${Object.entries(ratios[s.name]).map(([k, v]) => `${k} ${v.toFixed(2)}x`).join(", ")}`);
     }
   }
+  const m = machine();
+  const loads = records.filter((r) => r.ok).map((r) => r.figures.loadAverage).filter((x) => x !== undefined);
+  lines.unshift(`Revision ${m.revision}; ${m.cpu}, ${m.cores} cores, ${m.memGB} GB; Node ${m.node}, Mosquitto ${m.versions.mosquitto ?? "-"}, Aedes ${m.versions.aedes}; load average during the runs ${loads.length ? `${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)}` : "?"} (other jobs on the machine)`);
   const targets = checkTargets(summary);
   lines.push("\n### Targets (messages per broker CPU-second unless said)\n", "| target | figure | reached |", "|---|---|---|");
   for (const t of targets) lines.push(`| ${t.target} | ${t.figure} | ${t.reached} |`);
@@ -98,7 +101,7 @@ export function report(records: RunRecord[], chosen: Scenario[], brokers: string
   console.log(text);
   const when = new Date().toISOString().replace(/[:.]/g, "-");
   mkdirSync(resolve(root, outDir), { recursive: true });
-  const json = JSON.stringify({ when, machine: machine(), scenarios: chosen, summary, ratios, targets, runs: records }, null, 1);
+  const json = JSON.stringify({ when, machine: m, scenarios: chosen, summary, ratios, targets, runs: records }, null, 1);
   writeFileSync(resolve(root, outDir, `${when}.json`), json);
   writeFileSync(resolve(root, outDir, "latest.md"), text + "\n");
   writeFileSync(resolve(root, outDir, "latest.svg"), chart(ratios));
