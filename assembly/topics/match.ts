@@ -1,7 +1,7 @@
 // match(): which subscriptions a Topic Name reaches, written to MATCH_OUT as one entry per
 // subscriber (overlaps merged, duplicates found with the epoch column) plus one entry per shared
 // group delivery, then the subscription identifiers of every entry after the entries.
-import { tw, setTw, twAt, hasTopics, ensureTopics } from "./root";
+import { tw, setTw, twAt, hasTopics } from "./root";
 import {
   H_SCRATCH_IN, H_MATCH_OUT, H_MATCH_SUB_IDS, T_SEEN, T_SEEN_CAP, T_EPOCH,
   T_IDS, T_IDS_CAP, T_SUBSCRIPTION_COUNT, MATCH_OUT_WORDS, MATCH_WORDS,
@@ -9,8 +9,8 @@ import {
 } from "../layout";
 import { getWord, setWord } from "../util/header";
 import { reserve } from "../util/columns";
-import { N_CHILDREN, N_S0, N_S1, N_S2, N_S3, SUBSCRIPTION_ROOT, nodeGet, nodeSet, findHashed } from "./nodes";
-import { S_SUBSCRIBER, S_OPTIONS, S_SUBSCRIPTION_ID, S_NEXT, subGet } from "./subscriptions";
+import { N_CHILDREN, N_S0, N_S1, N_S2, N_S3, SUBSCRIPTION_ROOT, nodeAt, nodeGet, nodeSet, findHashed } from "./nodes";
+import { S_SUBSCRIBER, S_OPTIONS, S_SUBSCRIPTION_ID, S_NEXT, subAt, subGet } from "./subscriptions";
 import { splitLevels, levelStart, levelHash, reserveStack, stackAt } from "./walk";
 
 const NO_LOCAL: i32 = 0x04;
@@ -46,9 +46,11 @@ function newEntry(out: usize, subscriberId: i32, options: i32, total: i32): i32 
 function emitNode(node: i32, publisherId: i32, epoch: i32, total: i32): i32 {
   const out = <usize>getWord(H_MATCH_OUT);
   const seen = <usize>tw(T_SEEN);
-  for (let s = nodeGet(node, N_S2); s != 0; s = subGet(s, S_NEXT)) {
-    const subscriberId = subGet(s, S_SUBSCRIBER);
-    const options = subGet(s, S_OPTIONS);
+  for (let s = nodeGet(node, N_S2); s != 0;) {
+    const sub = subAt(s);
+    s = load<i32>(sub + (S_NEXT << 2));
+    const subscriberId = load<i32>(sub + (S_SUBSCRIBER << 2));
+    const options = load<i32>(sub + (S_OPTIONS << 2));
     if ((options & NO_LOCAL) != 0 && subscriberId == publisherId) continue; // v5 [MQTT-3.8.3-3]
     const mark = seen + <usize>(subscriberId << 3);
     let entry: i32;
@@ -64,7 +66,7 @@ function emitNode(node: i32, publisherId: i32, epoch: i32, total: i32): i32 {
       store<i32>(mark, epoch);
       store<i32>(mark + 4, entry);
     }
-    total = addId(out, entry, subGet(s, S_SUBSCRIPTION_ID), total);
+    total = addId(out, entry, load<i32>(sub + (S_SUBSCRIPTION_ID << 2)), total);
   }
   for (let group = nodeGet(node, N_S3); group != 0; group = nodeGet(group, N_S1)) {
     const members = nodeGet(group, N_CHILDREN);
@@ -131,16 +133,17 @@ export function match(topicOffset: i32, topicLength: i32, publisherId: i32): i32
     sp--;
     const node = load<i32>(stackAt(sp));
     const i = load<i32>(stackAt(sp) + 4);
+    const at = nodeAt(node);
     if (i == levels) {
-      total = emitNode(node, publisherId, epoch, total);
-      const all = nodeGet(node, N_S1);
+      if ((load<i32>(at + (N_S2 << 2)) | load<i32>(at + (N_S3 << 2))) != 0) total = emitNode(node, publisherId, epoch, total);
+      const all = load<i32>(at + (N_S1 << 2));
       if (all != 0) total = emitNode(all, publisherId, epoch, total);
       continue;
     }
     if (i != 0 || !dollar) { // [MQTT-4.7.2-1]
-      const all = nodeGet(node, N_S1);
+      const all = load<i32>(at + (N_S1 << 2));
       if (all != 0) total = emitNode(all, publisherId, epoch, total);
-      const one = nodeGet(node, N_S0);
+      const one = load<i32>(at + (N_S0 << 2));
       if (one != 0) {
         store<i32>(stackAt(sp), one);
         store<i32>(stackAt(sp) + 4, i + 1);

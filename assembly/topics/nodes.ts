@@ -1,11 +1,10 @@
 // Trie nodes as fixed 40-byte records in one table (ids, free list), and the one edge hash that
 // finds a literal child by (parent, level bytes). Both tries (subscriptions, retained) share them.
-import { tw, setTw, twAt, hasTopics, ensureTopics } from "./root";
+import { tw, setTw, twAt } from "./root";
 import {
   T_NODES, T_NODE_CAP, T_NODE_NEXT, T_NODE_FREE,
   T_EDGES, T_EDGE_CAP, T_EDGE_COUNT,
 } from "../layout";
-import { getWord, setWord } from "../util/header";
 import { alloc, free } from "../util/alloc";
 import { pagedAt, pagedReserve, PAGE_BYTES } from "../util/columns";
 import { hashBytes, mix } from "../util/hash";
@@ -59,9 +58,10 @@ export function ensureNodes(): bool {
   return load<i32>(at + (N_LENGTH << 2)) > 8 ? <usize>load<u32>(at + (N_LEVEL_A << 2)) : at + (N_LEVEL_A << 2);
 }
 
-function sameLevel(id: i32, ptr: usize, length: i32): bool {
-  if (nodeGet(id, N_LENGTH) != length) return false;
-  const at = levelPtr(id);
+/** Whether the node at address `node` has the level of `length` bytes at `ptr`. */
+@inline function sameLevel(node: usize, ptr: usize, length: i32): bool {
+  if (load<i32>(node + (N_LENGTH << 2)) != length) return false;
+  const at = length > 8 ? <usize>load<u32>(node + (N_LEVEL_A << 2)) : node + (N_LEVEL_A << 2);
   for (let i = 0; i < length; i++) {
     if (load<u8>(at + <usize>i) != load<u8>(ptr + <usize>i)) return false;
   }
@@ -84,7 +84,8 @@ export function findHashed(parentKey: i32, ptr: usize, length: i32, hash: i32): 
   while (true) {
     const id = load<i32>(table + (<usize>slot << 2));
     if (id == 0) return 0;
-    if (nodeGet(id, N_PARENT) == parentKey && nodeGet(id, N_HASH) == hash && sameLevel(id, ptr, length)) return id;
+    const node = nodeAt(id);
+    if (load<i32>(node) == parentKey && load<i32>(node + (N_HASH << 2)) == hash && sameLevel(node, ptr, length)) return id;
     slot = (slot + 1) & mask;
   }
 }
@@ -147,10 +148,13 @@ export function newNode(parentKey: i32, ptr: usize, length: i32, hash: i32): i32
     setTw(T_NODE_NEXT, id + 1);
   }
   const at = nodeAt(id);
-  memory.fill(at, 0, <usize>NODE_BYTES);
-  nodeSet(id, N_PARENT, parentKey);
-  nodeSet(id, N_HASH, hash);
-  nodeSet(id, N_LENGTH, length);
+  store<i32>(at, parentKey);
+  store<i32>(at, 0, N_CHILDREN << 2);
+  store<i32>(at, hash, N_HASH << 2);
+  store<i32>(at, length, N_LENGTH << 2);
+  store<u64>(at, 0, N_LEVEL_A << 2);
+  store<u64>(at, 0, N_S0 << 2);
+  store<u64>(at, 0, N_S2 << 2);
   if (length > 8) {
     const bytes = alloc(length);
     if (bytes == 0) return 0;
@@ -168,7 +172,7 @@ export function childFor(parentKey: i32, ptr: usize, length: i32): i32 {
   const found = findHashed(parentKey, ptr, length, hash);
   if (found != 0) return found;
   const count = tw(T_EDGE_COUNT) + 1;
-  if (count * 4 > tw(T_EDGE_CAP) * 3 && !growEdges(tw(T_EDGE_CAP) << 1)) return 0;
+  if (count * 2 > tw(T_EDGE_CAP) && !growEdges(tw(T_EDGE_CAP) << 1)) return 0;
   const id = newNode(parentKey, ptr, length, hash);
   if (id == 0) return 0;
   insertEdge(id);

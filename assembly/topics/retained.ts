@@ -1,9 +1,9 @@
 // The retained index: a trie of stored Topic Names (one retainedId per name) walked in reverse by
 // retainedMatch(), which lists the ids whose names a Topic Filter (wildcards allowed) matches.
 // Children of a retained node are a sibling list (S0 first child, S1 next, S3 previous).
-import { tw, setTw, twAt, hasTopics, ensureTopics } from "./root";
+import { tw, setTw, hasTopics, ensureTopics } from "./root";
 import { H_SCRATCH_IN, H_MATCH_OUT, T_RETAINED_COUNT, MATCH_OUT_WORDS } from "../layout";
-import { getWord, setWord } from "../util/header";
+import { getWord } from "../util/header";
 import {
   N_PARENT, N_CHILDREN, N_LENGTH, N_S0, N_S1, N_S2, N_S3, RETAINED_ROOT,
   nodeGet, nodeSet, ensureNodes, childFor, findChild, findHashed, removeEdge, freeNode, levelPtr,

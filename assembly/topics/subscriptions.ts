@@ -1,11 +1,10 @@
 // Subscription records (24 bytes each, ids with a free list) linked per owner node, and the hash
 // that finds a subscriber's record under an owner: (owner node, subscriberId) -> subscription id.
-import { tw, setTw, twAt, hasTopics, ensureTopics } from "./root";
+import { tw, setTw, twAt } from "./root";
 import {
   T_SUBS, T_SUB_CAP, T_SUB_NEXT, T_SUB_FREE,
   T_SUB_HASH, T_SUB_HASH_CAP, T_SUB_HASH_COUNT,
 } from "../layout";
-import { getWord, setWord } from "../util/header";
 import { alloc, free } from "../util/alloc";
 import { pagedAt, pagedReserve, PAGE_BYTES } from "../util/columns";
 import { mix } from "../util/hash";
@@ -103,7 +102,7 @@ function removeHash(id: i32): void {
 /** A new subscription record in the hash (not yet linked into a list), or 0 when memory is exhausted. */
 export function newSubscription(owner: i32, subscriberId: i32): i32 {
   const count = tw(T_SUB_HASH_COUNT) + 1;
-  if (count * 4 > tw(T_SUB_HASH_CAP) * 3 && !growHash(tw(T_SUB_HASH_CAP) << 1)) return 0;
+  if (count * 2 > tw(T_SUB_HASH_CAP) && !growHash(tw(T_SUB_HASH_CAP) << 1)) return 0;
   let id = tw(T_SUB_FREE);
   if (id != 0) {
     setTw(T_SUB_FREE, subGet(id, S_NEXT));

@@ -3,7 +3,7 @@
 // their members under a group node of the filter's node. Empty nodes are pruned on the way back.
 import { tw, setTw, twAt, hasTopics, ensureTopics } from "./root";
 import { H_SCRATCH_IN, T_SEEN, T_SEEN_CAP, T_SUBSCRIPTION_COUNT } from "../layout";
-import { getWord, setWord } from "../util/header";
+import { getWord } from "../util/header";
 import { reserve } from "../util/columns";
 import {
   N_PARENT, N_CHILDREN, N_S0, N_S1, N_S2, N_S3, SUBSCRIPTION_ROOT, GROUP_KEY,
@@ -33,13 +33,13 @@ function filterNode(ptr: usize, length: i32, create: bool): i32 {
     const at = ptr + <usize>start;
     const size = end - start;
     const slot = isWildcard(at, size, 0x2b) ? N_S0 : isWildcard(at, size, 0x23) ? N_S1 : -1;
-    let child = slot >= 0 ? nodeGet(node, slot) : findChild(node, at, size);
-    if (child == 0 && create) {
-      if (slot >= 0) {
+    let child: i32;
+    if (slot < 0) child = create ? childFor(node, at, size) : findChild(node, at, size);
+    else {
+      child = nodeGet(node, slot);
+      if (child == 0 && create) {
         child = newNode(node, at, size, 0);
         if (child != 0) nodeSet(node, slot, child);
-      } else {
-        child = childFor(node, at, size);
       }
     }
     node = child;

@@ -1,8 +1,7 @@
 // Scratch blocks of a walk, rooted in HEADER: the level table of the topic or filter being walked
 // ([start, hash] per level, then [end + 1, 0]) and the explicit [node, level] stack.
-import { tw, setTw, twAt, hasTopics, ensureTopics } from "./root";
+import { tw, twAt } from "./root";
 import { T_LEVELS, T_LEVELS_CAP, T_STACK, T_STACK_CAP } from "../layout";
-import { getWord } from "../util/header";
 import { reserve } from "../util/columns";
 import { hashBytes } from "../util/hash";
 

@@ -83,9 +83,5 @@ export function fail(connection: Connection, error: unknown): void {
   if (broker.listenerCount("clientError") > 0) broker.emit("clientError", { client: connection.client, reasonCode, error: err });
   if (connection.state === Lifecycle.Connected) connection.disconnect(reasonCode);
   else if (reasonCode === ReasonCode.UnsupportedProtocolVersion) connection.refuseConnect(reasonCode, 4); // [MQTT-3.1.2-2]
-  else connection.refuseConnect(reasonCode, connection.protocolLevel || codec(connection));
-}
-
-function codec(connection: Connection): number {
-  return connection.broker.codec.protocolLevel;
+  else connection.refuseConnect(reasonCode, connection.protocolLevel || broker.codec.protocolLevel);
 }

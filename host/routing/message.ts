@@ -4,10 +4,13 @@ import type { Properties } from "../core/packets.ts";
 
 export class Message {
   private topicString: string | undefined;
-  /** Encoded PUBLISH headers by variant (see routing/publish-encoder.ts), packet id 0. */
-  headers: Array<Buffer | undefined> | undefined;
-  /** Offsets of the packet id in those headers. */
-  packetIdOffsets: number[] | undefined;
+  /** The first encoded PUBLISH header (packet id 0), its variant and packet id offset (routing/publish-encoder.ts). */
+  header: Buffer | undefined;
+  headerVariant = -1;
+  headerPacketIdOffset = -1;
+  /** Headers of further variants, when recipients differ in protocol, QoS or retain. */
+  moreHeaders: Array<Buffer | undefined> | undefined;
+  morePacketIdOffsets: number[] | undefined;
 
   constructor(
     /** Topic name bytes (UTF-8). */

@@ -31,15 +31,30 @@ export class PublishEncoder {
       return header;
     }
     const variant = (v5 ? 8 : 0) | flags;
-    const headers = (message.headers ??= new Array<Buffer | undefined>(16));
-    const offsets = (message.packetIdOffsets ??= new Array<number>(16));
+    if (message.headerVariant === variant) {
+      this.packetIdOffset = message.headerPacketIdOffset;
+      return message.header;
+    }
+    if (message.headerVariant === -1) {
+      message.header = this.encodeVariant(message, v5, flags);
+      message.headerVariant = variant;
+      message.headerPacketIdOffset = this.packetIdOffset;
+      return message.header;
+    }
+    const headers = (message.moreHeaders ??= []);
+    const offsets = (message.morePacketIdOffsets ??= []);
     let header = headers[variant];
     if (header === undefined) {
-      header = this.codec.encodePublishHeader(v5 ? 5 : 4, flags, message.topic, 0, v5 ? message.properties : undefined, message.payload.length);
-      headers[variant] = header;
-      offsets[variant] = this.codec.publishPacketIdOffset;
+      header = headers[variant] = this.encodeVariant(message, v5, flags);
+      offsets[variant] = this.packetIdOffset;
     }
     this.packetIdOffset = offsets[variant]!;
+    return header;
+  }
+
+  private encodeVariant(message: Message, v5: boolean, flags: number): Buffer {
+    const header = this.codec.encodePublishHeader(v5 ? 5 : 4, flags, message.topic, 0, v5 ? message.properties : undefined, message.payload.length);
+    this.packetIdOffset = this.codec.publishPacketIdOffset;
     return header;
   }
 }

@@ -97,6 +97,30 @@ describe("resend", () => {
     expect(resent.subarray(1)).toEqual(first.subarray(1));
   });
 
+  it.each([4, 5] as const)("[MQTT-4.4.0-1] protocol %i: a PUBREL not yet completed is resent on reconnect, the PUBLISH is not", async (level) => {
+    await h.start();
+    const expiry = level === 5 ? [0x11, 0, 0, 0, 60] : [];
+    const raw = await h.raw();
+    raw.send(connectBytes({ level, clientId: "half", cleanStart: false, properties: expiry }));
+    await raw.packet();
+    raw.send(subscribeBytes(level, 1, "q2", 2));
+    await raw.packet();
+    await h.broker.publish({ topicName: "q2", payload: "exactly once", qos: 2 });
+    const publish = await raw.packet();
+    expect(publish[0]).toBe(0x34);
+    const id = publish.subarray(6, 8);
+    raw.send(packet(0x50, [...id]));
+    expect([...await raw.packet()]).toEqual([0x62, 0x02, ...id]);
+    raw.destroy();
+    await delay(50);
+    const back = await h.raw();
+    back.send(connectBytes({ level, clientId: "half", cleanStart: false, properties: expiry }));
+    expect((await back.packet())[2]).toBe(1);
+    expect([...await back.packet()]).toEqual([0x62, 0x02, ...id]);
+    back.send(packet(0x70, [...id]));
+    await expect(back.packet(300)).rejects.toThrow();
+  });
+
   for (const level of [4, 5] as const) it(`protocol ${level}: ${level === 5 ? "v5 [MQTT-4.3.3-10] " : ""}a QoS 2 PUBLISH resent before PUBREL is acknowledged again but not delivered twice`, async () => {
     await h.start();
     const sub = await h.connect({ protocolVersion: 4 });
@@ -155,6 +179,23 @@ describe("flow control", () => {
     }
     const all = await got;
     expect(all.map((m) => Number(m.payload.toString()))).toEqual([...Array(300).keys()].map((i) => i + 1));
+    expect(h.broker.stats.dropped).toBe(0);
+  });
+
+  it("two clients publishing to each other at QoS 1 both get everything", async () => {
+    await h.start({ maxQueuedMessages: 20, maxInflightMessages: 2 });
+    const a = await h.connect({ protocolVersion: 5, clientId: "a" });
+    const b = await h.connect({ protocolVersion: 4, clientId: "b" });
+    await a.subscribeAsync("to/a", { qos: 1 });
+    await b.subscribeAsync("to/b", { qos: 1 });
+    const gotA = messages(a, 200, 10_000);
+    const gotB = messages(b, 200, 10_000);
+    for (let i = 0; i < 200; i++) {
+      a.publish("to/b", String(i), { qos: 1 });
+      b.publish("to/a", String(i), { qos: 1 });
+    }
+    expect((await gotA).length).toBe(200);
+    expect((await gotB).length).toBe(200);
     expect(h.broker.stats.dropped).toBe(0);
   });
 });
