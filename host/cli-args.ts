@@ -11,6 +11,8 @@ export class UsageError extends Error {
 export interface CommandLine {
   help: boolean;
   version: boolean;
+  /** --hash-password: print a scrypt hash of the password read from stdin, for `users`/passwordFile. */
+  hashPassword: boolean;
   configPath?: string;
   /** Option key → the flag's text, for loadConfig({ flags }). */
   flags: Record<string, string>;
@@ -23,6 +25,7 @@ export function parseCommandLine(argv: string[]): CommandLine {
     config: { type: "string", short: "c" },
     help: { type: "boolean", short: "h" },
     version: { type: "boolean", short: "v" },
+    "hash-password": { type: "boolean" },
   };
   for (const spec of optionSpecs) {
     options[spec.flag] = short[spec.key] ? { type: "string", short: short[spec.key] } : { type: "string" };
@@ -48,6 +51,7 @@ export function parseCommandLine(argv: string[]): CommandLine {
   return {
     help: values.help === true,
     version: values.version === true,
+    hashPassword: values["hash-password"] === true,
     configPath: typeof values.config === "string" ? values.config : undefined,
     flags,
   };
@@ -73,6 +77,8 @@ export function helpText(): string {
     "        print this help",
     "  -v, --version",
     "        print the version",
+    "      --hash-password",
+    "        read a password on stdin, print its scrypt hash (usable as a password in users or passwordFile)",
   ];
   for (const spec of optionSpecs) {
     const flag = `${short[spec.key] ? `-${short[spec.key]}, ` : "    "}--${spec.flag} <${spec.kind === "integer" ? "n" : spec.kind === "boolean" ? "true|false" : "value"}>`;

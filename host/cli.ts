@@ -1,10 +1,12 @@
 // The `quarkmq` binary: resolves the configuration, starts the broker, logs JSON lines to stdout and
 // closes gracefully on SIGTERM/SIGINT. Exit codes: 0 clean stop, 1 configuration or start failure, 2 usage.
+import { statSync } from "node:fs";
 import { isIP } from "node:net";
+import { pino } from "pino";
 import { ConfigError, loadConfig, type ResolvedConfig } from "./config.ts";
 import { helpText, packageVersion, parseCommandLine, UsageError } from "./cli-args.ts";
-import { pino } from "pino";
 import type { Logger } from "./log.ts";
+import { hashPassword } from "./password-hash.ts";
 
 /** Milliseconds a graceful close may take before the process exits anyway. */
 const closeTimeout = 10_000;
@@ -35,10 +37,22 @@ function notices(config: ResolvedConfig, log: Logger): void {
   } else {
     log.info({ configPath: config.configPath }, "config file loaded");
   }
+  for (const warning of config.warnings) log.warn(warning);
+  for (const path of config.secretFiles) {
+    if ((statSync(path).mode & 0o004) !== 0) log.warn({ path }, "this file holds passwords and every user of this machine can read it; chmod 600 it");
+  }
   if (tcp !== false && !isLoopback(tcp.host) && config.anonymous) {
     log.warn({ host: tcp.host },
       "listening beyond this machine with anonymous access allowed: any client that reaches this port can connect; set allowAnonymous: false and configure users");
   }
+}
+
+async function printHash(): Promise<void> {
+  let text = "";
+  for await (const chunk of process.stdin) text += String(chunk);
+  const password = text.replace(/\r?\n$/, "");
+  if (password === "") fail("--hash-password: give the password on stdin, e.g. echo -n 'secret' | quarkmq --hash-password", 2);
+  process.stdout.write(`${await hashPassword(password)}\n`);
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -51,6 +65,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   if (commandLine.help) return void process.stdout.write(helpText());
   if (commandLine.version) return void process.stdout.write(`${packageVersion()}\n`);
+  if (commandLine.hashPassword) return printHash();
 
   let config: ResolvedConfig;
   try {
@@ -64,16 +79,7 @@ export async function main(argv: string[]): Promise<void> {
 
   const { createBroker } = await import("./index.ts");
   const broker = await createBroker({ ...config.options, logger: log });
-  let address: { host: string; port: number };
-  try {
-    address = await broker.listen();
-  } catch (error) {
-    log.fatal({ err: error }, "cannot listen");
-    await broker.close().catch(() => undefined);
-    process.exit(1);
-  }
-  log.info({ ...address, version: packageVersion(), pid: process.pid }, "quarkmq listening");
-
+  // Handlers go in before the "listening" line: whoever waits for that line may signal at once.
   let closing = false;
   const stop = (signal: NodeJS.Signals) => {
     if (closing) {
@@ -100,6 +106,16 @@ export async function main(argv: string[]): Promise<void> {
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
+
+  let address: { host: string; port: number };
+  try {
+    address = await broker.listen();
+  } catch (error) {
+    log.fatal({ err: error }, "cannot listen");
+    await broker.close().catch(() => undefined);
+    process.exit(1);
+  }
+  log.info({ ...address, version: packageVersion(), pid: process.pid }, "quarkmq listening");
 }
 
 await main(process.argv.slice(2));

@@ -2,9 +2,11 @@
 // checked by `authenticate`, and topic deny lists checked by `authorizeSubscribe` / `authorizePublish`.
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Hooks } from "./hooks.ts";
+import { isPasswordHash, verifyPassword } from "./password-hash.ts";
 
 export interface User {
   username: string;
+  /** The password in plain text, or a scrypt hash from `quarkmq --hash-password`. */
   password: string;
 }
 
@@ -59,9 +61,14 @@ export function filterCovers(pattern: string, requested: string): boolean {
 export function accessHooks(users: User[] | undefined, acl: Acl | undefined, allowAnonymous: boolean): Hooks {
   const hooks: Hooks = {};
   if (users !== undefined) {
-    const table = new Map(users.map((u) => [u.username, digest(u.password)]));
+    const hashes = new Map(users.filter((u) => isPasswordHash(u.password)).map((u) => [u.username, u.password]));
+    const table = new Map(users.filter((u) => !hashes.has(u.username)).map((u) => [u.username, digest(u.password)]));
     hooks.authenticate = ({ client, password }) => {
       if (client.username === undefined) return allowAnonymous ? true : NotAuthorized;
+      const hash = hashes.get(client.username);
+      if (hash !== undefined) {
+        return verifyPassword(hash, password ?? Buffer.alloc(0)).then((same) => (same ? true : BadUserNameOrPassword));
+      }
       const expected = table.get(client.username);
       const given = digest(password ?? Buffer.alloc(0));
       const same = timingSafeEqual(given, expected ?? digest("\u0000no such user"));

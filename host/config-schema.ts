@@ -123,15 +123,18 @@ export function fromText(spec: OptionSpec, text: string): unknown {
   return t;
 }
 
-/** The closest candidate by edit distance (case and `_`/`-` ignored), when close enough to be a typo. */
-export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
+/**
+ * The closest candidate by edit distance (case and `_`/`-` ignored), when close enough to be a typo;
+ * with `substrings`, a candidate containing the word or contained in it also counts as close.
+ */
+export function didYouMean(word: string, candidates: readonly string[], substrings = true): string | undefined {
   const norm = (s: string) => s.toLowerCase().replace(/[-_]/g, "");
   const w = norm(word);
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
     const c = norm(candidate);
-    const d = w.length >= 3 && (c.includes(w) || w.includes(c)) ? 1 : distance(w, c);
+    const d = substrings && w.length >= 3 && (c.includes(w) || w.includes(c)) ? 1 : distance(w, c);
     if (d < bestDistance) [best, bestDistance] = [candidate, d];
   }
   return bestDistance <= Math.max(2, Math.floor(w.length / 3)) ? best : undefined;

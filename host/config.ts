@@ -30,6 +30,10 @@ export interface ResolvedConfig {
   options: BrokerOptions;
   /** The config file read, if any (absolute path). */
   configPath?: string;
+  /** Things worth a log line that are not errors: QUARKMQ_* variables that are no option and no typo of one. */
+  warnings: string[];
+  /** Files holding passwords (the config file with `users`, the password file), for a permissions check. */
+  secretFiles: string[];
   /** True when a client without a username gets in: allowAnonymous with no users, or users and allowAnonymous. */
   anonymous: boolean;
   users?: User[];
@@ -78,6 +82,8 @@ function stringList(value: unknown): string[] | undefined {
 export function loadConfig(input: ConfigInput = {}): ResolvedConfig {
   const env = input.env ?? process.env;
   const problems: string[] = [];
+  const warnings: string[] = [];
+  const secretFiles: string[] = [];
   const values = new Map<string, unknown>();
   const set = (spec: OptionSpec, raw: unknown, where: string) => {
     const result = spec.check(raw);
@@ -107,12 +113,14 @@ export function loadConfig(input: ConfigInput = {}): ResolvedConfig {
         }
       } else if (key === "users") {
         users = [...(users ?? []), ...readUsers(value, where, problems)];
+        if (users.length > 0) secretFiles.push(file);
       } else if (key === "passwordFile") {
         if (typeof value !== "string" || value === "") problems.push(`${where}: expected a file path`);
         else {
           const path = resolve(dirname(file), value);
           try {
             users = [...(users ?? []), ...parsePasswordFile(readFileSync(path, "utf8"), path)];
+            secretFiles.push(path);
           } catch (error) {
             problems.push(`${where}: ${(error as Error).message}`);
           }
@@ -130,8 +138,11 @@ export function loadConfig(input: ConfigInput = {}): ResolvedConfig {
   for (const [name, text] of Object.entries(env)) {
     if (!name.startsWith("QUARKMQ_") || text === undefined || otherEnv.has(name)) continue;
     const s = specByEnv.get(name);
+    const known = [...specByEnv.keys(), ...otherEnv];
     if (s) set(s, fromText(s, text), `environment ${name}`);
-    else problems.push(unknownKey("environment", name, [...specByEnv.keys(), ...otherEnv]));
+    // A near miss of an option is a typo (an error); anything else may belong to another tool (a warning).
+    else if (didYouMean(name.slice(8), known.map((k) => k.slice(8)), false)) problems.push(unknownKey("environment", name, known));
+    else warnings.push(`environment: ${name} is not a quarkmq option; ignored`);
   }
 
   for (const [key, text] of Object.entries(input.flags ?? {})) {
@@ -141,10 +152,10 @@ export function loadConfig(input: ConfigInput = {}): ResolvedConfig {
   }
 
   if (problems.length > 0) throw new ConfigError(problems);
-  return build(values, tcpOff, file, users, acl);
+  return { ...build(values, tcpOff, users, acl), configPath: file, warnings, secretFiles };
 }
 
-function build(values: Map<string, unknown>, tcpOff: boolean, file: string | undefined, users?: User[], acl?: Acl): ResolvedConfig {
+function build(values: Map<string, unknown>, tcpOff: boolean, users?: User[], acl?: Acl) {
   const rest = Object.fromEntries([...values].filter(([k]) => k !== "port" && k !== "host"));
   const base = defaultOptions.tcp === false ? { port: 1883, host: "127.0.0.1" } : defaultOptions.tcp;
   const tcp = tcpOff && !values.has("port") && !values.has("host")
@@ -154,7 +165,7 @@ function build(values: Map<string, unknown>, tcpOff: boolean, file: string | und
   if (users?.length === 0) users = undefined;
   const hooks: Hooks = accessHooks(users, acl, options.allowAnonymous);
   options.hooks = hooks;
-  return { options, configPath: file, anonymous: options.allowAnonymous, users, acl };
+  return { options, anonymous: options.allowAnonymous, users, acl };
 }
 
 function readUsers(value: unknown, where: string, problems: string[]): User[] {

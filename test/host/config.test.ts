@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../host/config.ts";
 import { filterCovers } from "../../host/config-access.ts";
 import { fileKeys, optionSpecs } from "../../host/config-schema.ts";
+import { hashPassword } from "../../host/password-hash.ts";
 import { defaultOptions } from "../../host/options.ts";
 import type { ClientInfo } from "../../host/hooks.ts";
 
@@ -131,7 +132,16 @@ describe("config errors", () => {
     expect(problems(() => loadConfig({ configPath: file("x.toml", ""), env: {} }))[0]).toMatch(/x\.toml: unknown config file extension ".toml"/);
   });
 
-  it("names the environment variable and refuses unknown QUARKMQ_ ones", () => {
+  it("ignores QUARKMQ_ variables of other tools with a warning", () => {
+    const { warnings, options } = loadConfig({ env: { QUARKMQ_FUZZ_SEED: "7", QUARKMQ_BENCH_PORT: "1", QUARKMQ_PORT: "1999" } });
+    expect(warnings).toEqual([
+      "environment: QUARKMQ_FUZZ_SEED is not a quarkmq option; ignored",
+      "environment: QUARKMQ_BENCH_PORT is not a quarkmq option; ignored",
+    ]);
+    expect(options.tcp).toEqual({ port: 1999, host: "127.0.0.1" });
+  });
+
+  it("names the environment variable and refuses near misses of QUARKMQ_ ones", () => {
     const found = problems(() => loadConfig({ env: { QUARKMQ_PORT: "http", QUARKMQ_MAX_PAKET_SIZE: "5", QUARKMQ_LOG_LEVEL: "loud" } }));
     expect(found).toEqual([
       'environment QUARKMQ_PORT: expected an integer from 0 to 65535, got "http"',
@@ -198,6 +208,19 @@ describe("access hooks", () => {
     expect(await authenticate({ client: client("mallory"), password: Buffer.from("secret") })).toBe(0x86);
     expect(await authenticate({ client: client("alice") })).toBe(0x86);
     expect(await authenticate({ client: client() })).toBe(0x87);
+  });
+
+  it("checks scrypt hashes (from --hash-password) inline and in a password file", async () => {
+    const hash = await hashPassword("s3cret");
+    expect(hash).toMatch(/^scrypt\$16384\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
+    file("hashed.passwd", `dave:${await hashPassword("pw:with:colons")}\n`);
+    const path = file("hashed.yaml", `users:\n  - { username: erin, password: "${hash}" }\npasswordFile: hashed.passwd\n`);
+    const authenticate = loadConfig({ configPath: path, env: {} }).options.hooks.authenticate!;
+    expect(await authenticate({ client: client("erin"), password: Buffer.from("s3cret") })).toBe(true);
+    expect(await authenticate({ client: client("erin"), password: Buffer.from("s3cre") })).toBe(0x86);
+    expect(await authenticate({ client: client("erin"), password: Buffer.from(hash) })).toBe(0x86);
+    expect(await authenticate({ client: client("dave"), password: Buffer.from("pw:with:colons") })).toBe(true);
+    expect(await authenticate({ client: client("dave") })).toBe(0x86);
   });
 
   it("lets anonymous clients in beside users when allowAnonymous is true", async () => {

@@ -2,10 +2,11 @@
 // anonymous access beyond loopback, refusals with clear errors and exit codes, graceful stop on signals.
 import { spawn, spawnSync } from "node:child_process";
 import { connect } from "node:net";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { verifyPassword } from "../../host/password-hash.ts";
 import { binPath, QuarkmqProcess, startQuarkmq } from "../helpers/quarkmq-process.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "quarkmq-cli-"));
@@ -43,6 +44,15 @@ describe("quarkmq binary", () => {
     for (const text of ["--config", "--port", "--host", "--log-level", "--max-packet-size", "QUARKMQ_PORT"]) {
       expect(help.stdout).toContain(text);
     }
+  });
+
+  it("prints a scrypt hash of the password given on stdin (--hash-password)", async () => {
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("QUARKMQ_")));
+    const result = spawnSync(process.execPath, [binPath, "--hash-password"], { input: "pa ss\n", encoding: "utf8", timeout: 20_000, env });
+    expect(result.status).toBe(0);
+    const hash = result.stdout.trim();
+    expect(await verifyPassword(hash, Buffer.from("pa ss"))).toBe(true);
+    expect(await verifyPassword(hash, Buffer.from("pa ss\n"))).toBe(false);
   });
 
   it("starts with a YAML config, logs JSON lines, and exits 0 on SIGTERM", async () => {
@@ -83,6 +93,7 @@ describe("quarkmq binary", () => {
 
   it("does not warn beyond loopback when anonymous access is off", async () => {
     const config = file("closed.yaml", "tcp: { host: 192.0.2.1, port: 0 }\nallowAnonymous: false\nusers: [{ username: a, password: b }]\n");
+    chmodSync(config, 0o600);
     const broker = new QuarkmqProcess(["--config", config]);
     expect((await broker.exited).code).toBe(1);
     expect(broker.logs.some((l) => l.level === 40)).toBe(false);
@@ -111,6 +122,20 @@ describe("quarkmq binary", () => {
     }
     if (alive) process.kill(pid, "SIGKILL");
     expect(alive).toBe(false);
+  });
+
+  it("warns when a file holding passwords is readable by everyone, and about foreign QUARKMQ_ variables", async () => {
+    const passwords = file("open.passwd", "a:b\n");
+    chmodSync(passwords, 0o644);
+    const config = file("open.yaml", "tcp: { port: 0 }\npasswordFile: open.passwd\n");
+    const { broker } = await startQuarkmq(["--config", config], { QUARKMQ_FUZZ_SEED: "1" });
+    expect(await broker.stop()).toEqual({ code: 0, signal: null });
+    const warnings = broker.logs.filter((l) => l.level === 40);
+    expect(warnings.map((l) => l.msg)).toEqual([
+      "environment: QUARKMQ_FUZZ_SEED is not a quarkmq option; ignored",
+      "this file holds passwords and every user of this machine can read it; chmod 600 it",
+    ]);
+    expect(warnings[1]!.path).toBe(passwords);
   });
 
   it("refuses an invalid config with an error naming the file and key, exit code 1", () => {

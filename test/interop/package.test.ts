@@ -82,9 +82,9 @@ describe("npm package", () => {
     }));
     expect(existsSync(join(project, "node_modules/quarkmq/dist/index.d.ts"))).toBe(true);
     expect(run(process.execPath, [tsc, "-p", "tsconfig.json"], project)).toBe("");
-  });
+  }, 90_000);
 
   it("runs `npx quarkmq --version`", () => {
     expect(execFileSync("npx", ["--offline", "quarkmq", "--version"], { cwd: project, encoding: "utf8" }).trim()).toBe(pkg.version);
-  });
+  }, 60_000);
 });
