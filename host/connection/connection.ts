@@ -5,6 +5,7 @@ import type { ClientInfo } from "../hooks.ts";
 import type { Will } from "../core/packets.ts";
 import { MAX_RECORDS, R_LENGTH, R_START } from "../core/layout.ts";
 import { dispatch, fail } from "../handlers/index.ts";
+import { MqttError } from "../protocol/mqtt-error.ts";
 import { PacketType } from "../protocol/packet-type.ts";
 import { ReasonCode, connectReturnCode } from "../protocol/reason-code.ts";
 import type { Message } from "../routing/message.ts";
@@ -16,6 +17,9 @@ import { Lifecycle } from "./lifecycle.ts";
 
 /** Queued-but-unsent bytes above which QoS 0 messages to this client are dropped. */
 const QOS0_DROP_BYTES = 8 << 20;
+/** Largest first packet (the CONNECT) buffered before a client is accepted: its fields are each at most 64 KiB,
+ *  so this leaves room for v5 properties while an unauthenticated client cannot make us buffer maxPacketSize. */
+const CONNECT_MAX_BYTES = 1 << 20;
 
 export class Connection implements TransportSink {
   state = Lifecycle.AwaitingConnect;
@@ -108,6 +112,10 @@ export class Connection implements TransportSink {
       if (consumed >= data.length) return;
       data = data.subarray(consumed);
       if (count < MAX_RECORDS) {
+        if (count === 0 && this.state === Lifecycle.AwaitingConnect && codec.needLength > CONNECT_MAX_BYTES) {
+          fail(this, new MqttError(ReasonCode.PacketTooLarge, "CONNECT larger than CONNECT_MAX_BYTES"));
+          return;
+        }
         this.parts.push(data);
         this.partsLength = data.length;
         this.need = codec.needLength;
