@@ -5,6 +5,7 @@ import type { Broker } from "../broker.ts";
 import type { Connection } from "../connection/connection.ts";
 import type { Message } from "../routing/message.ts";
 import { OutboundQueue, OutboundStage, type Outbound } from "./inflight.ts";
+import { LongTimer } from "./long-timer.ts";
 import { PacketIds } from "./packet-ids.ts";
 
 export interface SessionSubscription {
@@ -29,8 +30,9 @@ export class Session {
   /** Packet ids of QoS 2 publishes received, PUBREC sent, PUBREL not yet received. */
   readonly inboundQos2 = new Set<number>();
   pendingWill: Will | undefined;
-  private expiryTimer: NodeJS.Timeout | undefined;
-  private willTimer: NodeJS.Timeout | undefined;
+  /** Session expiry and will delay: intervals up to 0xFFFFFFFE s, beyond what one setTimeout can wait. */
+  private readonly expiryTimer = new LongTimer(() => this.broker.sessions.end(this));
+  private readonly willTimer = new LongTimer(() => this.publishPendingWill());
   ended = false;
 
   constructor(readonly broker: Broker, readonly clientId: string, readonly subscriberId: number) {}
@@ -101,9 +103,8 @@ export class Session {
   /** The connection attached: cancel expiry and a delayed will [MQTT-3.1.3-9]. */
   attach(connection: Connection): void {
     this.connection = connection;
-    clearTimeout(this.expiryTimer);
-    clearTimeout(this.willTimer);
-    this.expiryTimer = this.willTimer = undefined;
+    this.expiryTimer.cancel();
+    this.willTimer.cancel();
     this.pendingWill = undefined;
   }
 
@@ -115,28 +116,25 @@ export class Session {
       if (delay === 0) this.broker.publishWill(will);
       else {
         this.pendingWill = will;
-        this.willTimer = setTimeout(() => this.publishPendingWill(), delay * 1000);
+        this.willTimer.start(delay);
       }
     }
     if (this.expiryInterval === 0) this.broker.sessions.end(this);
-    else if (this.expiryInterval !== NEVER_EXPIRES) {
-      this.expiryTimer = setTimeout(() => this.broker.sessions.end(this), this.expiryInterval * 1000);
-    }
+    else if (this.expiryInterval !== NEVER_EXPIRES) this.expiryTimer.start(this.expiryInterval); // v5 3.1.2.11.2: 0xFFFFFFFF never expires
   }
 
   private publishPendingWill(): void {
     const will = this.pendingWill;
     this.pendingWill = undefined;
-    this.willTimer = undefined;
+    this.willTimer.cancel();
     if (will !== undefined) this.broker.publishWill(will);
   }
 
   /** Called by the session registry when the session ends: a delayed will goes out now [MQTT-3.1.2-8]. */
   release(): void {
     this.ended = true;
-    clearTimeout(this.expiryTimer);
+    this.expiryTimer.cancel();
     this.publishPendingWill();
-    clearTimeout(this.willTimer);
     this.inflight.clear();
     this.queue.clear();
     this.inboundQos2.clear();
@@ -144,7 +142,7 @@ export class Session {
 
   /** Timers off without publishing anything (broker close). */
   stop(): void {
-    clearTimeout(this.expiryTimer);
-    clearTimeout(this.willTimer);
+    this.expiryTimer.cancel();
+    this.willTimer.cancel();
   }
 }

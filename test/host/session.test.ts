@@ -151,6 +151,32 @@ describe("v5 session expiry", () => {
     expect(connack.sessionPresent).toBe(false);
   });
 
+  it("v5 [MQTT-3.1.2-23] a session expiry beyond setTimeout's 24.8 days set on DISCONNECT keeps the session and its queue", async () => {
+    await h.start();
+    const first = await h.connect({ protocolVersion: 5, clientId: "lasting", clean: true, properties: { sessionExpiryInterval: 99_999 } });
+    await first.subscribeAsync("long/e", { qos: 1 });
+    await first.endAsync(false, { properties: { sessionExpiryInterval: 999_999_999 } });
+    await delay(100);
+    const pub = await h.connect({ protocolVersion: 5 });
+    await pub.publishAsync("long/e", "kept", { qos: 1 });
+    const again = h.client({ protocolVersion: 5, clientId: "lasting", clean: false });
+    const got = messages(again, 1);
+    const connack = await once<{ sessionPresent: boolean }>(again, "connect");
+    expect(connack.sessionPresent).toBe(true);
+    expect((await got).map((m) => m.payload.toString())).toEqual(["kept"]);
+  });
+
+  it("v5 [MQTT-3.1.2-23] a session with expiry 0xFFFFFFFE set on CONNECT is still present after the connection closed", async () => {
+    await h.start();
+    const first = await h.connect({ protocolVersion: 5, clientId: "almost-forever", clean: false, properties: { sessionExpiryInterval: 0xfffffffe } });
+    await first.subscribeAsync("e", { qos: 1 });
+    await first.endAsync();
+    await delay(100);
+    const again = h.client({ protocolVersion: 5, clientId: "almost-forever", clean: false });
+    const connack = await once<{ sessionPresent: boolean }>(again, "connect");
+    expect(connack.sessionPresent).toBe(true);
+  });
+
   it("v5 a session with expiry 0 ends with its connection", async () => {
     await h.start();
     const first = await h.connect({ protocolVersion: 5, clientId: "gone", clean: false });
