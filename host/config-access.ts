@@ -15,7 +15,13 @@ export interface Acl {
   denySubscribe: string[];
   /** Topic filters nobody may publish to; a topic name is refused when a pattern matches it. */
   denyPublish: string[];
+  /** The v5 SUBACK reason code for a denied filter: 0x87 Not authorized (the default, as Mosquitto), or 0x80
+   *  Unspecified error for a server that does not wish to reveal the reason (v5 3.9.3). 3.1.1 always gets 0x80. */
+  denySubscribeReasonCode?: number;
 }
+
+/** The SUBACK reason codes `acl.denySubscribeReasonCode` may name. */
+export const denySubscribeReasonCodes = [0x80, 0x87];
 
 /** MQTT 5 reason codes the hooks answer with (the broker maps them to 3.1.1 return codes). */
 const BadUserNameOrPassword = 0x86;
@@ -77,9 +83,10 @@ export function accessHooks(users: User[] | undefined, acl: Acl | undefined, all
   }
   if (acl && acl.denySubscribe.length > 0) {
     const deny = acl.denySubscribe;
+    const refusal = acl.denySubscribeReasonCode ?? NotAuthorized;
     hooks.authorizeSubscribe = ({ topicFilter }) => {
       const filter = topicFilter.startsWith("$share/") ? topicFilter.split("/").slice(2).join("/") : topicFilter;
-      return deny.some((pattern) => filterCovers(pattern, filter)) ? NotAuthorized : true;
+      return deny.some((pattern) => filterCovers(pattern, filter)) ? refusal : true;
     };
   }
   if (acl && acl.denyPublish.length > 0) {

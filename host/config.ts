@@ -7,7 +7,7 @@ import { parse as parseYaml } from "yaml";
 import type { BrokerOptions } from "./options.ts";
 import { defaultOptions } from "./options.ts";
 import type { Hooks } from "./hooks.ts";
-import { accessHooks, parsePasswordFile, type Acl, type User } from "./config-access.ts";
+import { accessHooks, denySubscribeReasonCodes, parsePasswordFile, type Acl, type User } from "./config-access.ts";
 import { didYouMean, fileKeys, fromText, optionSpecs, type OptionSpec } from "./config-schema.ts";
 
 export class ConfigError extends Error {
@@ -191,13 +191,18 @@ function readUsers(value: unknown, where: string, problems: string[]): User[] {
 
 function readAcl(value: unknown, where: string, problems: string[]): Acl | undefined {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    problems.push(`${where}: expected a mapping with denySubscribe and/or denyPublish`);
+    problems.push(`${where}: expected a mapping with denySubscribe, denyPublish and/or denySubscribeReasonCode`);
     return undefined;
   }
   const acl: Acl = { denySubscribe: [], denyPublish: [] };
   for (const [k, v] of Object.entries(value)) {
+    if (k === "denySubscribeReasonCode") {
+      if (typeof v === "number" && denySubscribeReasonCodes.includes(v)) acl[k] = v;
+      else problems.push(`${where}.${k}: expected 0x80 or 0x87, got ${JSON.stringify(v)}`);
+      continue;
+    }
     if (k !== "denySubscribe" && k !== "denyPublish") {
-      problems.push(unknownKey(where, k, ["denySubscribe", "denyPublish"]));
+      problems.push(unknownKey(where, k, ["denySubscribe", "denyPublish", "denySubscribeReasonCode"]));
       continue;
     }
     const list = stringList(v);

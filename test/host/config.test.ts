@@ -157,7 +157,7 @@ describe("config errors", () => {
   });
 
   it("checks users and acl entries", () => {
-    const path = file("access-bad.yaml", "users:\n  - username: a\n  - name: b\n    password: x\nacl:\n  denySubscribe: x\n  denyPublsh: []\n");
+    const path = file("access-bad.yaml", "users:\n  - username: a\n  - name: b\n    password: x\nacl:\n  denySubscribe: x\n  denyPublsh: []\n  denySubscribeReasonCode: 0x8F\n");
     const found = problems(() => loadConfig({ configPath: path, env: {} }));
     expect(found).toEqual([
       `${path}: users[0].password: expected a string`,
@@ -165,6 +165,7 @@ describe("config errors", () => {
       `${path}: users[1].username: expected a non-empty string`,
       `${path}: acl.denySubscribe: expected a list of topic filters`,
       `${path}: acl: unknown key "denyPublsh" (did you mean "denyPublish"?)`,
+      `${path}: acl.denySubscribeReasonCode: expected 0x80 or 0x87, got 143`,
     ]);
   });
 
@@ -243,6 +244,13 @@ describe("access hooks", () => {
     expect(await sub("#")).toBe(true);
     expect(await pub("a/readonly")).toBe(0x87);
     expect(await pub("a/writable")).toBe(true);
+  });
+
+  it("refuses denied subscriptions with acl.denySubscribeReasonCode when set (0x80 Unspecified error)", async () => {
+    const path = file("acl-0x80.yaml", "acl:\n  denySubscribe: [test/nosubscribe]\n  denySubscribeReasonCode: 0x80\n");
+    const { hooks } = loadConfig({ configPath: path, env: {} }).options;
+    expect(await hooks.authorizeSubscribe!({ client: client(), topicFilter: "test/nosubscribe", qos: 2 })).toBe(0x80);
+    expect(await hooks.authorizeSubscribe!({ client: client(), topicFilter: "test/other", qos: 2 })).toBe(true);
   });
 
   it("matches filters the way MQTT does ($ topics, # covering its parent)", () => {

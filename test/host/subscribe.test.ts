@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { Harness, collect, delay, messages, nextMessage } from "../helpers/broker.ts";
 import { connectBytes, packet, str, subscribeBytes } from "../helpers/raw-client.ts";
+import { accessHooks } from "../../host/config-access.ts";
 
 const h = new Harness();
 afterEach(() => h.close());
@@ -77,6 +78,18 @@ describe.each([4, 5] as const)("protocol %i", (protocolVersion) => {
     await h.broker.publish({ topicName: "open/x", payload: "yes" });
     const publish = await raw.packet();
     expect(publish.subarray(4, 10).toString()).toBe("open/x");
+  });
+
+  it("an acl with denySubscribeReasonCode 0x80 refuses with 0x80 Unspecified error in both versions", async () => {
+    const hooks = accessHooks(undefined, { denySubscribe: ["test/nosubscribe"], denyPublish: [], denySubscribeReasonCode: 0x80 }, true);
+    await h.start({ hooks });
+    const raw = await h.raw();
+    raw.send(connectBytes({ level: protocolVersion }));
+    await raw.packet();
+    const props = protocolVersion === 5 ? [0x00] : [];
+    raw.send(packet(0x82, [0x00, 0x06, ...props, ...str("test/nosubscribe"), 0x02, ...str("test/other"), 0x02]));
+    const suback = await raw.packet();
+    expect([...suback.subarray(suback.length - 2)]).toEqual([0x80, 0x02]);
   });
 });
 

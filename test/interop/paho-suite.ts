@@ -91,6 +91,8 @@ async function main(): Promise<void> {
     `logLevel: ${values.log ? "debug" : "info"}`,
     "acl:",
     "  denySubscribe: [test/nosubscribe]",
+    // client_test5 test_subscribe_failure asserts 0x80 Unspecified error (the Paho test broker's answer).
+    "  denySubscribeReasonCode: 0x80",
     "",
   ].join("\n"));
 
