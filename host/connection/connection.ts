@@ -14,6 +14,7 @@ import type { Transport, TransportSink } from "../transport/transport.ts";
 import { PRESSURE_BYTES } from "./backpressure.ts";
 import { CONCAT_BYTES, slabs } from "./write-batch.ts";
 import { Lifecycle } from "./lifecycle.ts";
+import type { OutboundAliases } from "./outbound-aliases.ts";
 
 /** Queued-but-unsent bytes above which QoS 0 messages to this client are dropped. */
 const QOS0_DROP_BYTES = 8 << 20;
@@ -35,6 +36,8 @@ export class Connection implements TransportSink {
   maxPacketSize = 0;
   /** v5 topic aliases the client set towards us, indexed by alias. */
   topicAliases: Array<Uint8Array | undefined> | undefined;
+  /** v5 topic aliases we set towards the client; only when its CONNECT Topic Alias Maximum is > 0 [MQTT-3.1.2-27]. */
+  outboundAliases: OutboundAliases | undefined;
   /** v5 CONNECT authentication method (AUTH must repeat it). */
   authenticationMethod: string | undefined;
   /** The transport's buffer is over its high-water mark: QoS 1/2 messages wait in the session queue. */
@@ -196,12 +199,20 @@ export class Connection implements TransportSink {
       return false;
     }
     const encoder = broker.encoder;
-    const header = encoder.encode(message, this.protocolLevel, qos, retain, dup, subscriptionIds);
+    const aliases = this.outboundAliases;
+    let topicAlias = 0, aliasSet = false;
+    if (aliases !== undefined) {
+      topicAlias = aliases.get(message.topicName);
+      aliasSet = topicAlias > 0;
+      if (!aliasSet) topicAlias = aliases.next();
+    }
+    const header = encoder.encode(message, this.protocolLevel, qos, retain, dup, subscriptionIds, topicAlias, aliasSet);
     const payload = message.payload;
     if (header === undefined || (this.maxPacketSize > 0 && header.length + payload.length > this.maxPacketSize)) {
       broker.stats.dropped++; // v5 [MQTT-3.3.2-5] [MQTT-3.1.2-25]
       return false;
     }
+    if (topicAlias > 0 && !aliasSet) aliases!.set(message.topicName, topicAlias);
     if (qos > 0) {
       const patched = Buffer.allocUnsafe(header.length);
       header.copy(patched);

@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import type { ConnectPacket, Properties } from "../core/packets.ts";
 import type { Connection } from "../connection/connection.ts";
 import { Lifecycle } from "../connection/lifecycle.ts";
+import { OutboundAliases } from "../connection/outbound-aliases.ts";
 import type { Decision } from "../hooks.ts";
 import { ReasonCode } from "../protocol/reason-code.ts";
 import { NEVER_EXPIRES } from "../session/session.ts";
@@ -81,6 +82,8 @@ function accept(connection: Connection, packet: ConnectPacket, decision: Awaited
   connection.keepAlive = keepAlive;
   connection.sendQuota = v5 ? properties.receiveMaximum ?? 65535 : options.maxInflightMessages;
   connection.maxPacketSize = properties.maximumPacketSize ?? 0;
+  const topicAliasMaximum = v5 ? properties.topicAliasMaximum ?? 0 : 0;
+  if (topicAliasMaximum > 0) connection.outboundAliases = new OutboundAliases(topicAliasMaximum); // v5 [MQTT-3.1.2-27]
   connection.authenticationMethod = properties.authenticationMethod;
   connection.will = packet.will;
   connection.session = session;
