@@ -110,6 +110,17 @@ describe("v5 will options", () => {
     expect(await collect(watcher, 1500)).toEqual([]);
   });
 
+  it("v5 a Will Delay Interval beyond setTimeout's 24.8 days holds the will back", async () => {
+    await h.start();
+    const watcher = await h.connect({ protocolVersion: 5 });
+    await watcher.subscribeAsync("will/#", { qos: 1 });
+    const raw = await h.raw();
+    raw.send(connectWithWill(5, "patient", 60, [0x18, 0x3b, 0x9a, 0xc9, 0xff], [0x11, 0xff, 0xff, 0xff, 0xff])); // 999,999,999 s; session never expires
+    await raw.packet();
+    raw.destroy();
+    expect(await collect(watcher, 400)).toEqual([]);
+  });
+
   it("v5 the will goes out when the session expires before the will delay", async () => {
     await h.start();
     const watcher = await h.connect({ protocolVersion: 5 });
