@@ -24,6 +24,7 @@ export class Backpressure {
   /** `connection` has too much queued: hold the writers back. */
   press(connection: Connection): void {
     if (this.pressing.has(connection) || this.slow.has(connection)) return;
+    if (this.held.delete(connection)) connection.holdReading(false); // its acknowledgements are what drains it
     this.pressing.set(connection, setTimeout(() => {
       this.slow.add(connection);
       this.release(connection);

@@ -74,3 +74,19 @@ describe.each([4, 5] as const)("protocol %i", (protocolVersion) => {
     }
   });
 });
+
+describe("MQTT 3.1", () => {
+  const h = new Harness();
+  afterEach(() => h.close());
+
+  it("a 3.1 (MQIsdp) client subscribes and receives QoS 1 and 2 from a v5 publisher", async () => {
+    await h.start();
+    const old = await h.connect({ protocolVersion: 3, protocolId: "MQIsdp" });
+    await old.subscribeAsync("legacy/#", { qos: 2 });
+    const pub = await h.connect({ protocolVersion: 5 });
+    const got = messages(old, 2);
+    await pub.publishAsync("legacy/a", "one", { qos: 1, properties: { contentType: "text/plain" } });
+    await pub.publishAsync("legacy/b", "two", { qos: 2 });
+    expect((await got).map((m) => [m.topic, m.payload.toString(), m.packet.qos])).toEqual([["legacy/a", "one", 1], ["legacy/b", "two", 2]]);
+  });
+});

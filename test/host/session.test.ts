@@ -181,4 +181,21 @@ describe("flow control", () => {
     expect(all.map((m) => Number(m.payload.toString()))).toEqual([...Array(300).keys()].map((i) => i + 1));
     expect(h.broker.stats.dropped).toBe(0);
   });
+
+  it("two clients publishing to each other at QoS 1 both get everything", async () => {
+    await h.start({ maxQueuedMessages: 20, maxInflightMessages: 2 });
+    const a = await h.connect({ protocolVersion: 5, clientId: "a" });
+    const b = await h.connect({ protocolVersion: 4, clientId: "b" });
+    await a.subscribeAsync("to/a", { qos: 1 });
+    await b.subscribeAsync("to/b", { qos: 1 });
+    const gotA = messages(a, 200, 10_000);
+    const gotB = messages(b, 200, 10_000);
+    for (let i = 0; i < 200; i++) {
+      a.publish("to/b", String(i), { qos: 1 });
+      b.publish("to/a", String(i), { qos: 1 });
+    }
+    expect((await gotA).length).toBe(200);
+    expect((await gotB).length).toBe(200);
+    expect(h.broker.stats.dropped).toBe(0);
+  });
 });
