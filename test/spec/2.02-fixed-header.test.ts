@@ -49,7 +49,7 @@ describe("MQTT 3.1.1", () => {
 describe("MQTT 5.0", () => {
   it("v5 [MQTT-2.1.3-1] invalid fixed header flags close the connection", () => closesOn(5, badFlags(5)));
 
-  it("v5 [MQTT-2.2.2-1] without properties the server sends a Property Length of 0 (SUBACK, UNSUBACK, PUBLISH, PUBACK)", async () => {
+  it("v5 [MQTT-2.2.2-1] without properties the server sends a Property Length of 0 (SUBACK, UNSUBACK, PUBLISH)", async () => {
     const topic = `h/${id()}`;
     const sub = await subscriber(broker, { level: 5, clientId: id() }, topic, 1);
     sub.send(subscribe(5, 2, [[`${topic}/x`, 0]]), unsubscribe(5, 3, [`${topic}/x`]));
@@ -59,7 +59,7 @@ describe("MQTT 5.0", () => {
     );
     const pub = await broker.connected({ level: 5, clientId: id() });
     pub.send(publish(5, { topic, qos: 1, packetId: 1, payload: "p" }));
-    await pub.expect(ack(T.PUBACK, 5, 1));
+    await pub.expect(ack(T.PUBACK, 5, 1)); // short form: Remaining Length 2, no reason code, no Property Length
     await expectPublish(sub, 5, { topic, qos: 1, payload: "p" }); // ... packetId, Property Length 0, payload
   });
 });
