@@ -70,10 +70,10 @@ describe("a slow reader under a flood", () => {
   });
 
   /** Floods `topicName` at `qos` in bursts paced by `fast`; resolves with how many were published. */
-  async function flood(topicName: string, qos: 0 | 1, fast: Counter): Promise<number> {
-    const publisher = await rawClient(broker.port, `flood-pub-${qos}`);
+  async function flood(topicName: string, qos: 0 | 1, fast: Counter, bytes = FLOOD_BYTES): Promise<number> {
+    const publisher = await rawClient(broker.port, `flood-pub-${sockets.length}`);
     sockets.push(publisher.socket);
-    const total = Math.floor(FLOOD_BYTES / PAYLOAD.length);
+    const total = Math.floor(bytes / PAYLOAD.length);
     const start = fast.publishes;
     for (let sent = 0; sent < total;) {
       for (const end = Math.min(total, sent + BURST); sent < end; sent++) writePublish(publisher.socket, topicName, PAYLOAD, qos, (sent % 65535) + 1);
@@ -116,5 +116,34 @@ describe("a slow reader under a flood", () => {
     const held = await broker.gcSnapshot();
     expect(held.memory.arrayBuffers - before.memory.arrayBuffers).toBeLessThan(RETAINED_BOUND);
     expect(broker.alive).toBe(true);
+  }, 90_000);
+
+  it("readers that never read, joining one after another, do not stall everyone: the flood is at most 3x slower", async () => {
+    const fast = await rawClient(broker.port, "fast-2", { topicFilter: "flood/2", qos: 0 });
+    sockets.push(fast.socket);
+    await until("subscribed", async () => (await broker.snapshot("fast-2")).sessionSubscriptions === 1);
+    const timed = async (joining: boolean) => {
+      let joined = 0, stop = false;
+      const joiner = (async () => {
+        while (joining && !stop) {
+          const slow = await rawClient(broker.port, `never-reads-${joined++}`, { topicFilter: "flood/2", qos: 0 });
+          slow.socket.pause();
+          sockets.push(slow.socket);
+          await new Promise((resolve) => setTimeout(resolve, 800));
+        }
+      })();
+      const started = performance.now();
+      await flood("flood/2", 0, fast, FLOOD_BYTES / 5);
+      const elapsed = performance.now() - started;
+      stop = true;
+      await joiner;
+      return { elapsed, joined };
+    };
+    const alone = await timed(false);
+    const crowded = await timed(true);
+    expect(crowded.joined).toBeGreaterThanOrEqual(2);
+    // Each reader that stays behind held every publisher for up to a second: a new one every 800 ms made this
+    // 5-6x slower; with the quiet period after a reader is let go it measures ~1.2x.
+    expect(crowded.elapsed / alone.elapsed).toBeLessThan(3);
   }, 90_000);
 });
