@@ -14,7 +14,8 @@ export interface BrokerOptions {
   tcp: ListenerOptions | false;
   /** Largest packet accepted, in bytes (fixed header included). Default 268,435,455 + 5 (the protocol's limit). */
   maxPacketSize: number;
-  /** Highest keep-alive a client may ask for, in seconds (v5: told back as Server Keep Alive). 0 = no cap. Default 65,535. */
+  /** Highest keep-alive a client may ask for, in seconds (v5: told back as Server Keep Alive; 3.1/3.1.1: refused
+   *  with return code 2, as Mosquitto does). 0 = no cap. Default 65,535. */
   maxKeepAlive: number;
   /** Seconds a new connection has to send CONNECT. Default 10. */
   connectTimeout: number;

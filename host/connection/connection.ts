@@ -12,6 +12,7 @@ import type { Message } from "../routing/message.ts";
 import type { Session } from "../session/session.ts";
 import type { Transport, TransportSink } from "../transport/transport.ts";
 import { PRESSURE_BYTES } from "./backpressure.ts";
+import { CONCAT_BYTES, slabs } from "./write-batch.ts";
 import { Lifecycle } from "./lifecycle.ts";
 
 /** Queued-but-unsent bytes above which QoS 0 messages to this client are dropped. */
@@ -19,8 +20,6 @@ const QOS0_DROP_BYTES = 8 << 20;
 /** Largest first packet (the CONNECT) buffered before a client is accepted: its fields are each at most 64 KiB,
  *  so this leaves room for v5 properties while an unauthenticated client cannot make us buffer maxPacketSize. */
 const CONNECT_MAX_BYTES = 1 << 20;
-/** Concatenate a tick's writes into one buffer up to this size; above it, writev. */
-const CONCAT_BYTES = 64 << 10;
 
 export class Connection implements TransportSink {
   state = Lifecycle.AwaitingConnect;
@@ -164,7 +163,7 @@ export class Connection implements TransportSink {
     let ok: boolean;
     if (out.length === 1) ok = this.transport.write(out[0]!);
     else if (bytes <= CONCAT_BYTES) ok = this.transport.write(Buffer.concat(out, bytes));
-    else ok = this.transport.writev(out);
+    else ok = this.transport.writev(slabs(out));
     out.length = 0;
     this.outBytes = 0;
     if (!ok) {

@@ -27,6 +27,9 @@ export function handleConnect(connection: Connection, bytes: Buffer, record: num
   else return connection.refuseConnect(ReasonCode.ClientIdentifierNotValid); // v3.1.1 [MQTT-3.1.3-8]
   if (packet.username !== undefined) client.username = packet.username;
   const options = broker.options;
+  if (level !== 5 && options.maxKeepAlive > 0 && packet.keepAlive > options.maxKeepAlive) {
+    return connection.refuseConnect(ReasonCode.ClientIdentifierNotValid); // 3.1.1 has no Server Keep Alive to tell the client
+  }
   const will = packet.will;
   if (will !== undefined) {
     if (will.qos > options.maximumQoS) return connection.refuseConnect(ReasonCode.QoSNotSupported); // v5 [MQTT-3.2.2-12]
@@ -73,7 +76,7 @@ function accept(connection: Connection, packet: ConnectPacket, decision: Awaited
   let keepAlive = packet.keepAlive;
   if (options.maxKeepAlive > 0 && keepAlive > options.maxKeepAlive) {
     keepAlive = options.maxKeepAlive;
-    if (v5) connack.serverKeepAlive = keepAlive; // v5 3.2.2.3.14
+    connack.serverKeepAlive = keepAlive; // v5 3.2.2.3.14
   }
   connection.keepAlive = keepAlive;
   connection.sendQuota = v5 ? properties.receiveMaximum ?? 65535 : options.maxInflightMessages;

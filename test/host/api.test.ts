@@ -170,3 +170,16 @@ describe("in-process subscriber failures", () => {
     expect(h.broker.stats.messagesIn).toBe(2);
   });
 });
+
+describe("many clients", () => {
+  it("100 clients connected at once each receive a broadcast; stats follow", async () => {
+    await h.start();
+    const clients = await Promise.all(Array.from({ length: 100 }, (_, i) => h.connect({ protocolVersion: i % 2 === 0 ? 4 : 5, clientId: `c${i}` })));
+    await Promise.all(clients.map((c) => c.subscribeAsync("all", { qos: 1 })));
+    expect(h.broker.stats.connections).toBe(100);
+    const got = Promise.all(clients.map((c) => nextMessage(c, 5000)));
+    await h.broker.publish({ topicName: "all", payload: "hello everyone", qos: 1 });
+    expect((await got).every((m) => m.payload.toString() === "hello everyone")).toBe(true);
+    expect(h.broker.stats.messagesOut).toBe(100);
+  });
+});

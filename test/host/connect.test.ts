@@ -102,6 +102,13 @@ describe("CONNACK", () => {
     expect(connack.properties.serverKeepAlive).toBe(30);
   });
 
+  it("v3.1.1 a keep-alive above maxKeepAlive is refused (return code 2), as 3.1.1 cannot be told a lower one", async () => {
+    await h.start({ maxKeepAlive: 30 });
+    const raw = await h.raw();
+    raw.send(connectBytes({ level: 4, keepAlive: 60 }));
+    expect([...await raw.packet()]).toEqual([0x20, 0x02, 0x00, 0x02]);
+  });
+
   it("v5 an authentication method without an authenticate hook gets CONNACK 0x8C", async () => {
     await h.start();
     const raw = await h.raw();
