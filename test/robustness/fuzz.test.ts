@@ -10,6 +10,7 @@ import { Prng, mutate } from "../helpers/mutate.ts";
 import { protocolPacket } from "../helpers/protocol-fuzz.ts";
 import { connectBytes } from "../helpers/raw-client.ts";
 
+// A longer hunt: QUARKMQ_FUZZ_SEED=7 QUARKMQ_FUZZ_ROUNDS=200 QUARKMQ_FUZZ_MS=60000 npx vitest run test/robustness/fuzz.test.ts
 const SEED = Number(process.env.QUARKMQ_FUZZ_SEED ?? 0x5eed);
 const CONNECTIONS = 50;
 const ROUNDS = Number(process.env.QUARKMQ_FUZZ_ROUNDS ?? 40);
