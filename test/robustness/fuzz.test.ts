@@ -13,7 +13,7 @@ import { connectBytes } from "../helpers/raw-client.ts";
 // A longer hunt: QUARKMQ_FUZZ_SEED=7 QUARKMQ_FUZZ_ROUNDS=200 QUARKMQ_FUZZ_MS=60000 npx vitest run test/robustness/fuzz.test.ts
 const SEED = Number(process.env.QUARKMQ_FUZZ_SEED ?? 0x5eed);
 const CONNECTIONS = 50;
-const ROUNDS = Number(process.env.QUARKMQ_FUZZ_ROUNDS ?? 40);
+const ROUNDS = Number(process.env.QUARKMQ_FUZZ_ROUNDS ?? 80);
 const TIME_LIMIT_MS = Number(process.env.QUARKMQ_FUZZ_MS ?? 12_000);
 
 /** Client-to-server fixture packets by protocol level (3.1 shares 3.1.1's packet formats). */
