@@ -1,0 +1,121 @@
+// The `quarkmq` binary: resolves the configuration, starts the broker, logs JSON lines to stdout and
+// closes gracefully on SIGTERM/SIGINT. Exit codes: 0 clean stop, 1 configuration or start failure, 2 usage.
+import { statSync } from "node:fs";
+import { isIP } from "node:net";
+import { pino } from "pino";
+import { ConfigError, loadConfig, type ResolvedConfig } from "./config.ts";
+import { helpText, packageVersion, parseCommandLine, UsageError } from "./cli-args.ts";
+import type { Logger } from "./log.ts";
+import { hashPassword } from "./password-hash.ts";
+
+/** Milliseconds a graceful close may take before the process exits anyway. */
+const closeTimeout = 10_000;
+
+function isLoopback(host: string): boolean {
+  if (host === "localhost" || host === "::1") return true;
+  return isIP(host) === 4 && host.startsWith("127.");
+}
+
+/**
+ * JSON lines written synchronously to stdout: lines are never lost at exit, and a reader that went away
+ * (EPIPE) turns logging off instead of leaving an asynchronous flush retrying forever at exit.
+ */
+function stdoutLogger(level: string): Logger {
+  return pino({ name: "quarkmq", level, base: { name: "quarkmq" } }, pino.destination({ dest: 1, sync: true }));
+}
+
+function fail(message: string, code: number): never {
+  process.stderr.write(`quarkmq: ${message}\n`);
+  process.exit(code);
+}
+
+function notices(config: ResolvedConfig, log: Logger): void {
+  const { tcp } = config.options;
+  if (config.configPath === undefined) {
+    log.info({ host: tcp === false ? undefined : tcp.host },
+      "no config file given: listening on this machine only (loopback); pass --config or --host to change that");
+  } else {
+    log.info({ configPath: config.configPath }, "config file loaded");
+  }
+  for (const warning of config.warnings) log.warn(warning);
+  for (const path of config.secretFiles) {
+    if ((statSync(path).mode & 0o004) !== 0) log.warn({ path }, "this file holds passwords and every user of this machine can read it; chmod 600 it");
+  }
+  if (tcp !== false && !isLoopback(tcp.host) && config.anonymous) {
+    log.warn({ host: tcp.host },
+      "listening beyond this machine with anonymous access allowed: any client that reaches this port can connect; set allowAnonymous: false and configure users");
+  }
+}
+
+async function printHash(): Promise<void> {
+  let text = "";
+  for await (const chunk of process.stdin) text += String(chunk);
+  const password = text.replace(/\r?\n$/, "");
+  if (password === "") fail("--hash-password: give the password on stdin, e.g. echo -n 'secret' | quarkmq --hash-password", 2);
+  process.stdout.write(`${await hashPassword(password)}\n`);
+}
+
+export async function main(argv: string[]): Promise<void> {
+  let commandLine;
+  try {
+    commandLine = parseCommandLine(argv);
+  } catch (error) {
+    if (error instanceof UsageError) fail(`${error.message}\nTry 'quarkmq --help'.`, 2);
+    throw error;
+  }
+  if (commandLine.help) return void process.stdout.write(helpText());
+  if (commandLine.version) return void process.stdout.write(`${packageVersion()}\n`);
+  if (commandLine.hashPassword) return printHash();
+
+  let config: ResolvedConfig;
+  try {
+    config = loadConfig({ configPath: commandLine.configPath, flags: commandLine.flags });
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message, 1);
+    throw error;
+  }
+  const log = stdoutLogger(config.options.logLevel);
+  notices(config, log);
+
+  const { createBroker } = await import("./index.ts");
+  const broker = await createBroker({ ...config.options, logger: log });
+  // Handlers go in before the "listening" line: whoever waits for that line may signal at once.
+  let closing = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (closing) {
+      log.warn({ signal }, "second signal: exiting without waiting");
+      process.exit(1);
+    }
+    closing = true;
+    log.info({ signal }, "closing");
+    const timer = setTimeout(() => {
+      log.error({ closeTimeout }, "graceful close took too long: exiting");
+      process.exit(1);
+    }, closeTimeout);
+    timer.unref();
+    broker.close().then(
+      () => {
+        log.info("closed");
+        process.exit(0);
+      },
+      (error: unknown) => {
+        log.error({ err: error }, "close failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+
+  let address: { host: string; port: number };
+  try {
+    address = await broker.listen();
+  } catch (error) {
+    log.fatal({ err: error }, "cannot listen");
+    await broker.close().catch(() => undefined);
+    process.exit(1);
+  }
+  log.info({ ...address, version: packageVersion(), pid: process.pid }, "quarkmq listening");
+}
+
+await main(process.argv.slice(2));

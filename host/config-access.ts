@@ -1,0 +1,91 @@
+// The config file's access section turned into hooks: a user list (inline or a `username:password` file)
+// checked by `authenticate`, and topic deny lists checked by `authorizeSubscribe` / `authorizePublish`.
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { Hooks } from "./hooks.ts";
+import { isPasswordHash, verifyPassword } from "./password-hash.ts";
+
+export interface User {
+  username: string;
+  /** The password in plain text, or a scrypt hash from `quarkmq --hash-password`. */
+  password: string;
+}
+
+export interface Acl {
+  /** Topic filters nobody may subscribe to; a requested filter is refused when a pattern covers it. */
+  denySubscribe: string[];
+  /** Topic filters nobody may publish to; a topic name is refused when a pattern matches it. */
+  denyPublish: string[];
+}
+
+/** MQTT 5 reason codes the hooks answer with (the broker maps them to 3.1.1 return codes). */
+const BadUserNameOrPassword = 0x86;
+const NotAuthorized = 0x87;
+
+/** Parses `username:password` lines (`#` starts a comment line); throws naming the line. */
+export function parsePasswordFile(text: string, file: string): User[] {
+  const users: User[] = [];
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (line.trim() === "" || line.trimStart().startsWith("#")) return;
+    const colon = line.indexOf(":");
+    if (colon <= 0) throw new Error(`${file}:${i + 1}: expected "username:password", got ${JSON.stringify(line)}`);
+    users.push({ username: line.slice(0, colon), password: line.slice(colon + 1) });
+  });
+  return users;
+}
+
+function digest(value: string | Buffer): Buffer {
+  return createHash("sha256").update(value).digest();
+}
+
+/**
+ * True when every topic the filter `requested` can match is also matched by `pattern`: `+` in the pattern
+ * covers any one level (a `+` included), `#` covers the rest. A literal level only covers itself.
+ */
+export function filterCovers(pattern: string, requested: string): boolean {
+  const p = pattern.split("/");
+  const r = requested.split("/");
+  for (let i = 0; i < p.length; i++) {
+    if (p[i] === "#") return !(i === 0 && r[0]?.startsWith("$") && !pattern.startsWith("$"));
+    if (i >= r.length) return false;
+    if (p[i] === "+") {
+      if (r[i] === "#") return false;
+      if (i === 0 && r[0]!.startsWith("$")) return false; // [MQTT-4.7.2-1] wildcards at the first level skip $ topics
+      continue;
+    }
+    if (p[i] !== r[i]) return false;
+  }
+  return p.length === r.length;
+}
+
+/** Hooks enforcing the users and the ACL. The authenticate hook is there only when users are configured. */
+export function accessHooks(users: User[] | undefined, acl: Acl | undefined, allowAnonymous: boolean): Hooks {
+  const hooks: Hooks = {};
+  if (users !== undefined) {
+    const hashes = new Map(users.filter((u) => isPasswordHash(u.password)).map((u) => [u.username, u.password]));
+    const table = new Map(users.filter((u) => !hashes.has(u.username)).map((u) => [u.username, digest(u.password)]));
+    hooks.authenticate = ({ client, password }) => {
+      if (client.username === undefined) return allowAnonymous ? true : NotAuthorized;
+      const hash = hashes.get(client.username);
+      if (hash !== undefined) {
+        return verifyPassword(hash, password ?? Buffer.alloc(0)).then((same) => (same ? true : BadUserNameOrPassword));
+      }
+      const expected = table.get(client.username);
+      const given = digest(password ?? Buffer.alloc(0));
+      const same = timingSafeEqual(given, expected ?? digest("\u0000no such user"));
+      return expected !== undefined && same ? true : BadUserNameOrPassword;
+    };
+  }
+  if (acl && acl.denySubscribe.length > 0) {
+    const deny = acl.denySubscribe;
+    hooks.authorizeSubscribe = ({ topicFilter }) => {
+      const filter = topicFilter.startsWith("$share/") ? topicFilter.split("/").slice(2).join("/") : topicFilter;
+      return deny.some((pattern) => filterCovers(pattern, filter)) ? NotAuthorized : true;
+    };
+  }
+  if (acl && acl.denyPublish.length > 0) {
+    const deny = acl.denyPublish;
+    hooks.authorizePublish = ({ topicName }) =>
+      deny.some((pattern) => filterCovers(pattern, topicName)) ? NotAuthorized : true;
+  }
+  return hooks;
+}

@@ -1,0 +1,208 @@
+// Resolves BrokerOptions from, in rising precedence: the defaults, a config file (YAML or JSON, by
+// extension), QUARKMQ_* environment variables and CLI flags. Every value is checked; every problem is
+// reported at once in one ConfigError naming where it came from, the key and what was expected.
+import { readFileSync } from "node:fs";
+import { dirname, extname, resolve } from "node:path";
+import { parse as parseYaml } from "yaml";
+import type { BrokerOptions } from "./options.ts";
+import { defaultOptions } from "./options.ts";
+import type { Hooks } from "./hooks.ts";
+import { accessHooks, parsePasswordFile, type Acl, type User } from "./config-access.ts";
+import { didYouMean, fileKeys, fromText, optionSpecs, type OptionSpec } from "./config-schema.ts";
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.length === 1 ? problems[0] : `invalid configuration:\n  ${problems.join("\n  ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export interface ConfigInput {
+  /** Config file path (.yaml, .yml or .json). QUARKMQ_CONFIG is used when absent. */
+  configPath?: string;
+  /** Environment to read QUARKMQ_* from; defaults to process.env. */
+  env?: Record<string, string | undefined>;
+  /** Option key (as in optionSpecs, e.g. "port", "maxPacketSize") → the flag's text. */
+  flags?: Record<string, string>;
+}
+
+export interface ResolvedConfig {
+  options: BrokerOptions;
+  /** The config file read, if any (absolute path). */
+  configPath?: string;
+  /** Things worth a log line that are not errors: QUARKMQ_* variables that are no option and no typo of one. */
+  warnings: string[];
+  /** Files holding passwords (the config file with `users`, the password file), for a permissions check. */
+  secretFiles: string[];
+  /** True when a client without a username gets in: allowAnonymous with no users, or users and allowAnonymous. */
+  anonymous: boolean;
+  users?: User[];
+  acl?: Acl;
+}
+
+const specByKey = new Map(optionSpecs.map((s) => [s.key, s]));
+const specByEnv = new Map(optionSpecs.map((s) => [s.env, s]));
+const otherEnv = new Set(["QUARKMQ_CONFIG"]);
+
+/** Reads a config file into a plain object; throws ConfigError naming the file. */
+export function readConfigFile(path: string): Record<string, unknown> {
+  const ext = extname(path).toLowerCase();
+  if (![".yaml", ".yml", ".json"].includes(ext)) {
+    throw new ConfigError([`${path}: unknown config file extension "${ext}"; expected .yaml, .yml or .json`]);
+  }
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new ConfigError([`${path}: cannot read config file: ${(error as Error).message}`]);
+  }
+  let data: unknown;
+  try {
+    data = ext === ".json" ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new ConfigError([`${path}: invalid ${ext === ".json" ? "JSON" : "YAML"}: ${(error as Error).message.split("\n")[0]}`]);
+  }
+  if (data === null || data === undefined) return {};
+  if (typeof data !== "object" || Array.isArray(data)) {
+    throw new ConfigError([`${path}: expected a mapping of option names to values at the top level`]);
+  }
+  return data as Record<string, unknown>;
+}
+
+function unknownKey(where: string, key: string, candidates: readonly string[]): string {
+  const hint = didYouMean(key, candidates);
+  return `${where}: unknown key "${key}"${hint ? ` (did you mean "${hint}"?)` : ""}`;
+}
+
+function stringList(value: unknown): string[] | undefined {
+  return Array.isArray(value) && value.every((v) => typeof v === "string" && v.length > 0) ? value : undefined;
+}
+
+/** Resolves every source into BrokerOptions plus the access hooks; throws ConfigError listing every problem. */
+export function loadConfig(input: ConfigInput = {}): ResolvedConfig {
+  const env = input.env ?? process.env;
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const secretFiles: string[] = [];
+  const values = new Map<string, unknown>();
+  const set = (spec: OptionSpec, raw: unknown, where: string) => {
+    const result = spec.check(raw);
+    if ("expected" in result) problems.push(`${where}: expected ${result.expected}, got ${JSON.stringify(raw)}`);
+    else values.set(spec.key, result.value);
+  };
+
+  const configPath = input.configPath ?? env.QUARKMQ_CONFIG;
+  const file = configPath === undefined ? undefined : resolve(configPath);
+  let users: User[] | undefined;
+  let acl: Acl | undefined;
+  let tcpOff = false;
+  if (file !== undefined) {
+    const data = readConfigFile(file);
+    for (const [key, value] of Object.entries(data)) {
+      const where = `${file}: ${key}`;
+      if (key === "tcp") {
+        if (value === false) tcpOff = true;
+        else if (value === null || typeof value !== "object" || Array.isArray(value)) {
+          problems.push(`${where}: expected a mapping with port and host, or false`);
+        } else {
+          for (const [k, v] of Object.entries(value)) {
+            const s = k === "port" || k === "host" ? specByKey.get(k)! : undefined;
+            if (s) set(s, v, `${where}.${k}`);
+            else problems.push(unknownKey(`${file}: tcp`, k, ["port", "host"]));
+          }
+        }
+      } else if (key === "users") {
+        users = [...(users ?? []), ...readUsers(value, where, problems)];
+        if (users.length > 0) secretFiles.push(file);
+      } else if (key === "passwordFile") {
+        if (typeof value !== "string" || value === "") problems.push(`${where}: expected a file path`);
+        else {
+          const path = resolve(dirname(file), value);
+          try {
+            users = [...(users ?? []), ...parsePasswordFile(readFileSync(path, "utf8"), path)];
+            secretFiles.push(path);
+          } catch (error) {
+            problems.push(`${where}: ${(error as Error).message}`);
+          }
+        }
+      } else if (key === "acl") {
+        acl = readAcl(value, where, problems);
+      } else {
+        const s = fileKeys.includes(key) ? specByKey.get(key) : undefined;
+        if (s) set(s, value, where);
+        else problems.push(unknownKey(file, key, fileKeys));
+      }
+    }
+  }
+
+  for (const [name, text] of Object.entries(env)) {
+    if (!name.startsWith("QUARKMQ_") || text === undefined || otherEnv.has(name)) continue;
+    const s = specByEnv.get(name);
+    const known = [...specByEnv.keys(), ...otherEnv];
+    if (s) set(s, fromText(s, text), `environment ${name}`);
+    // A near miss of an option is a typo (an error); anything else may belong to another tool (a warning).
+    else if (didYouMean(name.slice(8), known.map((k) => k.slice(8)), false)) problems.push(unknownKey("environment", name, known));
+    else warnings.push(`environment: ${name} is not a quarkmq option; ignored`);
+  }
+
+  for (const [key, text] of Object.entries(input.flags ?? {})) {
+    const s = specByKey.get(key);
+    if (s) set(s, fromText(s, text), `--${s.flag}`);
+    else problems.push(`unknown option --${key}`);
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { ...build(values, tcpOff, users, acl), configPath: file, warnings, secretFiles };
+}
+
+function build(values: Map<string, unknown>, tcpOff: boolean, users?: User[], acl?: Acl) {
+  const rest = Object.fromEntries([...values].filter(([k]) => k !== "port" && k !== "host"));
+  const base = defaultOptions.tcp === false ? { port: 1883, host: "127.0.0.1" } : defaultOptions.tcp;
+  const tcp = tcpOff && !values.has("port") && !values.has("host")
+    ? false as const
+    : { port: (values.get("port") as number) ?? base.port, host: (values.get("host") as string) ?? base.host };
+  const options = { ...defaultOptions, ...rest, tcp } as BrokerOptions;
+  if (users?.length === 0) users = undefined;
+  const hooks: Hooks = accessHooks(users, acl, options.allowAnonymous);
+  options.hooks = hooks;
+  return { options, anonymous: options.allowAnonymous, users, acl };
+}
+
+function readUsers(value: unknown, where: string, problems: string[]): User[] {
+  if (!Array.isArray(value)) {
+    problems.push(`${where}: expected a list of { username, password }`);
+    return [];
+  }
+  const users: User[] = [];
+  value.forEach((entry, i) => {
+    const at = `${where}[${i}]`;
+    if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
+      problems.push(`${at}: expected { username, password }`);
+      return;
+    }
+    const { username, password, ...extra } = entry as Record<string, unknown>;
+    for (const k of Object.keys(extra)) problems.push(unknownKey(at, k, ["username", "password"]));
+    if (typeof username !== "string" || username === "") problems.push(`${at}.username: expected a non-empty string`);
+    else if (typeof password !== "string") problems.push(`${at}.password: expected a string`);
+    else users.push({ username, password });
+  });
+  return users;
+}
+
+function readAcl(value: unknown, where: string, problems: string[]): Acl | undefined {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    problems.push(`${where}: expected a mapping with denySubscribe and/or denyPublish`);
+    return undefined;
+  }
+  const acl: Acl = { denySubscribe: [], denyPublish: [] };
+  for (const [k, v] of Object.entries(value)) {
+    if (k !== "denySubscribe" && k !== "denyPublish") {
+      problems.push(unknownKey(where, k, ["denySubscribe", "denyPublish"]));
+      continue;
+    }
+    const list = stringList(v);
+    if (list === undefined) problems.push(`${where}.${k}: expected a list of topic filters`);
+    else acl[k] = list;
+  }
+  return acl;
+}
