@@ -7,11 +7,15 @@ import type { Connection } from "./connection.ts";
 /** Queued transport bytes above which a connection holds back the others. */
 export const PRESSURE_BYTES = 1 << 20;
 const MAX_HOLD_MS = 1000;
+/** After a reader was let go, newly pressing readers count as slow at once for this long: readers that never
+ *  read, joining one after another, would otherwise hold every writer back nearly all the time. */
+const QUIET_MS = 4 * MAX_HOLD_MS;
 
 export class Backpressure {
   private readonly pressing = new Map<Connection, NodeJS.Timeout>();
   private readonly held = new Set<Connection>();
   private readonly slow = new Set<Connection>();
+  private quietUntil = 0;
 
   get active(): boolean {
     return this.pressing.size > 0;
@@ -24,8 +28,13 @@ export class Backpressure {
   /** `connection` has too much queued: hold the writers back. */
   press(connection: Connection): void {
     if (this.pressing.has(connection) || this.slow.has(connection)) return;
+    if (Date.now() < this.quietUntil) {
+      this.slow.add(connection);
+      return;
+    }
     if (this.held.delete(connection)) connection.holdReading(false); // its acknowledgements are what drains it
     this.pressing.set(connection, setTimeout(() => {
+      this.quietUntil = Date.now() + QUIET_MS;
       this.slow.add(connection);
       this.release(connection);
     }, MAX_HOLD_MS));

@@ -289,11 +289,12 @@ export class Connection implements TransportSink {
     if (this.state === Lifecycle.Closed) return;
     this.flush();
     this.transport.end();
-    setTimeout(() => this.transport.destroy(), 2000).unref();
     this.finish(reasonCode);
+    this.timer = setTimeout(() => this.transport.destroy(), 2000).unref();
   }
 
   onClose(error?: Error): void {
+    clearTimeout(this.timer); // the transport is gone: close()'s fallback timer must not keep this connection for 2 s
     if (error !== undefined && this.state === Lifecycle.Connected) {
       this.broker.log.debug({ clientId: this.client.clientId, err: error.message }, "transport error");
     }

@@ -4,7 +4,7 @@ import net from "node:net";
 import type { MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChildBroker, MB, connectClient, until } from "../helpers/child-broker.ts";
-import { connectBytes, packet, publishBytes, str } from "../helpers/raw-client.ts";
+import { connectBytes, publishBytes } from "../helpers/raw-client.ts";
 
 const RETAINED = 10_000;
 const STORM = 200;
@@ -92,8 +92,7 @@ describe("churn", () => {
     const base = await broker.gcSnapshot();
     const crowd = await Promise.all(Array.from({ length: WILLS }, () => open()));
     crowd.forEach((socket, i) => {
-      const body = [...str("MQTT"), 4, 0x06, 0, 0, ...str(`willer-${i}`), ...str(`will/${i}`), ...str("gone")];
-      socket.write(Uint8Array.from(packet(0x10, body)));
+      socket.write(Uint8Array.from(connectBytes({ clientId: `willer-${i}`, keepAlive: 0, will: { qos: 0, topicName: `will/${i}`, payload: "gone" } })));
     });
     await until("all connected", async () => (await broker.snapshot()).stats.connections === WILLS + 1, 20_000);
     for (const socket of crowd) socket.destroy();

@@ -15,6 +15,7 @@ describe("large payloads", () => {
   let publisher: MqttClient;
   let subscriber: MqttClient;
   const data = randomBytes(200 * MB);
+  let dataSha256: string | undefined;
 
   beforeAll(async () => {
     broker = await ChildBroker.start();
@@ -95,7 +96,7 @@ describe("large payloads", () => {
         expect(got.topicName).toBe("big/raw");
         expect((got.first >> 1) & 3).toBe(qos);
         expect(got.payloadLength).toBe(data.length);
-        expect(got.sha256).toBe(sha256(data));
+        expect(got.sha256).toBe(dataSha256 ??= sha256(data));
         expect(broker.alive).toBe(true);
       } finally {
         sub.socket.destroy();

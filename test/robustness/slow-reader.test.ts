@@ -70,10 +70,10 @@ describe("a slow reader under a flood", () => {
   });
 
   /** Floods `topicName` at `qos` in bursts paced by `fast`; resolves with how many were published. */
-  async function flood(topicName: string, qos: 0 | 1, fast: Counter): Promise<number> {
-    const publisher = await rawClient(broker.port, `flood-pub-${qos}`);
+  async function flood(topicName: string, qos: 0 | 1, fast: Counter, bytes = FLOOD_BYTES): Promise<number> {
+    const publisher = await rawClient(broker.port, `flood-pub-${sockets.length}`);
     sockets.push(publisher.socket);
-    const total = Math.floor(FLOOD_BYTES / PAYLOAD.length);
+    const total = Math.floor(bytes / PAYLOAD.length);
     const start = fast.publishes;
     for (let sent = 0; sent < total;) {
       for (const end = Math.min(total, sent + BURST); sent < end; sent++) writePublish(publisher.socket, topicName, PAYLOAD, qos, (sent % 65535) + 1);
@@ -116,5 +116,35 @@ describe("a slow reader under a flood", () => {
     const held = await broker.gcSnapshot();
     expect(held.memory.arrayBuffers - before.memory.arrayBuffers).toBeLessThan(RETAINED_BOUND);
     expect(broker.alive).toBe(true);
+  }, 90_000);
+
+  it("readers that never read, joining every 500 ms, do not stall everyone: a flood takes at most 3x its time alone + 1 s", async () => {
+    const fast = await rawClient(broker.port, "fast-2", { topicFilter: "flood/2", qos: 0 });
+    sockets.push(fast.socket);
+    await until("subscribed", async () => (await broker.snapshot("fast-2")).sessionSubscriptions === 1);
+    const bytes = FLOOD_BYTES * 3 / 5;
+    const started = performance.now();
+    await flood("flood/2", 0, fast, bytes);
+    const alone = performance.now() - started;
+
+    let joined = 0, stop = false;
+    const joiner = (async () => {
+      while (!stop) {
+        const slow = await rawClient(broker.port, `never-reads-${joined++}`, { topicFilter: "flood/2", qos: 0 });
+        slow.socket.pause();
+        sockets.push(slow.socket);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    })();
+    // Each reader that stays behind holds every publisher for up to a second (once, then a quiet period); before
+    // the quiet period, with a new one every 500 ms, the flood never finished. It now takes ~1.5x its time alone.
+    const finished = await Promise.race([
+      flood("flood/2", 0, fast, bytes).then(() => true, () => false),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 3 * alone + 1000)),
+    ]);
+    stop = true;
+    await joiner;
+    expect(joined).toBeGreaterThanOrEqual(2);
+    expect(finished).toBe(true);
   }, 90_000);
 });
