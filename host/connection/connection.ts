@@ -5,18 +5,21 @@ import type { ClientInfo } from "../hooks.ts";
 import type { Will } from "../core/packets.ts";
 import { MAX_RECORDS, R_LENGTH, R_START } from "../core/layout.ts";
 import { dispatch, fail } from "../handlers/index.ts";
+import { MqttError } from "../protocol/mqtt-error.ts";
 import { PacketType } from "../protocol/packet-type.ts";
 import { ReasonCode, connectReturnCode } from "../protocol/reason-code.ts";
 import type { Message } from "../routing/message.ts";
 import type { Session } from "../session/session.ts";
 import type { Transport, TransportSink } from "../transport/transport.ts";
 import { PRESSURE_BYTES } from "./backpressure.ts";
+import { CONCAT_BYTES, slabs } from "./write-batch.ts";
 import { Lifecycle } from "./lifecycle.ts";
 
 /** Queued-but-unsent bytes above which QoS 0 messages to this client are dropped. */
 const QOS0_DROP_BYTES = 8 << 20;
-/** Concatenate a tick's writes into one buffer up to this size; above it, writev. */
-const CONCAT_BYTES = 64 << 10;
+/** Largest first packet (the CONNECT) buffered before a client is accepted: its fields are each at most 64 KiB,
+ *  so this leaves room for v5 properties while an unauthenticated client cannot make us buffer maxPacketSize. */
+const CONNECT_MAX_BYTES = 1 << 20;
 
 export class Connection implements TransportSink {
   state = Lifecycle.AwaitingConnect;
@@ -109,6 +112,10 @@ export class Connection implements TransportSink {
       if (consumed >= data.length) return;
       data = data.subarray(consumed);
       if (count < MAX_RECORDS) {
+        if (count === 0 && this.state === Lifecycle.AwaitingConnect && codec.needLength > CONNECT_MAX_BYTES) {
+          fail(this, new MqttError(ReasonCode.PacketTooLarge, "CONNECT larger than CONNECT_MAX_BYTES"));
+          return;
+        }
         this.parts.push(data);
         this.partsLength = data.length;
         this.need = codec.needLength;
@@ -156,7 +163,7 @@ export class Connection implements TransportSink {
     let ok: boolean;
     if (out.length === 1) ok = this.transport.write(out[0]!);
     else if (bytes <= CONCAT_BYTES) ok = this.transport.write(Buffer.concat(out, bytes));
-    else ok = this.transport.writev(out);
+    else ok = this.transport.writev(slabs(out));
     out.length = 0;
     this.outBytes = 0;
     if (!ok) {

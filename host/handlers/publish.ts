@@ -36,6 +36,7 @@ export function handlePublish(connection: Connection, bytes: Buffer, record: num
     if (codec.word(record, R_PROPS_COUNT) > 0) {
       const { topicAlias: _alias, messageExpiryInterval, subscriptionIdentifiers, ...rest } = codec.readProperties(record, bytes);
       if (subscriptionIdentifiers !== undefined) throw new MqttError(ReasonCode.ProtocolError, "subscription identifier in PUBLISH from a client"); // v5 [MQTT-3.3.4-6]
+      if (rest.responseTopic !== undefined && /[+#]/.test(rest.responseTopic)) throw new MqttError(ReasonCode.ProtocolError, "wildcard in response topic"); // v5 [MQTT-3.3.2-14]
       if (messageExpiryInterval !== undefined && messageExpiryInterval > 0) expiresAt = Date.now() + messageExpiryInterval * 1000;
       for (const _key in rest) {
         properties = rest;

@@ -36,8 +36,9 @@ function complete(connection: Connection, packet: SubscribePacket, decisions: Ar
   for (let i = 0; i < packet.subscriptions.length; i++) {
     const subscription = packet.subscriptions[i]!;
     const decision = decisions?.[i] ?? true;
-    if (decisionCode(decision, ReasonCode.NotAuthorized) !== 0) {
-      reasonCodes.push(v5 ? decisionCode(decision, ReasonCode.NotAuthorized) : ReasonCode.UnspecifiedError); // 3.1.1 has only 0x80 (failure)
+    const refusal = decisionCode(decision, ReasonCode.NotAuthorized);
+    if (refusal !== 0) {
+      reasonCodes.push(v5 ? refusal : ReasonCode.UnspecifiedError); // 3.1.1 has only 0x80 (failure)
       continue;
     }
     let qos = Math.min(subscription.qos, broker.options.maximumQoS);

@@ -11,6 +11,7 @@ export class Message {
   /** Headers of further variants, when recipients differ in protocol, QoS or retain. */
   moreHeaders: Array<Buffer | undefined> | undefined;
   morePacketIdOffsets: number[] | undefined;
+  private ownedCopy: Message | undefined;
 
   constructor(
     /** Topic name bytes (UTF-8). */
@@ -36,6 +37,21 @@ export class Message {
     if (this.expiresAt === 0) return 0;
     const left = this.expiresAt - now;
     return left <= 0 ? -1 : Math.ceil(left / 1000);
+  }
+
+  /** This message with bytes of its own when topic and payload are slices of a much larger chunk (copied once):
+   *  what a session queues or keeps in flight must not pin the whole read chunk it arrived in. */
+  owned(): Message {
+    if (this.ownedCopy !== undefined) return this.ownedCopy;
+    const topicLength = this.topic.byteLength, size = topicLength + this.payload.byteLength;
+    if (this.payload.buffer.byteLength <= 2 * size + 1024 && this.topic.buffer.byteLength <= 2 * size + 1024) return (this.ownedCopy = this);
+    const bytes = Buffer.allocUnsafeSlow(size);
+    bytes.set(this.topic, 0);
+    bytes.set(this.payload, topicLength);
+    const copy = new Message(bytes.subarray(0, topicLength), bytes.subarray(topicLength), this.qos, this.retain, this.properties,
+      this.expiresAt, this.topicString);
+    copy.ownedCopy = copy;
+    return (this.ownedCopy = copy);
   }
 }
 

@@ -16,7 +16,7 @@ export class PublishEncoder {
          subscriptionIds: number[] | undefined): Buffer | undefined {
     const v5 = level === 5;
     const expiry = message.expiresAt === 0 ? 0 : message.remainingExpiry(Date.now());
-    if (expiry < 0) return undefined; // v5 [MQTT-3.3.2-5]
+    if (expiry < 0 && !dup) return undefined; // v5 [MQTT-3.3.2-5]; a resend of a PUBLISH already sent is exempt v5 [MQTT-4.3.3-7]
     const flags = (dup ? 8 : 0) | (qos << 1) | (retain ? 1 : 0);
     const perRecipient = v5 && (expiry > 0 || (subscriptionIds !== undefined && subscriptionIds.length > 0));
     if (dup || perRecipient) {

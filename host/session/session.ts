@@ -42,7 +42,7 @@ export class Session {
       if (connection !== undefined) connection.sendPublish(message, 0, retain, false, 0, subscriptionIds);
       return;
     }
-    const entry: Outbound = { packetId: 0, stage: OutboundStage.Queued, message, qos: qos as 1 | 2, retain, subscriptionIds };
+    const entry: Outbound = { packetId: 0, stage: OutboundStage.Queued, message: message.owned(), qos: qos as 1 | 2, retain, subscriptionIds };
     if (connection !== undefined && this.queue.length === 0 && this.inflight.size < connection.sendQuota && !connection.congested) {
       this.send(connection, entry);
       return;

@@ -108,13 +108,22 @@ export interface ConnectFields {
   keepAlive?: number;
   /** v5 CONNECT properties, already encoded (without their length). */
   properties?: number[];
+  /** A will (topic "w" and payload "bye" unless given; v5 will properties encoded, without their length). */
+  will?: { qos: number; retain?: boolean; topicName?: string; payload?: string; properties?: number[] };
 }
 
 /** CONNECT bytes for level 3 (MQIsdp), 4 or 5. */
-export function connectBytes({ level = 4, clientId = "raw", cleanStart = true, keepAlive = 60, properties = [] }: ConnectFields = {}): number[] {
+export function connectBytes({ level = 4, clientId = "raw", cleanStart = true, keepAlive = 60, properties = [], will }: ConnectFields = {}): number[] {
   const name = level === 3 ? str("MQIsdp") : str("MQTT");
   const props = level === 5 ? [...varint(properties.length), ...properties] : [];
-  return packet(0x10, [...name, level, cleanStart ? 0x02 : 0x00, keepAlive >> 8, keepAlive & 0xff, ...props, ...str(clientId)]);
+  let flags = cleanStart ? 0x02 : 0x00;
+  let willFields: number[] = [];
+  if (will !== undefined) {
+    flags |= 0x04 | (will.qos << 3) | (will.retain ? 0x20 : 0);
+    const willProps = level === 5 ? [...varint(will.properties?.length ?? 0), ...(will.properties ?? [])] : [];
+    willFields = [...willProps, ...str(will.topicName ?? "w"), ...str(will.payload ?? "bye")];
+  }
+  return packet(0x10, [...name, level, flags, keepAlive >> 8, keepAlive & 0xff, ...props, ...str(clientId), ...willFields]);
 }
 
 /** PUBLISH bytes (v5 with an empty property list unless given). */

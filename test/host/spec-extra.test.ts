@@ -3,22 +3,16 @@
 // a refused QoS 2 packet id reusable at once.
 import { afterEach, describe, expect, it } from "vitest";
 import { Harness, collect, nextMessage } from "../helpers/broker.ts";
-import { connectBytes, packet, publishBytes, str, subscribeBytes } from "../helpers/raw-client.ts";
+import { connectBytes, publishBytes, subscribeBytes } from "../helpers/raw-client.ts";
 
 const h = new Harness();
 afterEach(() => h.close());
-
-/** v5 CONNECT with a will (QoS and retain given) on topic w. */
-function connectWithWill(qos: number, retain: boolean): number[] {
-  const flags = 0x02 | 0x04 | (qos << 3) | (retain ? 0x20 : 0);
-  return packet(0x10, [...str("MQTT"), 5, flags, 0, 60, 0, ...str("willer"), 0, ...str("w"), ...str("bye")]);
-}
 
 describe("CONNECT refusals", () => {
   it("v5 [MQTT-3.2.2-12] a Will QoS above maximumQoS gets CONNACK 0x9B, then close", async () => {
     await h.start({ maximumQoS: 1 });
     const raw = await h.raw();
-    raw.send(connectWithWill(2, false));
+    raw.send(connectBytes({ level: 5, will: { qos: 2 } }));
     expect([...await raw.packet()].slice(0, 4)).toEqual([0x20, 0x03, 0x00, 0x9b]);
     expect(await raw.waitClosed()).toBe(true);
   });
@@ -26,7 +20,7 @@ describe("CONNECT refusals", () => {
   it("v5 [MQTT-3.2.2-13] a retained will without retain support gets CONNACK 0x9A, then close", async () => {
     await h.start({ retainAvailable: false });
     const raw = await h.raw();
-    raw.send(connectWithWill(0, true));
+    raw.send(connectBytes({ level: 5, will: { qos: 0, retain: true } }));
     expect([...await raw.packet()].slice(0, 4)).toEqual([0x20, 0x03, 0x00, 0x9a]);
     expect(await raw.waitClosed()).toBe(true);
   });

@@ -2,20 +2,16 @@
 // DISCONNECT; v5 DISCONNECT 0x04, will delay (and its cancellation by a reconnect), will retain.
 import { afterEach, describe, expect, it } from "vitest";
 import { Harness, collect, delay, nextMessage } from "../helpers/broker.ts";
-import { connectBytes, packet, str } from "../helpers/raw-client.ts";
+import { connectBytes, packet } from "../helpers/raw-client.ts";
 
 const h = new Harness();
 afterEach(() => h.close());
 
 const will = { topic: "will/t", payload: Buffer.from("gone"), qos: 1 as const, retain: false };
 
-/** A raw CONNECT with a will (flags: will QoS 1), keep-alive given. */
+/** A raw CONNECT with a QoS 1 will on "will/t" (payload "gone"). */
 function connectWithWill(level: 4 | 5, clientId: string, keepAlive = 60, willProperties: number[] = [], properties: number[] = []): number[] {
-  const name = str("MQTT");
-  const props = level === 5 ? [properties.length, ...properties] : [];
-  const willProps = level === 5 ? [willProperties.length, ...willProperties] : [];
-  return packet(0x10, [...name, level, 0x02 | 0x04 | 0x08, keepAlive >> 8, keepAlive & 0xff, ...props,
-    ...str(clientId), ...willProps, ...str("will/t"), ...str("gone")]);
+  return connectBytes({ level, clientId, keepAlive, properties, will: { qos: 1, topicName: "will/t", payload: "gone", properties: willProperties } });
 }
 
 describe.each([4, 5] as const)("protocol %i", (protocolVersion) => {
