@@ -32,8 +32,10 @@ function fail(message: string, code: number): never {
 function notices(config: ResolvedConfig, log: Logger): void {
   const { tcp } = config.options;
   if (config.configPath === undefined) {
-    log.info({ host: tcp === false ? undefined : tcp.host },
-      "no config file given: listening on this machine only (loopback); pass --config or --host to change that");
+    const loopback = tcp !== false && isLoopback(tcp.host);
+    log.info({ host: tcp === false ? undefined : tcp.host }, loopback
+      ? "no config file given: listening on this machine only (loopback); pass --config or --host to change that"
+      : "no config file given");
   } else {
     log.info({ configPath: config.configPath }, "config file loaded");
   }

@@ -189,6 +189,13 @@ function readUsers(value: unknown, where: string, problems: string[]): User[] {
   return users;
 }
 
+/** # alone in the last level, + alone in its level: v5 [MQTT-4.7.1-1] [MQTT-4.7.1-2], v3.1.1 [MQTT-4.7.1-2] [MQTT-4.7.1-3]. */
+function validFilter(filter: string): boolean {
+  const levels = filter.split("/");
+  return levels.every((level, i) =>
+    level === "#" ? i === levels.length - 1 : level === "+" || (!level.includes("#") && !level.includes("+")));
+}
+
 function readAcl(value: unknown, where: string, problems: string[]): Acl | undefined {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     problems.push(`${where}: expected a mapping with denySubscribe and/or denyPublish`);
@@ -202,7 +209,12 @@ function readAcl(value: unknown, where: string, problems: string[]): Acl | undef
     }
     const list = stringList(v);
     if (list === undefined) problems.push(`${where}.${k}: expected a list of topic filters`);
-    else acl[k] = list;
+    else {
+      for (const filter of list.filter((f) => !validFilter(f))) {
+        problems.push(`${where}.${k}: ${JSON.stringify(filter)} is not a valid topic filter (# only as the last level, + and # alone in their level)`);
+      }
+      acl[k] = list;
+    }
   }
   return acl;
 }

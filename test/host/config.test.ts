@@ -168,6 +168,16 @@ describe("config errors", () => {
     ]);
   });
 
+  it("v5 [MQTT-4.7.1-1] [MQTT-4.7.1-2] v3.1.1 [MQTT-4.7.1-2] [MQTT-4.7.1-3] refuses ACL entries that are not valid topic filters", () => {
+    const path = file("acl-bad.yaml", "acl:\n  denySubscribe: [\"a/#/b\", \"a+/b\", \"ok/+/#\"]\n  denyPublish: [\"x#\"]\n");
+    const hint = "is not a valid topic filter (# only as the last level, + and # alone in their level)";
+    expect(problems(() => loadConfig({ configPath: path, env: {} }))).toEqual([
+      `${path}: acl.denySubscribe: "a/#/b" ${hint}`,
+      `${path}: acl.denySubscribe: "a+/b" ${hint}`,
+      `${path}: acl.denyPublish: "x#" ${hint}`,
+    ]);
+  });
+
   it("names the line of a bad password file", () => {
     const passwords = file("bad.passwd", "# users\nalice:secret\nbob\n");
     const path = file("pwfile-bad.yaml", `passwordFile: ${passwords}\n`);

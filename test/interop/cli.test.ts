@@ -88,6 +88,7 @@ describe("quarkmq binary", () => {
     expect(code).toBe(1);
     const warning = broker.logs.find((l) => l.level === 40);
     expect(warning?.msg).toMatch(/anonymous access allowed/);
+    expect(broker.logs.find((l) => l.msg.startsWith("no config file given"))?.msg).toBe("no config file given");
     expect(broker.logs.some((l) => l.level === 60 && l.msg === "cannot listen")).toBe(true);
   });
 

@@ -1,5 +1,5 @@
-// The npm package as a user gets it: `npm pack`, installed from the tarball into an empty project (offline,
-// from the npm cache), then used as ESM, as CommonJS, through its type declarations and through `npx quarkmq`.
+// The npm package as a user gets it: `npm pack`, installed from the tarball into an empty project (dependencies
+// from the npm cache first), then used as ESM, as CommonJS, through its type declarations and via `npx quarkmq`.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -40,7 +40,7 @@ beforeAll(() => {
   packed = info.files.map((f) => f.path);
   mkdirSync(project);
   writeFileSync(join(project, "package.json"), JSON.stringify({ name: "probe", private: true }));
-  run("npm", ["install", "--offline", "--no-audit", "--no-fund", join(work, info.filename)], project);
+  run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", join(work, info.filename)], project);
 }, 120_000);
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
