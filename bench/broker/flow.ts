@@ -23,6 +23,8 @@ interface Publisher {
   acked: number;
   remaining: Int32Array;
   sendTime: Float64Array;
+  /** When each packetId was sent (QoS > 0), for publish-to-ack latency. */
+  ackSent: Float64Array;
   mask: number;
 }
 
@@ -43,10 +45,9 @@ export async function runFlow(port: number, p: FlowParams, durationMs: number, m
   const ringSize = 1 << Math.max(10, Math.ceil(Math.log2(Math.max(p.window * 2, (p.rate ?? 0) * 4))));
   const pubs: Publisher[] = [];
   for (let i = 0; i < pl.publishers; i++) {
-    pubs.push({ client: new LoadClient(port), streams: [], rr: 0, sent: 0, doneUpTo: 0, acked: 0, remaining: new Int32Array(ringSize), sendTime: new Float64Array(ringSize), mask: ringSize - 1 });
+    pubs.push({ client: new LoadClient(port), streams: [], rr: 0, sent: 0, doneUpTo: 0, acked: 0, remaining: new Int32Array(ringSize), sendTime: new Float64Array(ringSize), ackSent: new Float64Array(p.qos > 0 ? 65536 : 0), mask: ringSize - 1 });
   }
   pl.streamPublisher.forEach((pi, s) => pubs[pi].streams.push(s));
-  const ackSent = new Float64Array(65536);
   const ackLat: number[] = [];
   const lat: number[] = [];
   let delivered = 0;
@@ -91,7 +92,7 @@ export async function runFlow(port: number, p: FlowParams, durationMs: number, m
         const packetId = ((pubSeq - 1) % 65535) + 1;
         batch[off + t.packetIdOffset] = packetId >> 8;
         batch[off + t.packetIdOffset + 1] = packetId & 255;
-        ackSent[packetId] = now;
+        pub.ackSent[packetId] = now;
       }
       pub.remaining[pubSeq & pub.mask] = pl.streamSubscribers[s].length;
       if (p.latency) pub.sendTime[pubSeq & pub.mask] = now;
@@ -122,7 +123,7 @@ export async function runFlow(port: number, p: FlowParams, durationMs: number, m
     pub.client.onAck = (type, packetId) => {
       if (type !== (p.qos === 1 ? PUBACK : PUBCOMP)) return;
       pub.acked++;
-      if (p.latency) ackLat.push(performance.now() - ackSent[packetId]);
+      if (p.latency) ackLat.push(performance.now() - pub.ackSent[packetId]);
       schedule();
     };
   }

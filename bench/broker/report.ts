@@ -78,7 +78,8 @@ export function report(records: RunRecord[], chosen: Scenario[], brokers: string
     for (const b of [...brokers, "net"]) {
       const row = summary[s.name]?.[b];
       const failed = records.find((r) => r.scenario === s.name && r.broker === b && !r.ok);
-      if (row) lines.push(`| ${b} | ${cols.map(([k]) => cell(row[k])).join(" | ")} |`);
+      const bound = (row?.loadgenCpuPct?.median ?? 0) >= 90 ? " (load generator at its limit)" : "";
+      if (row) lines.push(`| ${b}${bound} | ${cols.map(([k]) => cell(row[k])).join(" | ")} |`);
       else if (failed) lines.push(`| ${b} | ${failed.skipped ? "skipped" : "FAILED"}: ${failed.error?.slice(0, 120)} |`);
     }
     const q = summary[s.name]?.quarkmq?.[main]?.median;
