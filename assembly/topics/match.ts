@@ -150,6 +150,7 @@ export function match(topicOffset: i32, topicLength: i32, publisherId: i32): i32
         sp++;
       }
     }
+    if (load<i32>(at + (N_CHILDREN << 2)) == 0) continue; // no literal children: no edge lookup
     const start = levelStart(i);
     const child = findHashed(node, ptr + <usize>start, levelStart(i + 1) - 1 - start, levelHash(i));
     if (child != 0) {

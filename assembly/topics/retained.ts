@@ -5,8 +5,8 @@ import { tw, setTw, hasTopics, ensureTopics } from "./root";
 import { H_SCRATCH_IN, H_MATCH_OUT, T_RETAINED_COUNT, MATCH_OUT_WORDS } from "../layout";
 import { getWord } from "../util/header";
 import {
-  N_PARENT, N_CHILDREN, N_LENGTH, N_S0, N_S1, N_S2, N_S3, RETAINED_ROOT,
-  nodeGet, nodeSet, ensureNodes, childFor, findChild, findHashed, removeEdge, freeNode, levelPtr,
+  N_PARENT, N_CHILDREN, N_S0, N_S1, N_S2, N_S3, RETAINED_ROOT,
+  nodeGet, nodeSet, ensureNodes, childFor, findChild, findHashed, removeEdge, freeNode, levelFirstByte,
 } from "./nodes";
 import { checkName, checkFilter, shareNameLength, TOPIC_FILTER_INVALID } from "./validate";
 import { splitLevels, levelStart, levelHash, reserveStack, stackAt } from "./walk";
@@ -77,7 +77,7 @@ export function retainedDelete(topicOffset: i32, topicLength: i32): i32 {
 }
 
 @inline function startsWithDollar(node: i32): bool {
-  return nodeGet(node, N_LENGTH) > 0 && load<u8>(levelPtr(node)) == 0x24;
+  return levelFirstByte(node) == 0x24;
 }
 
 /** Pushes [node, level], growing the stack; false when memory is exhausted. */

@@ -38,7 +38,7 @@ function filterNode(ptr: usize, length: i32, create: bool): i32 {
     else {
       child = nodeGet(node, slot);
       if (child == 0 && create) {
-        child = newNode(node, at, size, 0);
+        child = newNode(node, at, size);
         if (child != 0) nodeSet(node, slot, child);
       }
     }
