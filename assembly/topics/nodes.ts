@@ -90,8 +90,19 @@ function nodeHash(at: usize): i32 {
   return memory.compare(<usize>load<u32>(node + (N_LEVEL_B << 2)), ptr, <usize>length) == 0;
 }
 
-@inline function edgeSlot(parentKey: i32, hash: i32, mask: i32): i32 {
-  return <i32>(mix(<u32>parentKey, <u32>hash) & <u32>mask);
+// An edge slot holds a node id (ids stay below 2^27: 2^27 nodes of 32 bytes fill a 32-bit memory)
+// with the top 5 bits of its hash above it, so a probe passes over 31 of 32 other edges without
+// reading their nodes. The slot index is the hash's low bits.
+const ID_BITS: i32 = 27;
+const ID_MASK: i32 = (1 << ID_BITS) - 1;
+export const MAX_NODE_ID: i32 = ID_MASK;
+
+@inline function edgeHash(parentKey: i32, hash: i32): u32 {
+  return mix(<u32>parentKey, <u32>hash);
+}
+
+@inline function edgeEntry(id: i32, h: u32): i32 {
+  return id | <i32>((h >>> ID_BITS) << ID_BITS);
 }
 
 /** The child of `parentKey` whose level is the `length` bytes at `ptr`, or 0. */
@@ -103,22 +114,34 @@ export function findHashed(parentKey: i32, ptr: usize, length: i32, hash: i32): 
   const table = <usize>tw(T_EDGES);
   const mask = tw(T_EDGE_CAP) - 1;
   const key = levelKey(ptr, length);
-  let slot = edgeSlot(parentKey, hash, mask);
+  const h = edgeHash(parentKey, hash);
+  const tag = <i32>(h >>> ID_BITS);
+  let slot = <i32>h & mask;
   while (true) {
-    const id = load<i32>(table + (<usize>slot << 2));
-    if (id == 0) return 0;
-    const node = nodeAt(id);
-    if (load<i32>(node) == parentKey && sameLevel(node, key, ptr, length)) return id;
+    const entry = load<i32>(table + (<usize>slot << 2));
+    if (entry == 0) return 0;
+    if ((entry >>> ID_BITS) == tag) {
+      const id = entry & ID_MASK;
+      const node = nodeAt(id);
+      if (load<i32>(node) == parentKey && sameLevel(node, key, ptr, length)) return id;
+    }
     slot = (slot + 1) & mask;
   }
+}
+
+/** The hash of a stored node's edge. */
+@inline function nodeEdgeHash(id: i32): u32 {
+  const at = nodeAt(id);
+  return edgeHash(load<i32>(at), nodeHash(at));
 }
 
 function insertEdge(id: i32): void {
   const table = <usize>tw(T_EDGES);
   const mask = tw(T_EDGE_CAP) - 1;
-  let slot = edgeSlot(nodeGet(id, N_PARENT), nodeHash(nodeAt(id)), mask);
+  const h = nodeEdgeHash(id);
+  let slot = <i32>h & mask;
   while (load<i32>(table + (<usize>slot << 2)) != 0) slot = (slot + 1) & mask;
-  store<i32>(table + (<usize>slot << 2), id);
+  store<i32>(table + (<usize>slot << 2), edgeEntry(id, h));
 }
 
 function growEdges(slots: i32): bool {
@@ -130,8 +153,8 @@ function growEdges(slots: i32): bool {
   setTw(T_EDGES, <i32>table);
   setTw(T_EDGE_CAP, slots);
   for (let i = 0; i < oldSlots; i++) {
-    const id = load<i32>(old + (<usize>i << 2));
-    if (id != 0) insertEdge(id);
+    const entry = load<i32>(old + (<usize>i << 2));
+    if (entry != 0) insertEdge(entry & ID_MASK);
   }
   free(old, oldSlots << 2);
   return true;
@@ -141,14 +164,16 @@ function growEdges(slots: i32): bool {
 export function removeEdge(id: i32): void {
   const table = <usize>tw(T_EDGES);
   const mask = tw(T_EDGE_CAP) - 1;
-  let slot = edgeSlot(nodeGet(id, N_PARENT), nodeHash(nodeAt(id)), mask);
-  while (load<i32>(table + (<usize>slot << 2)) != id) slot = (slot + 1) & mask;
+  const h = nodeEdgeHash(id);
+  const entry = edgeEntry(id, h);
+  let slot = <i32>h & mask;
+  while (load<i32>(table + (<usize>slot << 2)) != entry) slot = (slot + 1) & mask;
   let hole = slot;
   let next = (slot + 1) & mask;
   while (true) {
     const other = load<i32>(table + (<usize>next << 2));
     if (other == 0) break;
-    const home = edgeSlot(nodeGet(other, N_PARENT), nodeHash(nodeAt(other)), mask);
+    const home = <i32>nodeEdgeHash(other & ID_MASK) & mask;
     // move `other` into the hole unless its home lies cyclically in (hole, next]
     if (((next - home) & mask) >= ((next - hole) & mask)) {
       store<i32>(table + (<usize>hole << 2), other);
@@ -173,7 +198,7 @@ export function newNode(parentKey: i32, ptr: usize, length: i32): i32 {
     setTw(T_NODE_FREE, nodeGet(id, N_PARENT));
   } else {
     id = tw(T_NODE_NEXT);
-    if (!pagedReserve(twAt(T_NODES), NODES_PER_PAGE, id + 1)) { free(bytes, length); return 0; }
+    if (id > MAX_NODE_ID || !pagedReserve(twAt(T_NODES), NODES_PER_PAGE, id + 1)) { free(bytes, length); return 0; }
     setTw(T_NODE_NEXT, id + 1);
   }
   const at = nodeAt(id);
