@@ -8,7 +8,7 @@ import {
   N_PARENT, N_CHILDREN, N_S0, N_S1, N_S2, N_S3, RETAINED_ROOT,
   nodeGet, nodeSet, ensureNodes, childFor, findChild, findHashed, removeEdge, freeNode, levelFirstByte,
 } from "./nodes";
-import { checkName, checkFilter, shareNameLength, TOPIC_FILTER_INVALID } from "./validate";
+import { checkTopicName as checkName, checkTopicFilter as checkFilter, sharePrefix, TOPIC_FILTER_INVALID } from "../wire/topic-check";
 import { splitLevels, levelStart, levelHash, reserveStack, stackAt } from "./walk";
 
 const SUBTREE: i32 = -1; // stack level marking "every name under this node"
@@ -92,8 +92,9 @@ function push(sp: i32, node: i32, level: i32): bool {
 export function retainedMatch(filterOffset: i32, filterLength: i32): i32 {
   let ptr = <usize>(getWord(H_SCRATCH_IN) + filterOffset);
   if (checkFilter(ptr, filterLength) < 0) return TOPIC_FILTER_INVALID;
-  const group = shareNameLength(ptr, filterLength);
-  if (group >= 0) { ptr += <usize>(group + 8); filterLength -= group + 8; }
+  const skip = sharePrefix(ptr, filterLength);
+  ptr += <usize>skip;
+  filterLength -= skip;
   if (!hasTopics() || tw(T_RETAINED_COUNT) == 0) return 0;
   const levels = splitLevels(ptr, filterLength);
   if (levels < 0 || !push(0, RETAINED_ROOT, 0)) return 0;

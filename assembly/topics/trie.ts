@@ -13,7 +13,7 @@ import {
   S_OPTIONS, S_SUBSCRIPTION_ID, S_NEXT, S_PREV,
   subGet, subSet, ensureSubscriptions, findSubscription, newSubscription, freeSubscription,
 } from "./subscriptions";
-import { checkFilter, shareNameLength, TOPIC_FILTER_INVALID } from "./validate";
+import { checkTopicFilter as checkFilter, sharePrefix, TOPIC_FILTER_INVALID } from "../wire/topic-check";
 
 const QUOTA_EXCEEDED: i32 = -0x97;
 const UNSPECIFIED: i32 = -0x80;
@@ -81,12 +81,12 @@ export function subscribe(subscriberId: i32, filterOffset: i32, filterLength: i3
   if (checkFilter(ptr, filterLength) < 0) return TOPIC_FILTER_INVALID;
   if (subscriberId < 0) return UNSPECIFIED;
   if (!ensureTopics() || !ensureNodes() || !ensureSubscriptions() || !reserveSeen(subscriberId)) return QUOTA_EXCEEDED;
-  const group = shareNameLength(ptr, filterLength);
-  const skip = group < 0 ? 0 : group + 8;
+  const skip = sharePrefix(ptr, filterLength); // `$share/{ShareName}/` when > 0
+  const group = skip - 8; // ShareName length, -8 when not shared
   const node = filterNode(ptr + <usize>skip, filterLength - skip, true);
   if (node == 0) return QUOTA_EXCEEDED;
   let owner = node;
-  if (group >= 0) {
+  if (skip > 0) {
     owner = childFor(node | GROUP_KEY, ptr + 7, group);
     if (owner == 0) { prune(node); return QUOTA_EXCEEDED; }
     if (nodeGet(owner, N_S2) == 0) { // a new group: link it first in the node's group list
@@ -128,11 +128,11 @@ function unlinkGroup(group: i32, node: i32): void {
 export function unsubscribe(subscriberId: i32, filterOffset: i32, filterLength: i32): i32 {
   const ptr = <usize>(getWord(H_SCRATCH_IN) + filterOffset);
   if (checkFilter(ptr, filterLength) < 0 || !hasTopics() || tw(T_SUBSCRIPTION_COUNT) == 0) return 0;
-  const group = shareNameLength(ptr, filterLength);
-  const skip = group < 0 ? 0 : group + 8;
+  const skip = sharePrefix(ptr, filterLength); // `$share/{ShareName}/` when > 0
+  const group = skip - 8; // ShareName length, -8 when not shared
   const node = filterNode(ptr + <usize>skip, filterLength - skip, false);
   if (node == 0) return 0;
-  const owner = group < 0 ? node : findChild(node | GROUP_KEY, ptr + 7, group);
+  const owner = skip == 0 ? node : findChild(node | GROUP_KEY, ptr + 7, group);
   if (owner == 0) return 0;
   const id = findSubscription(owner, subscriberId);
   if (id == 0) return 0;
