@@ -9,7 +9,8 @@ import {
 } from "../layout";
 import { getWord, setWord } from "../util/header";
 import { reserve } from "../util/columns";
-import { N_CHILDREN, N_S0, N_S1, N_S2, N_S3, SUBSCRIPTION_ROOT, nodeAt, nodeGet, nodeSet, findHashed } from "./nodes";
+import { N_CHILDREN, N_S0, N_S1, N_S2, N_S3, SUBSCRIPTION_ROOT, nodeAt, nodeGet, nodeSet, findHashed, labelPtr, labelLength } from "./nodes";
+import { labelLevels } from "./labels";
 import { S_SUBSCRIBER, S_OPTIONS, S_SUBSCRIPTION_ID, S_NEXT, subAt, subGet } from "./subscriptions";
 import { splitLevels, levelStart, levelHash, reserveStack, stackAt } from "./walk";
 
@@ -186,12 +187,21 @@ export function match(topicOffset: i32, topicLength: i32, publisherId: i32): i32
     }
     if (load<i32>(at + (N_CHILDREN << 2)) == 0) continue; // no literal children: no edge lookup
     const start = levelStart(i);
-    const child = findHashed(node, ptr + <usize>start, levelStart(i + 1) - 1 - start, levelHash(i));
-    if (child != 0) {
-      store<i32>(stackAt(sp), child);
-      store<i32>(stackAt(sp) + 4, i + 1);
-      sp++;
+    const size = levelStart(i + 1) - 1 - start;
+    const child = findHashed(node, ptr + <usize>start, size, levelHash(i));
+    if (child == 0) continue;
+    let next = i + 1;
+    const cat = nodeAt(child);
+    const labelSize = labelLength(cat);
+    if (labelSize != size) { // a label of several levels: it must equal the topic's next levels
+      const label = labelPtr(cat);
+      next = i + labelLevels(label, labelSize);
+      if (next > levels || levelStart(next) - 1 - start != labelSize ||
+        memory.compare(label, ptr + <usize>start, <usize>labelSize) != 0) continue;
     }
+    store<i32>(stackAt(sp), child);
+    store<i32>(stackAt(sp) + 4, next);
+    sp++;
   }
   const count = getWord(H_MATCH_SUB_IDS);
   layOutIds(count);

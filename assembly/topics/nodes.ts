@@ -31,7 +31,7 @@ export const RETAINED_ROOT: i32 = 2;
 export const GROUP_KEY: i32 = 0x40000000; // parent-key flag of a shared group node under its filter node
 
 const NODES_PER_PAGE: i32 = PAGE_BYTES / NODE_BYTES;
-const INLINE: i32 = 8; // longest level kept inside the node
+export const INLINE: i32 = 8; // longest level kept inside the node
 
 @inline export function nodeAt(id: i32): usize {
   return pagedAt(twAt(T_NODES), NODE_BYTES, NODES_PER_PAGE, id);
@@ -76,18 +76,46 @@ export function levelFirstByte(id: i32): u8 {
   return <u8>a;
 }
 
-/** The hash a node's level was stored under. */
-function nodeHash(at: usize): i32 {
+/** Bytes in the label of the node at `at` (a label is one level, or several joined by `/`: labels.ts). */
+@inline export function labelLength(at: usize): i32 {
   const a = load<u32>(at + (N_LEVEL_A << 2));
-  if (a != 0 && (a & 0xff) == 0) return <i32>hashBytes(<usize>load<u32>(at + (N_LEVEL_B << 2)), <i32>(a >> 8));
-  return <i32>mix(a, load<u32>(at + (N_LEVEL_B << 2)));
+  if (a != 0 && (a & 0xff) == 0) return <i32>(a >> 8);
+  const key = load<u64>(at + (N_LEVEL_A << 2));
+  return <i32>((71 - clz<u64>(key)) >> 3); // nonzero bytes of the zero-padded inline label
 }
 
-/** Whether the node at address `node` has the level of `length` bytes at `ptr` (key = levelKey of them). */
-@inline function sameLevel(node: usize, key: u64, ptr: usize, length: i32): bool {
-  if (length <= INLINE) return load<u64>(node + (N_LEVEL_A << 2)) == key;
-  if (load<u32>(node + (N_LEVEL_A << 2)) != <u32>key) return false;
-  return memory.compare(<usize>load<u32>(node + (N_LEVEL_B << 2)), ptr, <usize>length) == 0;
+/** Where the label bytes of the node at `at` are. */
+@inline export function labelPtr(at: usize): usize {
+  const a = load<u32>(at + (N_LEVEL_A << 2));
+  return a != 0 && (a & 0xff) == 0 ? <usize>load<u32>(at + (N_LEVEL_B << 2)) : at + (N_LEVEL_A << 2);
+}
+
+/** The hash a node's edge is stored under: that of its label's first level. */
+function nodeHash(at: usize): i32 {
+  const ptr = labelPtr(at);
+  const length = labelLength(at);
+  let first = 0;
+  while (first < length && load<u8>(ptr + <usize>first) != 0x2f) first++;
+  return hashLevel(ptr, first);
+}
+
+/** Whether the label of the node at `node` starts with the level of `length` bytes at `ptr`
+ *  (key = levelKey of them): equal up to `length`, then ended or followed by `/`. A label of one
+ *  level (no `/`: the retained trie, group nodes) thus has to equal it. */
+@inline function firstLevelIs(node: usize, key: u64, ptr: usize, length: i32): bool {
+  const a = load<u32>(node + (N_LEVEL_A << 2));
+  if (a != 0 && (a & 0xff) == 0) { // label kept outside the node
+    const size = <i32>(a >> 8);
+    const bytes = <usize>load<u32>(node + (N_LEVEL_B << 2));
+    return size >= length && (size == length || load<u8>(bytes + <usize>length) == 0x2f) &&
+      memory.compare(bytes, ptr, <usize>length) == 0;
+  }
+  if (length > INLINE) return false;
+  const label = load<u64>(node + (N_LEVEL_A << 2));
+  if (length == INLINE) return label == key;
+  if (length != 0 && (label & (<u64>-1 >> <u64>((INLINE - length) << 3))) != key) return false; // (a shift by 64 is one by 0)
+  const next = <u8>(label >>> <u64>(length << 3));
+  return next == 0 || next == 0x2f;
 }
 
 // An edge slot holds a node id (ids stay below 2^27: 2^27 nodes of 32 bytes fill a 32-bit memory)
@@ -110,6 +138,7 @@ export function findChild(parentKey: i32, ptr: usize, length: i32): i32 {
   return findHashed(parentKey, ptr, length, hashLevel(ptr, length));
 }
 
+/** The child of `parentKey` whose label starts with that level (`hash` = hashLevel of it), or 0. */
 export function findHashed(parentKey: i32, ptr: usize, length: i32, hash: i32): i32 {
   const table = <usize>tw(T_EDGES);
   const mask = tw(T_EDGE_CAP) - 1;
@@ -123,7 +152,7 @@ export function findHashed(parentKey: i32, ptr: usize, length: i32, hash: i32): 
     if ((entry >>> ID_BITS) == tag) {
       const id = entry & ID_MASK;
       const node = nodeAt(id);
-      if (load<i32>(node) == parentKey && sameLevel(node, key, ptr, length)) return id;
+      if (load<i32>(node) == parentKey && firstLevelIs(node, key, ptr, length)) return id;
     }
     slot = (slot + 1) & mask;
   }
@@ -210,27 +239,40 @@ export function newNode(parentKey: i32, ptr: usize, length: i32): i32 {
   return id;
 }
 
+/** Makes room for one more edge (the hash kept at most half full); false when memory is exhausted. */
+export function reserveEdge(): bool {
+  return (tw(T_EDGE_COUNT) + 1) * 2 <= tw(T_EDGE_CAP) || growEdges(tw(T_EDGE_CAP) << 1);
+}
+
+/** Enters a node's edge, keyed by its parent and its label's first level, after reserveEdge(). */
+export function addEdge(id: i32): void {
+  insertEdge(id);
+  setTw(T_EDGE_COUNT, tw(T_EDGE_COUNT) + 1);
+}
+
 /** A literal child found or created (and counted in its parent), or 0 when memory is exhausted. */
 export function childFor(parentKey: i32, ptr: usize, length: i32): i32 {
-  const hash = hashLevel(ptr, length);
-  const found = findHashed(parentKey, ptr, length, hash);
+  const found = findChild(parentKey, ptr, length);
   if (found != 0) return found;
-  const count = tw(T_EDGE_COUNT) + 1;
-  if (count * 2 > tw(T_EDGE_CAP) && !growEdges(tw(T_EDGE_CAP) << 1)) return 0;
+  if (!reserveEdge()) return 0;
   const id = newNode(parentKey, ptr, length);
   if (id == 0) return 0;
-  insertEdge(id);
-  setTw(T_EDGE_COUNT, count);
+  addEdge(id);
   const parent = parentKey & ~GROUP_KEY;
   if (parentKey == parent) nodeSet(parent, N_CHILDREN, nodeGet(parent, N_CHILDREN) + 1);
   return id;
 }
 
+/** Frees a node's label bytes when they are not inline. */
+export function freeLabel(at: usize): void {
+  const a = load<u32>(at + (N_LEVEL_A << 2));
+  if (a != 0 && (a & 0xff) == 0) free(<usize>load<u32>(at + (N_LEVEL_B << 2)), <i32>(a >> 8));
+}
+
 /** Returns a node id (and its level bytes) to the free lists. The caller unlinked it. */
 export function freeNode(id: i32): void {
   const at = nodeAt(id);
-  const a = load<u32>(at + (N_LEVEL_A << 2));
-  if (a != 0 && (a & 0xff) == 0) free(<usize>load<u32>(at + (N_LEVEL_B << 2)), <i32>(a >> 8));
+  freeLabel(at);
   store<i32>(at, tw(T_NODE_FREE));
   store<u64>(at, 0, N_LEVEL_A << 2);
   setTw(T_NODE_FREE, id);

@@ -9,7 +9,7 @@ import {
   nodeGet, nodeSet, ensureNodes, childFor, findChild, findHashed, removeEdge, freeNode, levelFirstByte,
 } from "./nodes";
 import { checkTopicName as checkName, checkTopicFilter as checkFilter, sharePrefix, TOPIC_FILTER_INVALID } from "../wire/topic-check";
-import { splitLevels, levelStart, levelHash, reserveStack, stackAt } from "./walk";
+import { splitLevels, levelStart, levelHash, reserveStack, reserveWalk, stackAt } from "./walk";
 
 const SUBTREE: i32 = -1; // stack level marking "every name under this node"
 
@@ -54,7 +54,7 @@ export function retainedSet(topicOffset: i32, topicLength: i32, retainedId: i32)
   const ptr = <usize>(getWord(H_SCRATCH_IN) + topicOffset);
   const invalid = checkName(ptr, topicLength);
   if (invalid < 0) return invalid;
-  if (!ensureTopics() || !ensureNodes()) return -0x97;
+  if (!ensureTopics() || !reserveWalk() || !ensureNodes()) return -0x97;
   const node = nameNode(ptr, topicLength, true);
   if (node == 0) return -0x97;
   const previous = nodeGet(node, N_S2) - 1;

@@ -34,6 +34,12 @@ export function splitLevels(ptr: usize, length: i32): i32 {
   return load<i32>(<usize>tw(T_LEVELS) + <usize>(k << 3) + 4);
 }
 
+/** Gives the level table and the stack room for 64 levels, once, when the index is first used:
+ *  made early, they take no block that labels freed (a steady state then needs no new memory). */
+export function reserveWalk(): bool {
+  return reserve(twAt(T_LEVELS), 8, 65) && reserve(twAt(T_STACK), 8, 132);
+}
+
 /** Makes the stack hold `pairs` entries; false when memory is exhausted. */
 export function reserveStack(pairs: i32): bool {
   return reserve(twAt(T_STACK), 8, pairs);
