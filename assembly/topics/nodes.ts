@@ -239,9 +239,10 @@ export function newNode(parentKey: i32, ptr: usize, length: i32): i32 {
   return id;
 }
 
-/** Makes room for one more edge (the hash kept at most half full); false when memory is exhausted. */
+/** Makes room for one more edge (the hash kept at most 3/4 full: the tags keep long probes in the
+ *  table, reading no nodes); false when memory is exhausted. */
 export function reserveEdge(): bool {
-  return (tw(T_EDGE_COUNT) + 1) * 2 <= tw(T_EDGE_CAP) || growEdges(tw(T_EDGE_CAP) << 1);
+  return (tw(T_EDGE_COUNT) + 1) * 4 <= tw(T_EDGE_CAP) * 3 || growEdges(tw(T_EDGE_CAP) << 1);
 }
 
 /** Enters a node's edge, keyed by its parent and its label's first level, after reserveEdge(). */
