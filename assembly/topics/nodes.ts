@@ -10,8 +10,8 @@ import { pagedAt, pagedReserve, PAGE_BYTES } from "../util/columns";
 import { hashBytes, mix } from "../util/hash";
 
 export const NODE_BYTES: i32 = 32;
-export const N_PARENT: i32 = 0; //   parent node id (group nodes: filter node | GROUP_KEY); free list link when free
-export const N_CHILDREN: i32 = 1; // literal children in the edge hash (group nodes: member count)
+export const N_PARENT: i32 = 0; //   parent node id (group nodes: filter node | GROUP_KEY); 0 when free
+export const N_CHILDREN: i32 = 1; // literal children in the edge hash (group nodes: member count); free list link when free
 // The level in two words, compared as one u64. Levels never hold a zero byte [MQTT-4.7.3-2], so
 // up to 8 bytes sit inline, zero-padded (all zero: the empty level); a longer level keeps
 // A = length << 8 (low byte 0, not zero) and B = the address of its bytes.
@@ -181,9 +181,14 @@ function growEdges(slots: i32): bool {
   memory.fill(table, 0, <usize>(slots << 2));
   setTw(T_EDGES, <i32>table);
   setTw(T_EDGE_CAP, slots);
-  for (let i = 0; i < oldSlots; i++) {
-    const entry = load<i32>(old + (<usize>i << 2));
-    if (entry != 0) insertEdge(entry & ID_MASK);
+  // re-enter the edges in node order (reading the node table front to back, not at random):
+  // every live node but the roots and the `+` / `#` children, which sit in their parents' slots
+  const end = tw(T_NODE_NEXT);
+  for (let id = RETAINED_ROOT + 1; id < end; id++) {
+    const at = nodeAt(id);
+    if (load<i32>(at) == 0) continue; // free
+    const label = load<u64>(at + (N_LEVEL_A << 2));
+    if (label != 0x2b && label != 0x23) insertEdge(id);
   }
   free(old, oldSlots << 2);
   return true;
@@ -224,7 +229,7 @@ export function newNode(parentKey: i32, ptr: usize, length: i32): i32 {
   }
   let id = tw(T_NODE_FREE);
   if (id != 0) {
-    setTw(T_NODE_FREE, nodeGet(id, N_PARENT));
+    setTw(T_NODE_FREE, nodeGet(id, N_CHILDREN));
   } else {
     id = tw(T_NODE_NEXT);
     if (id > MAX_NODE_ID || !pagedReserve(twAt(T_NODES), NODES_PER_PAGE, id + 1)) { free(bytes, length); return 0; }
@@ -274,7 +279,8 @@ export function freeLabel(at: usize): void {
 export function freeNode(id: i32): void {
   const at = nodeAt(id);
   freeLabel(at);
-  store<i32>(at, tw(T_NODE_FREE));
+  store<i32>(at, 0); // no parent: free
+  store<i32>(at, tw(T_NODE_FREE), N_CHILDREN << 2);
   store<u64>(at, 0, N_LEVEL_A << 2);
   setTw(T_NODE_FREE, id);
 }

@@ -71,10 +71,8 @@ function growHash(slots: i32): bool {
   memory.fill(table, 0, <usize>(slots << 2));
   setTw(T_SUB_HASH, <i32>table);
   setTw(T_SUB_HASH_CAP, slots);
-  for (let i = 0; i < oldSlots; i++) {
-    const id = load<i32>(old + (<usize>i << 2));
-    if (id != 0) insertHash(id);
-  }
+  const end = tw(T_SUB_NEXT); // re-entered in id order: the records are read front to back
+  for (let id = 1; id < end; id++) if (subGet(id, S_OWNER) != -1) insertHash(id);
   free(old, oldSlots << 2);
   return true;
 }
