@@ -3,7 +3,7 @@
 import { tw, setTw, twAt } from "./root";
 import {
   T_NODES, T_NODE_CAP, T_NODE_NEXT, T_NODE_FREE,
-  T_EDGES, T_EDGE_CAP, T_EDGE_COUNT,
+  T_EDGES, T_EDGE_CAP, T_EDGE_COUNT, T_EDGE_TOMBS,
 } from "../layout";
 import { alloc, free } from "../util/alloc";
 import { pagedAt, pagedReserve, PAGE_BYTES } from "../util/columns";
@@ -124,6 +124,7 @@ function nodeHash(at: usize): i32 {
 const ID_BITS: i32 = 27;
 const ID_MASK: i32 = (1 << ID_BITS) - 1;
 export const MAX_NODE_ID: i32 = ID_MASK;
+const TOMB: i32 = SUBSCRIPTION_ROOT; // a deleted edge (the root is nobody's child)
 
 @inline function edgeHash(parentKey: i32, hash: i32): u32 {
   return mix(<u32>parentKey, <u32>hash);
@@ -149,7 +150,7 @@ export function findHashed(parentKey: i32, ptr: usize, length: i32, hash: i32): 
   while (true) {
     const entry = load<i32>(table + (<usize>slot << 2));
     if (entry == 0) return 0;
-    if ((entry >>> ID_BITS) == tag) {
+    if ((entry >>> ID_BITS) == tag && entry != TOMB) {
       const id = entry & ID_MASK;
       const node = nodeAt(id);
       if (load<i32>(node) == parentKey && firstLevelIs(node, key, ptr, length)) return id;
@@ -169,7 +170,12 @@ function insertEdge(id: i32): void {
   const mask = tw(T_EDGE_CAP) - 1;
   const h = nodeEdgeHash(id);
   let slot = <i32>h & mask;
-  while (load<i32>(table + (<usize>slot << 2)) != 0) slot = (slot + 1) & mask;
+  let entry = load<i32>(table + (<usize>slot << 2));
+  while (entry != 0 && entry != TOMB) { // a marker is reused: callers looked the edge up first
+    slot = (slot + 1) & mask;
+    entry = load<i32>(table + (<usize>slot << 2));
+  }
+  if (entry == TOMB) setTw(T_EDGE_TOMBS, tw(T_EDGE_TOMBS) - 1);
   store<i32>(table + (<usize>slot << 2), edgeEntry(id, h));
 }
 
@@ -181,6 +187,7 @@ function growEdges(slots: i32): bool {
   memory.fill(table, 0, <usize>(slots << 2));
   setTw(T_EDGES, <i32>table);
   setTw(T_EDGE_CAP, slots);
+  setTw(T_EDGE_TOMBS, 0);
   // re-enter the edges in node order (reading the node table front to back, not at random):
   // every live node but the roots and the `+` / `#` children, which sit in their parents' slots
   const end = tw(T_NODE_NEXT);
@@ -194,7 +201,8 @@ function growEdges(slots: i32): bool {
   return true;
 }
 
-/** Removes a node's edge (backward-shift deletion keeps probe chains whole). */
+/** Removes a node's edge: its slot becomes a marker that probes pass over (no other node is read,
+ *  as moving later entries back would need), or empty when the slot after it is empty. */
 export function removeEdge(id: i32): void {
   const table = <usize>tw(T_EDGES);
   const mask = tw(T_EDGE_CAP) - 1;
@@ -202,21 +210,21 @@ export function removeEdge(id: i32): void {
   const entry = edgeEntry(id, h);
   let slot = <i32>h & mask;
   while (load<i32>(table + (<usize>slot << 2)) != entry) slot = (slot + 1) & mask;
-  let hole = slot;
-  let next = (slot + 1) & mask;
-  while (true) {
-    const other = load<i32>(table + (<usize>next << 2));
-    if (other == 0) break;
-    const home = <i32>nodeEdgeHash(other & ID_MASK) & mask;
-    // move `other` into the hole unless its home lies cyclically in (hole, next]
-    if (((next - home) & mask) >= ((next - hole) & mask)) {
-      store<i32>(table + (<usize>hole << 2), other);
-      hole = next;
-    }
-    next = (next + 1) & mask;
-  }
-  store<i32>(table + (<usize>hole << 2), 0);
   setTw(T_EDGE_COUNT, tw(T_EDGE_COUNT) - 1);
+  if (load<i32>(table + (<usize>((slot + 1) & mask) << 2)) != 0) {
+    store<i32>(table + (<usize>slot << 2), TOMB);
+    setTw(T_EDGE_TOMBS, tw(T_EDGE_TOMBS) + 1);
+    return;
+  }
+  store<i32>(table + (<usize>slot << 2), 0); // the end of a run: clear it and the markers before it
+  let tombs = tw(T_EDGE_TOMBS);
+  slot = (slot - 1) & mask;
+  while (load<i32>(table + (<usize>slot << 2)) == TOMB) {
+    store<i32>(table + (<usize>slot << 2), 0);
+    tombs--;
+    slot = (slot - 1) & mask;
+  }
+  setTw(T_EDGE_TOMBS, tombs);
 }
 
 /** A fresh node with the given level (all slots 0), or 0 when memory is exhausted. */
@@ -247,7 +255,9 @@ export function newNode(parentKey: i32, ptr: usize, length: i32): i32 {
 /** Makes room for one more edge (the hash kept at most 3/4 full: the tags keep long probes in the
  *  table, reading no nodes); false when memory is exhausted. */
 export function reserveEdge(): bool {
-  return (tw(T_EDGE_COUNT) + 1) * 4 <= tw(T_EDGE_CAP) * 3 || growEdges(tw(T_EDGE_CAP) << 1);
+  const cap = tw(T_EDGE_CAP);
+  if ((tw(T_EDGE_COUNT) + tw(T_EDGE_TOMBS) + 1) * 4 <= cap * 3) return true;
+  return growEdges(tw(T_EDGE_COUNT) * 2 < cap ? cap : cap << 1); // mostly markers: rebuilt at the same size
 }
 
 /** Enters a node's edge, keyed by its parent and its label's first level, after reserveEdge(). */
