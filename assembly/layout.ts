@@ -74,6 +74,8 @@ export const T_IDS: i32 = 21; // address of the match's [subscriptionId, next] c
 export const T_IDS_CAP: i32 = 22; // its capacity in pairs
 export const T_SUBSCRIPTION_COUNT: i32 = 23; // subscriptions stored
 export const T_RETAINED_COUNT: i32 = 24; // retained topic names stored
+export const T_EDGE_TOMBS: i32 = 25; // deleted-edge markers in the edge hash
+export const T_SUB_HASH_TOMBS: i32 = 26; // deleted-entry markers in the subscription hash
 
 // RECORD words: one record per packet, in the order the packets came.
 export const R_TYPE: i32 = 0; //           control packet type 1..15

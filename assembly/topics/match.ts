@@ -9,7 +9,8 @@ import {
 } from "../layout";
 import { getWord, setWord } from "../util/header";
 import { reserve } from "../util/columns";
-import { N_CHILDREN, N_S0, N_S1, N_S2, N_S3, SUBSCRIPTION_ROOT, nodeAt, nodeGet, nodeSet, findHashed } from "./nodes";
+import { N_CHILDREN, N_S0, N_S1, N_S2, N_S3, SUBSCRIPTION_ROOT, nodeAt, nodeGet, nodeSet, findHashed, labelPtr, labelLength } from "./nodes";
+import { labelLevels } from "./labels";
 import { S_SUBSCRIBER, S_OPTIONS, S_SUBSCRIPTION_ID, S_NEXT, subAt, subGet } from "./subscriptions";
 import { splitLevels, levelStart, levelHash, reserveStack, stackAt } from "./walk";
 
@@ -29,6 +30,36 @@ function addId(out: usize, entry: i32, subscriptionId: i32, total: i32): i32 {
   return total + 1;
 }
 
+// Duplicate subscribers: while a match has at most FEW entries, a scan of them finds an earlier
+// entry (no access to the per-subscriber column, which is a cache miss per recipient); beyond
+// that, the epoch column does, filled with the entries so far when the FEW+1st is added.
+const FEW: i32 = 8;
+
+/** The earlier non-shared entry of `subscriberId` in this match, or -1. */
+@inline function earlierEntry(out: usize, seen: usize, subscriberId: i32, epoch: i32): i32 {
+  const count = getWord(H_MATCH_SUB_IDS);
+  if (count > FEW) {
+    const mark = seen + <usize>(subscriberId << 3);
+    return load<i32>(mark) == epoch ? load<i32>(mark + 4) : -1;
+  }
+  for (let k = 0; k < count; k++) {
+    const at = out + <usize>((k * MATCH_WORDS) << 2);
+    if (load<i32>(at) == subscriberId && (load<i32>(at + 4) & MATCH_SHARED_BIT) == 0) return k;
+  }
+  return -1;
+}
+
+/** Marks the first `count` non-shared entries in the epoch column. */
+function markEntries(out: usize, seen: usize, epoch: i32, count: i32): void {
+  for (let k = 0; k < count; k++) {
+    const at = out + <usize>((k * MATCH_WORDS) << 2);
+    if ((load<i32>(at + 4) & MATCH_SHARED_BIT) != 0) continue;
+    const mark = seen + <usize>(load<i32>(at) << 3);
+    store<i32>(mark, epoch);
+    store<i32>(mark + 4, k);
+  }
+}
+
 /** A new entry, or -1 when MATCH_OUT is full. H_MATCH_SUB_IDS holds the entry count during the walk. */
 function newEntry(out: usize, subscriberId: i32, options: i32, total: i32): i32 {
   const count = getWord(H_MATCH_SUB_IDS);
@@ -39,6 +70,14 @@ function newEntry(out: usize, subscriberId: i32, options: i32, total: i32): i32 
   store<i32>(at + 8, -1);
   store<i32>(at + 12, 0);
   setWord(H_MATCH_SUB_IDS, count + 1);
+  if (count >= FEW) {
+    const seen = <usize>tw(T_SEEN), epoch = tw(T_EPOCH);
+    if (count == FEW) markEntries(out, seen, epoch, FEW + 1);
+    else if ((options & MATCH_SHARED_BIT) == 0) {
+      store<i32>(seen + <usize>(subscriberId << 3), epoch);
+      store<i32>(seen + <usize>(subscriberId << 3) + 4, count);
+    }
+  }
   return count;
 }
 
@@ -52,10 +91,8 @@ function emitNode(node: i32, publisherId: i32, epoch: i32, total: i32): i32 {
     const subscriberId = load<i32>(sub + (S_SUBSCRIBER << 2));
     const options = load<i32>(sub + (S_OPTIONS << 2));
     if ((options & NO_LOCAL) != 0 && subscriberId == publisherId) continue; // v5 [MQTT-3.8.3-3]
-    const mark = seen + <usize>(subscriberId << 3);
-    let entry: i32;
-    if (load<i32>(mark) == epoch) {
-      entry = load<i32>(mark + 4);
+    let entry = earlierEntry(out, seen, subscriberId, epoch);
+    if (entry >= 0) {
       const at = out + <usize>((entry * MATCH_WORDS + 1) << 2);
       const merged = load<i32>(at);
       const qos = max(merged & 3, options & 3);
@@ -63,8 +100,6 @@ function emitNode(node: i32, publisherId: i32, epoch: i32, total: i32): i32 {
     } else {
       entry = newEntry(out, subscriberId, options & (3 | MATCH_RAP_BIT), total);
       if (entry < 0) continue;
-      store<i32>(mark, epoch);
-      store<i32>(mark + 4, entry);
     }
     total = addId(out, entry, load<i32>(sub + (S_SUBSCRIPTION_ID << 2)), total);
   }
@@ -150,13 +185,23 @@ export function match(topicOffset: i32, topicLength: i32, publisherId: i32): i32
         sp++;
       }
     }
+    if (load<i32>(at + (N_CHILDREN << 2)) == 0) continue; // no literal children: no edge lookup
     const start = levelStart(i);
-    const child = findHashed(node, ptr + <usize>start, levelStart(i + 1) - 1 - start, levelHash(i));
-    if (child != 0) {
-      store<i32>(stackAt(sp), child);
-      store<i32>(stackAt(sp) + 4, i + 1);
-      sp++;
+    const size = levelStart(i + 1) - 1 - start;
+    const child = findHashed(node, ptr + <usize>start, size, levelHash(i));
+    if (child == 0) continue;
+    let next = i + 1;
+    const cat = nodeAt(child);
+    const labelSize = labelLength(cat);
+    if (labelSize != size) { // a label of several levels: it must equal the topic's next levels
+      const label = labelPtr(cat);
+      next = i + labelLevels(label, labelSize);
+      if (next > levels || levelStart(next) - 1 - start != labelSize ||
+        memory.compare(label, ptr + <usize>start, <usize>labelSize) != 0) continue;
     }
+    store<i32>(stackAt(sp), child);
+    store<i32>(stackAt(sp) + 4, next);
+    sp++;
   }
   const count = getWord(H_MATCH_SUB_IDS);
   layOutIds(count);

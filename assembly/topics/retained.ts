@@ -5,11 +5,11 @@ import { tw, setTw, hasTopics, ensureTopics } from "./root";
 import { H_SCRATCH_IN, H_MATCH_OUT, T_RETAINED_COUNT, MATCH_OUT_WORDS } from "../layout";
 import { getWord } from "../util/header";
 import {
-  N_PARENT, N_CHILDREN, N_LENGTH, N_S0, N_S1, N_S2, N_S3, RETAINED_ROOT,
-  nodeGet, nodeSet, ensureNodes, childFor, findChild, findHashed, removeEdge, freeNode, levelPtr,
+  N_PARENT, N_CHILDREN, N_S0, N_S1, N_S2, N_S3, RETAINED_ROOT,
+  nodeGet, nodeSet, ensureNodes, childFor, findChild, findHashed, removeEdge, freeNode, levelFirstByte,
 } from "./nodes";
-import { checkName, checkFilter, shareNameLength, TOPIC_FILTER_INVALID } from "./validate";
-import { splitLevels, levelStart, levelHash, reserveStack, stackAt } from "./walk";
+import { checkTopicName as checkName, checkTopicFilter as checkFilter, sharePrefix, TOPIC_FILTER_INVALID } from "../wire/topic-check";
+import { splitLevels, levelStart, levelHash, reserveStack, reserveWalk, stackAt } from "./walk";
 
 const SUBTREE: i32 = -1; // stack level marking "every name under this node"
 
@@ -54,7 +54,7 @@ export function retainedSet(topicOffset: i32, topicLength: i32, retainedId: i32)
   const ptr = <usize>(getWord(H_SCRATCH_IN) + topicOffset);
   const invalid = checkName(ptr, topicLength);
   if (invalid < 0) return invalid;
-  if (!ensureTopics() || !ensureNodes()) return -0x97;
+  if (!ensureTopics() || !reserveWalk() || !ensureNodes()) return -0x97;
   const node = nameNode(ptr, topicLength, true);
   if (node == 0) return -0x97;
   const previous = nodeGet(node, N_S2) - 1;
@@ -77,7 +77,7 @@ export function retainedDelete(topicOffset: i32, topicLength: i32): i32 {
 }
 
 @inline function startsWithDollar(node: i32): bool {
-  return nodeGet(node, N_LENGTH) > 0 && load<u8>(levelPtr(node)) == 0x24;
+  return levelFirstByte(node) == 0x24;
 }
 
 /** Pushes [node, level], growing the stack; false when memory is exhausted. */
@@ -92,8 +92,9 @@ function push(sp: i32, node: i32, level: i32): bool {
 export function retainedMatch(filterOffset: i32, filterLength: i32): i32 {
   let ptr = <usize>(getWord(H_SCRATCH_IN) + filterOffset);
   if (checkFilter(ptr, filterLength) < 0) return TOPIC_FILTER_INVALID;
-  const group = shareNameLength(ptr, filterLength);
-  if (group >= 0) { ptr += <usize>(group + 8); filterLength -= group + 8; }
+  const skip = sharePrefix(ptr, filterLength);
+  ptr += <usize>skip;
+  filterLength -= skip;
   if (!hasTopics() || tw(T_RETAINED_COUNT) == 0) return 0;
   const levels = splitLevels(ptr, filterLength);
   if (levels < 0 || !push(0, RETAINED_ROOT, 0)) return 0;

@@ -3,7 +3,7 @@
 import { tw, setTw, twAt } from "./root";
 import {
   T_SUBS, T_SUB_CAP, T_SUB_NEXT, T_SUB_FREE,
-  T_SUB_HASH, T_SUB_HASH_CAP, T_SUB_HASH_COUNT,
+  T_SUB_HASH, T_SUB_HASH_CAP, T_SUB_HASH_COUNT, T_SUB_HASH_TOMBS,
 } from "../layout";
 import { alloc, free } from "../util/alloc";
 import { pagedAt, pagedReserve, PAGE_BYTES } from "../util/columns";
@@ -38,29 +38,57 @@ export function ensureSubscriptions(): bool {
   return growHash(64);
 }
 
-@inline function homeSlot(owner: i32, subscriberId: i32, mask: i32): i32 {
-  return <i32>(mix(<u32>owner, <u32>subscriberId) & <u32>mask);
+// A hash slot holds a subscription id (below 2^28: 2^28 records of 24 bytes exceed a 32-bit
+// memory) with the top 4 bits of its hash above it, so most probes read no other record. A deleted
+// entry leaves a marker (id 0) that probes pass over; the table is rebuilt when markers fill it.
+const ID_BITS: i32 = 28;
+const ID_MASK: i32 = (1 << ID_BITS) - 1;
+const TOMB: i32 = <i32>0xf0000000;
+
+@inline function subHash(owner: i32, subscriberId: i32): u32 {
+  return mix(<u32>owner, <u32>subscriberId);
+}
+
+@inline function hashEntry(id: i32, h: u32): i32 {
+  return id | <i32>((h >>> ID_BITS) << ID_BITS);
 }
 
 /** The subscription of `subscriberId` under `owner`, or 0. */
 export function findSubscription(owner: i32, subscriberId: i32): i32 {
   const table = <usize>tw(T_SUB_HASH);
   const mask = tw(T_SUB_HASH_CAP) - 1;
-  let slot = homeSlot(owner, subscriberId, mask);
+  const h = subHash(owner, subscriberId);
+  const tag = <i32>(h >>> ID_BITS);
+  let slot = <i32>h & mask;
   while (true) {
-    const id = load<i32>(table + (<usize>slot << 2));
-    if (id == 0) return 0;
-    if (subGet(id, S_OWNER) == owner && subGet(id, S_SUBSCRIBER) == subscriberId) return id;
+    const entry = load<i32>(table + (<usize>slot << 2));
+    if (entry == 0) return 0;
+    if ((entry >>> ID_BITS) == tag && entry != TOMB) {
+      const at = subAt(entry & ID_MASK);
+      if (load<i32>(at + (S_OWNER << 2)) == owner && load<i32>(at + (S_SUBSCRIBER << 2)) == subscriberId) return entry & ID_MASK;
+    }
     slot = (slot + 1) & mask;
   }
 }
 
+@inline function recordHash(id: i32): u32 {
+  const at = subAt(id);
+  return subHash(load<i32>(at + (S_OWNER << 2)), load<i32>(at + (S_SUBSCRIBER << 2)));
+}
+
+/** Enters a record not in the table (a marker on the way is reused). */
 function insertHash(id: i32): void {
   const table = <usize>tw(T_SUB_HASH);
   const mask = tw(T_SUB_HASH_CAP) - 1;
-  let slot = homeSlot(subGet(id, S_OWNER), subGet(id, S_SUBSCRIBER), mask);
-  while (load<i32>(table + (<usize>slot << 2)) != 0) slot = (slot + 1) & mask;
-  store<i32>(table + (<usize>slot << 2), id);
+  const h = recordHash(id);
+  let slot = <i32>h & mask;
+  let entry = load<i32>(table + (<usize>slot << 2));
+  while (entry != 0 && entry != TOMB) {
+    slot = (slot + 1) & mask;
+    entry = load<i32>(table + (<usize>slot << 2));
+  }
+  if (entry == TOMB) setTw(T_SUB_HASH_TOMBS, tw(T_SUB_HASH_TOMBS) - 1);
+  store<i32>(table + (<usize>slot << 2), hashEntry(id, h));
 }
 
 function growHash(slots: i32): bool {
@@ -71,10 +99,9 @@ function growHash(slots: i32): bool {
   memory.fill(table, 0, <usize>(slots << 2));
   setTw(T_SUB_HASH, <i32>table);
   setTw(T_SUB_HASH_CAP, slots);
-  for (let i = 0; i < oldSlots; i++) {
-    const id = load<i32>(old + (<usize>i << 2));
-    if (id != 0) insertHash(id);
-  }
+  setTw(T_SUB_HASH_TOMBS, 0);
+  const end = tw(T_SUB_NEXT); // re-entered in id order: the records are read front to back
+  for (let id = 1; id < end; id++) if (subGet(id, S_OWNER) != -1) insertHash(id);
   free(old, oldSlots << 2);
   return true;
 }
@@ -82,33 +109,38 @@ function growHash(slots: i32): bool {
 function removeHash(id: i32): void {
   const table = <usize>tw(T_SUB_HASH);
   const mask = tw(T_SUB_HASH_CAP) - 1;
-  let hole = homeSlot(subGet(id, S_OWNER), subGet(id, S_SUBSCRIBER), mask);
-  while (load<i32>(table + (<usize>hole << 2)) != id) hole = (hole + 1) & mask;
-  let next = (hole + 1) & mask;
-  while (true) {
-    const other = load<i32>(table + (<usize>next << 2));
-    if (other == 0) break;
-    const home = homeSlot(subGet(other, S_OWNER), subGet(other, S_SUBSCRIBER), mask);
-    if (((next - home) & mask) >= ((next - hole) & mask)) {
-      store<i32>(table + (<usize>hole << 2), other);
-      hole = next;
-    }
-    next = (next + 1) & mask;
-  }
-  store<i32>(table + (<usize>hole << 2), 0);
+  const h = recordHash(id);
+  const entry = hashEntry(id, h);
+  let slot = <i32>h & mask;
+  while (load<i32>(table + (<usize>slot << 2)) != entry) slot = (slot + 1) & mask;
   setTw(T_SUB_HASH_COUNT, tw(T_SUB_HASH_COUNT) - 1);
+  if (load<i32>(table + (<usize>((slot + 1) & mask) << 2)) != 0) {
+    store<i32>(table + (<usize>slot << 2), TOMB);
+    setTw(T_SUB_HASH_TOMBS, tw(T_SUB_HASH_TOMBS) + 1);
+    return;
+  }
+  store<i32>(table + (<usize>slot << 2), 0); // the end of a run: clear it and the markers before it
+  let tombs = tw(T_SUB_HASH_TOMBS);
+  slot = (slot - 1) & mask;
+  while (load<i32>(table + (<usize>slot << 2)) == TOMB) {
+    store<i32>(table + (<usize>slot << 2), 0);
+    tombs--;
+    slot = (slot - 1) & mask;
+  }
+  setTw(T_SUB_HASH_TOMBS, tombs);
 }
 
 /** A new subscription record in the hash (not yet linked into a list), or 0 when memory is exhausted. */
 export function newSubscription(owner: i32, subscriberId: i32): i32 {
   const count = tw(T_SUB_HASH_COUNT) + 1;
-  if (count * 2 > tw(T_SUB_HASH_CAP) && !growHash(tw(T_SUB_HASH_CAP) << 1)) return 0;
+  const cap = tw(T_SUB_HASH_CAP);
+  if ((count + tw(T_SUB_HASH_TOMBS)) * 4 > cap * 3 && !growHash(count * 2 < cap ? cap : cap << 1)) return 0; // at most 3/4 full
   let id = tw(T_SUB_FREE);
   if (id != 0) {
     setTw(T_SUB_FREE, subGet(id, S_NEXT));
   } else {
     id = tw(T_SUB_NEXT);
-    if (!pagedReserve(twAt(T_SUBS), SUBS_PER_PAGE, id + 1)) return 0;
+    if (id > ID_MASK || !pagedReserve(twAt(T_SUBS), SUBS_PER_PAGE, id + 1)) return 0;
     setTw(T_SUB_NEXT, id + 1);
   }
   subSet(id, S_SUBSCRIBER, subscriberId);

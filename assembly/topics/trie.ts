@@ -7,13 +7,16 @@ import { getWord } from "../util/header";
 import { reserve } from "../util/columns";
 import {
   N_PARENT, N_CHILDREN, N_S0, N_S1, N_S2, N_S3, SUBSCRIPTION_ROOT, GROUP_KEY,
-  nodeGet, nodeSet, ensureNodes, newNode, childFor, findChild, removeEdge, freeNode,
+  nodeGet, nodeSet, nodeAt, ensureNodes, newNode, childFor, findChild, findHashed, hashLevel, removeEdge, freeNode,
+  labelPtr, labelLength,
 } from "./nodes";
+import { newLabelChild, splitLabel } from "./labels";
+import { reserveWalk } from "./walk";
 import {
   S_OPTIONS, S_SUBSCRIPTION_ID, S_NEXT, S_PREV,
   subGet, subSet, ensureSubscriptions, findSubscription, newSubscription, freeSubscription,
 } from "./subscriptions";
-import { checkFilter, shareNameLength, TOPIC_FILTER_INVALID } from "./validate";
+import { checkTopicFilter as checkFilter, sharePrefix, TOPIC_FILTER_INVALID } from "../wire/topic-check";
 
 const QUOTA_EXCEEDED: i32 = -0x97;
 const UNSPECIFIED: i32 = -0x80;
@@ -23,28 +26,58 @@ const SLASH: u8 = 0x2f;
   return length == 1 && load<u8>(ptr) == c;
 }
 
-/** The node of a (non-shared) filter: created when `create`, else 0 when absent. */
+/** End of the level that starts at `pos`. */
+@inline function levelEnd(ptr: usize, length: i32, pos: i32): i32 {
+  while (pos < length && load<u8>(ptr + <usize>pos) != SLASH) pos++;
+  return pos;
+}
+
+/** The node of a (non-shared) filter: created when `create` (splitting a label where the filter
+ *  leaves it; a new literal run becomes one node), else 0 when absent. */
 function filterNode(ptr: usize, length: i32, create: bool): i32 {
   let node = SUBSCRIPTION_ROOT;
-  let start = 0;
-  while (node != 0) {
-    let end = start;
-    while (end < length && load<u8>(ptr + <usize>end) != SLASH) end++;
-    const at = ptr + <usize>start;
-    const size = end - start;
+  let pos = 0;
+  while (pos <= length) { // left by the returns: `pos` is past a `/`, so at most `length`
+    const end = levelEnd(ptr, length, pos);
+    const at = ptr + <usize>pos;
+    const size = end - pos;
     const slot = isWildcard(at, size, 0x2b) ? N_S0 : isWildcard(at, size, 0x23) ? N_S1 : -1;
     let child: i32;
-    if (slot < 0) child = create ? childFor(node, at, size) : findChild(node, at, size);
-    else {
+    let after = end; // filter offset after the levels the child stands for
+    if (slot >= 0) {
       child = nodeGet(node, slot);
       if (child == 0 && create) {
-        child = newNode(node, at, size, 0);
+        child = newNode(node, at, size);
         if (child != 0) nodeSet(node, slot, child);
       }
+    } else {
+      child = findHashed(node, at, size, hashLevel(at, size));
+      if (child == 0 && create) { // the literal run from here: this level and the literal levels after it
+        while (after < length) {
+          const next = levelEnd(ptr, length, after + 1);
+          if (next - after == 2 && (load<u8>(ptr + <usize>(after + 1)) == 0x2b || load<u8>(ptr + <usize>(after + 1)) == 0x23)) break;
+          after = next;
+        }
+        child = newLabelChild(node, at, after - pos);
+      } else if (child != 0) {
+        const cat = nodeAt(child);
+        const label = labelPtr(cat);
+        const labelEnd = labelLength(cat);
+        let cut = size; // label offset after the levels matched so far: labelEnd or a `/`
+        while (cut < labelEnd && after < length) {
+          const le = levelEnd(label, labelEnd, cut + 1);
+          const fe = levelEnd(ptr, length, after + 1);
+          if (le - cut != fe - after || memory.compare(label + <usize>(cut + 1), ptr + <usize>(after + 1), <usize>(le - cut - 1)) != 0) break;
+          cut = le;
+          after = fe;
+        }
+        if (cut < labelEnd) child = create ? splitLabel(child, cut) : 0; // the filter leaves the label at `cut`
+      }
     }
+    if (child == 0) return 0;
     node = child;
-    if (end >= length) break;
-    start = end + 1;
+    if (after >= length) return node;
+    pos = after + 1;
   }
   return node;
 }
@@ -80,13 +113,13 @@ export function subscribe(subscriberId: i32, filterOffset: i32, filterLength: i3
   const ptr = <usize>(getWord(H_SCRATCH_IN) + filterOffset);
   if (checkFilter(ptr, filterLength) < 0) return TOPIC_FILTER_INVALID;
   if (subscriberId < 0) return UNSPECIFIED;
-  if (!ensureTopics() || !ensureNodes() || !ensureSubscriptions() || !reserveSeen(subscriberId)) return QUOTA_EXCEEDED;
-  const group = shareNameLength(ptr, filterLength);
-  const skip = group < 0 ? 0 : group + 8;
+  if (!ensureTopics() || !reserveWalk() || !ensureNodes() || !ensureSubscriptions() || !reserveSeen(subscriberId)) return QUOTA_EXCEEDED;
+  const skip = sharePrefix(ptr, filterLength); // `$share/{ShareName}/` when > 0
+  const group = skip - 8; // ShareName length, -8 when not shared
   const node = filterNode(ptr + <usize>skip, filterLength - skip, true);
   if (node == 0) return QUOTA_EXCEEDED;
   let owner = node;
-  if (group >= 0) {
+  if (skip > 0) {
     owner = childFor(node | GROUP_KEY, ptr + 7, group);
     if (owner == 0) { prune(node); return QUOTA_EXCEEDED; }
     if (nodeGet(owner, N_S2) == 0) { // a new group: link it first in the node's group list
@@ -128,11 +161,11 @@ function unlinkGroup(group: i32, node: i32): void {
 export function unsubscribe(subscriberId: i32, filterOffset: i32, filterLength: i32): i32 {
   const ptr = <usize>(getWord(H_SCRATCH_IN) + filterOffset);
   if (checkFilter(ptr, filterLength) < 0 || !hasTopics() || tw(T_SUBSCRIPTION_COUNT) == 0) return 0;
-  const group = shareNameLength(ptr, filterLength);
-  const skip = group < 0 ? 0 : group + 8;
+  const skip = sharePrefix(ptr, filterLength); // `$share/{ShareName}/` when > 0
+  const group = skip - 8; // ShareName length, -8 when not shared
   const node = filterNode(ptr + <usize>skip, filterLength - skip, false);
   if (node == 0) return 0;
-  const owner = group < 0 ? node : findChild(node | GROUP_KEY, ptr + 7, group);
+  const owner = skip == 0 ? node : findChild(node | GROUP_KEY, ptr + 7, group);
   if (owner == 0) return 0;
   const id = findSubscription(owner, subscriberId);
   if (id == 0) return 0;

@@ -3,7 +3,7 @@
 import { tw, twAt } from "./root";
 import { T_LEVELS, T_LEVELS_CAP, T_STACK, T_STACK_CAP } from "../layout";
 import { reserve } from "../util/columns";
-import { hashBytes } from "../util/hash";
+import { hashLevel } from "./nodes";
 
 /** Splits the bytes into levels; returns the level count, or -1 when memory is exhausted. */
 export function splitLevels(ptr: usize, length: i32): i32 {
@@ -16,7 +16,7 @@ export function splitLevels(ptr: usize, length: i32): i32 {
   for (let i = 0; i <= length; i++) {
     if (i == length || load<u8>(ptr + <usize>i) == 0x2f) {
       store<i32>(levels + <usize>(k << 3), start);
-      store<i32>(levels + <usize>(k << 3) + 4, <i32>hashBytes(ptr + <usize>start, i - start));
+      store<i32>(levels + <usize>(k << 3) + 4, hashLevel(ptr + <usize>start, i - start));
       k++;
       start = i + 1;
     }
@@ -32,6 +32,12 @@ export function splitLevels(ptr: usize, length: i32): i32 {
 
 @inline export function levelHash(k: i32): i32 {
   return load<i32>(<usize>tw(T_LEVELS) + <usize>(k << 3) + 4);
+}
+
+/** Gives the level table and the stack room for 64 levels, once, when the index is first used:
+ *  made early, they take no block that labels freed (a steady state then needs no new memory). */
+export function reserveWalk(): bool {
+  return reserve(twAt(T_LEVELS), 8, 65) && reserve(twAt(T_STACK), 8, 132);
 }
 
 /** Makes the stack hold `pairs` entries; false when memory is exhausted. */

@@ -12,6 +12,31 @@ export function sizeClass(size: i32): i32 {
   return 32 - clz<i32>(size - 1);
 }
 
+// Blocks of 64 KiB and up (table pages, hash tables) may be carved out of a larger free block,
+// so a hash table abandoned when its table doubled becomes pages instead of staying unused.
+// Smaller requests never split: that would scatter big blocks into small pieces for good.
+const SPLIT_CLASS: i32 = 16;
+const MAX_CLASS: i32 = 31;
+
+/** The lower part of the smallest free block larger than class `cls`, its other halves put on
+ *  the free lists of the classes between; 0 when there is none. */
+function splitFree(cls: i32): usize {
+  for (let c = cls + 1; c <= MAX_CLASS; c++) {
+    const listSlot = header() + (<usize>(H_FREE_LISTS + c) << 2);
+    const head = load<u32>(listSlot);
+    if (head == 0) continue;
+    store<u32>(listSlot, load<u32>(<usize>head));
+    for (let k = c - 1; k >= cls; k--) { // halves from the top down: [head + 2^k, head + 2^(k+1)) to class k
+      const half = <usize>head + (<usize>1 << k);
+      const slot = header() + (<usize>(H_FREE_LISTS + k) << 2);
+      store<u32>(half, load<u32>(slot));
+      store<u32>(slot, <u32>half);
+    }
+    return <usize>head;
+  }
+  return 0;
+}
+
 /** A block of at least `size` bytes, 16-byte aligned, or 0 when memory cannot grow. Contents undefined. */
 export function alloc(size: i32): usize {
   const cls = sizeClass(size);
@@ -20,6 +45,10 @@ export function alloc(size: i32): usize {
   if (head != 0) {
     store<u32>(listSlot, load<u32>(<usize>head)); // pop: a free block holds the next free block's address
     return <usize>head;
+  }
+  if (cls >= SPLIT_CLASS) {
+    const split = splitFree(cls);
+    if (split != 0) return split;
   }
   const topSlot = header() + (<usize>H_HEAP_TOP << 2);
   const top = <usize>load<u32>(topSlot);

@@ -52,6 +52,8 @@ export const T_IDS = 21;
 export const T_IDS_CAP = 22;
 export const T_SUBSCRIPTION_COUNT = 23;
 export const T_RETAINED_COUNT = 24;
+export const T_EDGE_TOMBS = 25;
+export const T_SUB_HASH_TOMBS = 26;
 
 export const R_TYPE = 0;
 export const R_FLAGS = 1;

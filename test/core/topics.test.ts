@@ -124,6 +124,27 @@ describe("subscriptions in the trie", () => {
     expect(t.matchSubscriptionIds(1 - k)).toEqual([5]);
   });
 
+  it("overlaps merge the same way in small and large matches (a member of a shared group is its own entry)", () => {
+    for (const subscribers of [3, 8, 9, 40]) {
+      const t = index();
+      t.subscribe(0, "$share/g/a/b", 1, 0);
+      for (let s = 0; s < subscribers; s++) {
+        t.subscribe(s, "a/b", 0, 0);
+        t.subscribe(s, "a/+", s % 3, s + 1);
+        t.subscribe(s, "a/#", 0, 0);
+      }
+      const n = t.match("a/b", -1);
+      expect(n).toBe(subscribers + 1);
+      const plain = Array.from({ length: n }, (_, k) => k).filter((k) => !(t.matchOptions(k) & MATCH_SHARED_BIT));
+      expect(plain.map((k) => t.matchSubscriber(k)).sort((a, b) => a - b)).toEqual(Array.from({ length: subscribers }, (_, s) => s));
+      for (const k of plain) {
+        const s = t.matchSubscriber(k);
+        expect(t.matchOptions(k)).toBe(s % 3);
+        expect(t.matchSubscriptionIds(k)).toEqual([s + 1]);
+      }
+    }
+  });
+
   it("v5 [MQTT-3.8.3-3] a no-local subscription does not receive its own publications", () => {
     const t = index();
     t.subscribe(1, "a", 0x04, 0);
