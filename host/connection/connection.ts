@@ -16,7 +16,8 @@ import { CONCAT_BYTES, slabs } from "./write-batch.ts";
 import { Lifecycle } from "./lifecycle.ts";
 import type { OutboundAliases } from "./outbound-aliases.ts";
 
-/** Queued-but-unsent bytes above which QoS 0 messages to this client are dropped. */
+/** Queued-but-unsent bytes above which QoS 0 messages to this client are dropped; a queue of up to two
+ *  messages of the size being sent is always allowed, so large payloads to a reader that keeps up get through. */
 const QOS0_DROP_BYTES = 8 << 20;
 /** Largest first packet (the CONNECT) buffered before a client is accepted: its fields are each at most 64 KiB,
  *  so this leaves room for v5 properties while an unauthenticated client cannot make us buffer maxPacketSize. */
@@ -194,7 +195,8 @@ export class Connection implements TransportSink {
   sendPublish(message: Message, qos: number, retain: boolean, dup: boolean, packetId: number,
               subscriptionIds: number[] | undefined): boolean {
     const broker = this.broker;
-    if (qos === 0 && this.transport.writableLength + this.outBytes > QOS0_DROP_BYTES) {
+    const queued = qos === 0 ? this.transport.writableLength + this.outBytes : 0;
+    if (queued > QOS0_DROP_BYTES && queued > 2 * message.payload.length) {
       broker.stats.dropped++;
       return false;
     }

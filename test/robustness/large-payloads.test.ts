@@ -46,6 +46,25 @@ describe("large payloads", () => {
     return result;
   }
 
+  it("three 16 MB PUBLISHes at QoS 0 sent back to back all reach a subscriber that keeps reading", async () => {
+    const topic = "big/burst";
+    await subscriber.subscribeAsync(topic, { qos: 0 });
+    const hashes: string[] = [];
+    const all = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`only ${hashes.length} of 3 arrived`)), 45_000);
+      subscriber.on("message", function onMessage(t, p) {
+        if (t !== topic) return;
+        hashes.push(sha256(p));
+        if (hashes.length === 3) { clearTimeout(timer); subscriber.off("message", onMessage); resolve(); }
+      });
+    });
+    const payloads = [0, 1, 2].map((i) => data.subarray(i * 16 * MB, (i + 1) * 16 * MB));
+    for (const payload of payloads) publisher.publish(topic, payload, { qos: 0 });
+    await all;
+    await subscriber.unsubscribeAsync(topic);
+    expect(hashes).toEqual(payloads.map(sha256));
+  }, 60_000);
+
   for (const size of [1, 16]) {
     for (const qos of [0, 1] as const) {
       it(`a ${size} MB PUBLISH at QoS ${qos} arrives whole (sha-256)`, async () => {
