@@ -9,8 +9,9 @@ import {
 } from "../layout";
 import { getWord, setWord } from "../util/header";
 import { reserve } from "../util/columns";
-import { N_CHILDREN, N_S0, N_S1, N_S2, N_S3, SUBSCRIPTION_ROOT, nodeAt, nodeGet, nodeSet, findHashed, labelPtr, labelLength } from "./nodes";
-import { labelLevels } from "./labels";
+import {
+  N_CHILDREN, N_S0, N_S1, N_S2, N_S3, SUBSCRIPTION_ROOT, N_LEVEL_A, INLINE, nodeAt, nodeGet, nodeSet, findHashed, labelPtr, labelLength,
+} from "./nodes";
 import { S_SUBSCRIBER, S_OPTIONS, S_SUBSCRIPTION_ID, S_NEXT, subAt, subGet } from "./subscriptions";
 import { splitLevels, levelStart, levelHash, reserveStack, stackAt } from "./walk";
 
@@ -122,6 +123,12 @@ function emitNode(node: i32, publisherId: i32, epoch: i32, total: i32): i32 {
   return total;
 }
 
+/** Whether a label of `labelSize` bytes, whose first `size` bytes are known equal, equals the bytes at `ptr`. */
+@inline function sameRest(at: usize, ptr: usize, size: i32, labelSize: i32): bool {
+  if (labelSize <= INLINE) return (load<u64>(ptr) & (<u64>-1 >> <u64>((INLINE - labelSize) << 3))) == load<u64>(at + (N_LEVEL_A << 2));
+  return memory.compare(labelPtr(at) + <usize>size, ptr + <usize>size, <usize>(labelSize - size)) == 0;
+}
+
 /** Moves every entry's subscription identifiers from the chains to after the entries. */
 function layOutIds(count: i32): void {
   const out = <usize>getWord(H_MATCH_OUT);
@@ -194,10 +201,9 @@ export function match(topicOffset: i32, topicLength: i32, publisherId: i32): i32
     const cat = nodeAt(child);
     const labelSize = labelLength(cat);
     if (labelSize != size) { // a label of several levels: it must equal the topic's next levels
-      const label = labelPtr(cat);
-      next = i + labelLevels(label, labelSize);
-      if (next > levels || levelStart(next) - 1 - start != labelSize ||
-        memory.compare(label, ptr + <usize>start, <usize>labelSize) != 0) continue;
+      while (next < levels && levelStart(next + 1) - 1 - start < labelSize) next++;
+      if (next >= levels || levelStart(next + 1) - 1 - start != labelSize || !sameRest(cat, ptr + <usize>start, size, labelSize)) continue;
+      next++;
     }
     store<i32>(stackAt(sp), child);
     store<i32>(stackAt(sp) + 4, next);
