@@ -8,15 +8,6 @@ import {
 } from "./nodes";
 import { alloc } from "../util/alloc";
 
-const SLASH: u8 = 0x2f;
-
-/** Levels in the `length` label bytes at `ptr`. */
-export function labelLevels(ptr: usize, length: i32): i32 {
-  let levels = 1;
-  for (let i = 0; i < length; i++) if (load<u8>(ptr + <usize>i) == SLASH) levels++;
-  return levels;
-}
-
 /** A new literal child of `parent` labelled with the `length` bytes at `ptr` (one level or several),
  *  counted in the parent; 0 when memory is exhausted. */
 export function newLabelChild(parent: i32, ptr: usize, length: i32): i32 {

@@ -150,7 +150,7 @@ function layOutIds(count: i32): void {
 // The walk, iterative over an explicit [node, level] stack. At a node reached after level i:
 //   - `#` child: matches every remaining level, and none (`a/#` matches `a`) [MQTT-4.7.1-2 v3.1.1]
 //   - `+` child: matches level i whatever its bytes, the empty level included
-//   - the literal child whose bytes equal level i (case-sensitive, byte for byte)
+//   - the literal child whose label is level i, or levels i.. when it holds several (byte for byte)
 // A Topic Name starting with `$` is not matched by a filter starting with a wildcard [MQTT-4.7.2-1].
 /** Matches the Topic Name in SCRATCH_IN[topicOffset, +topicLength); returns the MATCH_OUT entry count. */
 export function match(topicOffset: i32, topicLength: i32, publisherId: i32): i32 {

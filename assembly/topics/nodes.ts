@@ -12,9 +12,9 @@ import { hashBytes, mix } from "../util/hash";
 export const NODE_BYTES: i32 = 32;
 export const N_PARENT: i32 = 0; //   parent node id (group nodes: filter node | GROUP_KEY); 0 when free
 export const N_CHILDREN: i32 = 1; // literal children in the edge hash (group nodes: member count); free list link when free
-// The level in two words, compared as one u64. Levels never hold a zero byte [MQTT-4.7.3-2], so
-// up to 8 bytes sit inline, zero-padded (all zero: the empty level); a longer level keeps
-// A = length << 8 (low byte 0, not zero) and B = the address of its bytes.
+// The label (a level, or literal levels joined by `/`: labels.ts) in two words, compared as one u64.
+// Levels never hold a zero byte [MQTT-4.7.3-2], so up to 8 bytes sit inline, zero-padded (all zero:
+// the empty level); a longer label keeps A = length << 8 (low byte 0, not zero) and B = its address.
 export const N_LEVEL_A: i32 = 2;
 export const N_LEVEL_B: i32 = 3;
 // Four slots whose meaning depends on the trie:
@@ -123,7 +123,7 @@ function nodeHash(at: usize): i32 {
 // reading their nodes. The slot index is the hash's low bits.
 const ID_BITS: i32 = 27;
 const ID_MASK: i32 = (1 << ID_BITS) - 1;
-export const MAX_NODE_ID: i32 = ID_MASK;
+const MAX_NODE_ID: i32 = ID_MASK;
 const TOMB: i32 = SUBSCRIPTION_ROOT; // a deleted edge (the root is nobody's child)
 
 @inline function edgeHash(parentKey: i32, hash: i32): u32 {

@@ -1,5 +1,5 @@
-// subscribe / unsubscribe on the subscription trie: walk (or build) one node per filter level,
-// `+` and `#` in their own slots, literal levels through the edge hash; shared subscriptions hang
+// subscribe / unsubscribe on the subscription trie: walk (or build) a node per `+` or `#` level (in
+// their own slots) and per run of literal levels (edge hash, labels.ts); shared subscriptions hang
 // their members under a group node of the filter's node. Empty nodes are pruned on the way back.
 import { tw, setTw, twAt, hasTopics, ensureTopics } from "./root";
 import { H_SCRATCH_IN, T_SEEN, T_SEEN_CAP, T_SUBSCRIPTION_COUNT } from "../layout";
