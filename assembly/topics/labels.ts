@@ -1,7 +1,7 @@
 // Path compression of the subscription trie: a node's label may hold several literal levels joined
 // by `/` when the levels between have nothing of their own (no subscriptions, no `+` child, no `#`
-// subscriptions, one literal child). Its edge is keyed by the label's first level, unique among its siblings, so
-// findHashed() finds it from one level; the rest of the label is compared where it is used.
+// subscriptions, one literal child). Its edge is keyed by the label's first level, unique among
+// its siblings, so findHashed() finds it from one level; the rest is compared where it is used.
 import {
   N_PARENT, N_CHILDREN, N_LEVEL_A, INLINE, nodeAt, nodeGet, nodeSet, newNode, freeNode,
   labelLength, labelPtr, reserveEdge, addEdge, removeEdge, freeLabel,
