@@ -1,21 +1,12 @@
 // Path compression of the subscription trie: a node's label may hold several literal levels joined
-// by `/` when the levels between have nothing of their own (no subscriptions, no `+` or `#` child,
-// one literal child). Its edge is keyed by the label's first level, unique among its siblings, so
-// findHashed() finds it from one level; the rest of the label is compared where it is used.
+// by `/` when the levels between have nothing of their own (no subscriptions, no `+` child, no `#`
+// subscriptions, one literal child). Its edge is keyed by the label's first level, unique among
+// its siblings, so findHashed() finds it from one level; the rest is compared where it is used.
 import {
   N_PARENT, N_CHILDREN, N_LEVEL_A, INLINE, nodeAt, nodeGet, nodeSet, newNode, freeNode,
   labelLength, labelPtr, reserveEdge, addEdge, removeEdge, freeLabel,
 } from "./nodes";
 import { alloc } from "../util/alloc";
-
-const SLASH: u8 = 0x2f;
-
-/** Levels in the `length` label bytes at `ptr`. */
-export function labelLevels(ptr: usize, length: i32): i32 {
-  let levels = 1;
-  for (let i = 0; i < length; i++) if (load<u8>(ptr + <usize>i) == SLASH) levels++;
-  return levels;
-}
 
 /** A new literal child of `parent` labelled with the `length` bytes at `ptr` (one level or several),
  *  counted in the parent; 0 when memory is exhausted. */

@@ -9,8 +9,10 @@ import {
 } from "../layout";
 import { getWord, setWord } from "../util/header";
 import { reserve } from "../util/columns";
-import { N_CHILDREN, N_S0, N_S1, N_S2, N_S3, SUBSCRIPTION_ROOT, nodeAt, nodeGet, nodeSet, findHashed, labelPtr, labelLength } from "./nodes";
-import { labelLevels } from "./labels";
+import {
+  N_PARENT, N_CHILDREN, N_S0, N_S1, N_S2, N_S3, SUBSCRIPTION_ROOT, HASH_KEY, N_LEVEL_A, INLINE,
+  nodeAt, nodeGet, nodeSet, findHashed, labelPtr, labelLength,
+} from "./nodes";
 import { S_SUBSCRIBER, S_OPTIONS, S_SUBSCRIPTION_ID, S_NEXT, subAt, subGet } from "./subscriptions";
 import { splitLevels, levelStart, levelHash, reserveStack, stackAt } from "./walk";
 
@@ -81,11 +83,11 @@ function newEntry(out: usize, subscriberId: i32, options: i32, total: i32): i32 
   return count;
 }
 
-/** Emits a node's subscriptions and one member of each of its shared groups; returns the id total. */
-function emitNode(node: i32, publisherId: i32, epoch: i32, total: i32): i32 {
+/** Emits the subscriptions of a list (overlaps merged per subscriber); returns the id total. */
+function emitList(head: i32, publisherId: i32, epoch: i32, total: i32): i32 {
   const out = <usize>getWord(H_MATCH_OUT);
   const seen = <usize>tw(T_SEEN);
-  for (let s = nodeGet(node, N_S2); s != 0;) {
+  for (let s = head; s != 0;) {
     const sub = subAt(s);
     s = load<i32>(sub + (S_NEXT << 2));
     const subscriberId = load<i32>(sub + (S_SUBSCRIBER << 2));
@@ -103,7 +105,15 @@ function emitNode(node: i32, publisherId: i32, epoch: i32, total: i32): i32 {
     }
     total = addId(out, entry, load<i32>(sub + (S_SUBSCRIPTION_ID << 2)), total);
   }
+  return total;
+}
+
+/** Emits one member of each shared group of a node: of its own filter (`which` 0), of its `#`
+ *  filter (HASH_KEY), or both (-1); returns the id total. */
+function emitGroups(node: i32, which: i32, publisherId: i32, total: i32): i32 {
+  const out = <usize>getWord(H_MATCH_OUT);
   for (let group = nodeGet(node, N_S3); group != 0; group = nodeGet(group, N_S1)) {
+    if (which >= 0 && (nodeGet(group, N_PARENT) & HASH_KEY) != which) continue;
     const members = nodeGet(group, N_CHILDREN);
     let s = nodeGet(group, N_S0);
     for (let tries = 0; tries < members; tries++) {
@@ -120,6 +130,12 @@ function emitNode(node: i32, publisherId: i32, epoch: i32, total: i32): i32 {
     }
   }
   return total;
+}
+
+/** Whether a label of `labelSize` bytes, whose first `size` bytes are known equal, equals the bytes at `ptr`. */
+@inline function sameRest(at: usize, ptr: usize, size: i32, labelSize: i32): bool {
+  if (labelSize <= INLINE) return (load<u64>(ptr) & (<u64>-1 >> <u64>((INLINE - labelSize) << 3))) == load<u64>(at + (N_LEVEL_A << 2));
+  return memory.compare(labelPtr(at) + <usize>size, ptr + <usize>size, <usize>(labelSize - size)) == 0;
 }
 
 /** Moves every entry's subscription identifiers from the chains to after the entries. */
@@ -141,9 +157,9 @@ function layOutIds(count: i32): void {
 }
 
 // The walk, iterative over an explicit [node, level] stack. At a node reached after level i:
-//   - `#` child: matches every remaining level, and none (`a/#` matches `a`) [MQTT-4.7.1-2 v3.1.1]
+//   - `#` subscriptions (S1): match every remaining level, and none (`a/#` matches `a`) [MQTT-4.7.1-2 v3.1.1]
 //   - `+` child: matches level i whatever its bytes, the empty level included
-//   - the literal child whose bytes equal level i (case-sensitive, byte for byte)
+//   - the literal child whose label is level i, or levels i.. when it holds several (byte for byte)
 // A Topic Name starting with `$` is not matched by a filter starting with a wildcard [MQTT-4.7.2-1].
 /** Matches the Topic Name in SCRATCH_IN[topicOffset, +topicLength); returns the MATCH_OUT entry count. */
 export function match(topicOffset: i32, topicLength: i32, publisherId: i32): i32 {
@@ -170,14 +186,17 @@ export function match(topicOffset: i32, topicLength: i32, publisherId: i32): i32
     const i = load<i32>(stackAt(sp) + 4);
     const at = nodeAt(node);
     if (i == levels) {
-      if ((load<i32>(at + (N_S2 << 2)) | load<i32>(at + (N_S3 << 2))) != 0) total = emitNode(node, publisherId, epoch, total);
+      const own = load<i32>(at + (N_S2 << 2));
+      if (own != 0) total = emitList(own, publisherId, epoch, total);
       const all = load<i32>(at + (N_S1 << 2));
-      if (all != 0) total = emitNode(all, publisherId, epoch, total);
+      if (all != 0) total = emitList(all, publisherId, epoch, total);
+      if (load<i32>(at + (N_S3 << 2)) != 0) total = emitGroups(node, -1, publisherId, total);
       continue;
     }
     if (i != 0 || !dollar) { // [MQTT-4.7.2-1]
       const all = load<i32>(at + (N_S1 << 2));
-      if (all != 0) total = emitNode(all, publisherId, epoch, total);
+      if (all != 0) total = emitList(all, publisherId, epoch, total);
+      if (load<i32>(at + (N_S3 << 2)) != 0) total = emitGroups(node, HASH_KEY, publisherId, total);
       const one = load<i32>(at + (N_S0 << 2));
       if (one != 0) {
         store<i32>(stackAt(sp), one);
@@ -194,10 +213,9 @@ export function match(topicOffset: i32, topicLength: i32, publisherId: i32): i32
     const cat = nodeAt(child);
     const labelSize = labelLength(cat);
     if (labelSize != size) { // a label of several levels: it must equal the topic's next levels
-      const label = labelPtr(cat);
-      next = i + labelLevels(label, labelSize);
-      if (next > levels || levelStart(next) - 1 - start != labelSize ||
-        memory.compare(label, ptr + <usize>start, <usize>labelSize) != 0) continue;
+      while (next < levels && levelStart(next + 1) - 1 - start < labelSize) next++;
+      if (next >= levels || levelStart(next + 1) - 1 - start != labelSize || !sameRest(cat, ptr + <usize>start, size, labelSize)) continue;
+      next++;
     }
     store<i32>(stackAt(sp), child);
     store<i32>(stackAt(sp) + 4, next);

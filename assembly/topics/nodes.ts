@@ -12,13 +12,14 @@ import { hashBytes, mix } from "../util/hash";
 export const NODE_BYTES: i32 = 32;
 export const N_PARENT: i32 = 0; //   parent node id (group nodes: filter node | GROUP_KEY); 0 when free
 export const N_CHILDREN: i32 = 1; // literal children in the edge hash (group nodes: member count); free list link when free
-// The level in two words, compared as one u64. Levels never hold a zero byte [MQTT-4.7.3-2], so
-// up to 8 bytes sit inline, zero-padded (all zero: the empty level); a longer level keeps
-// A = length << 8 (low byte 0, not zero) and B = the address of its bytes.
+// The label (a level, or literal levels joined by `/`: labels.ts) in two words, compared as one u64.
+// Levels never hold a zero byte [MQTT-4.7.3-2], so up to 8 bytes sit inline, zero-padded (all zero:
+// the empty level); a longer label keeps A = length << 8 (low byte 0, not zero) and B = its address.
 export const N_LEVEL_A: i32 = 2;
 export const N_LEVEL_B: i32 = 3;
 // Four slots whose meaning depends on the trie:
-//   subscription node: S0 `+` child, S1 `#` child, S2 subscriptions head, S3 shared groups head
+//   subscription node: S0 `+` child, S1 head of the subscriptions to its `#` filter (no node for a
+//                      `#` level), S2 subscriptions head, S3 shared groups head (both filters)
 //   group node:        S0 round-robin cursor, S1 next group, S2 members head, S3 previous group
 //   retained node:     S0 first child, S1 next sibling, S2 retainedId + 1, S3 previous sibling
 export const N_S0: i32 = 4;
@@ -29,6 +30,7 @@ export const N_S3: i32 = 7;
 export const SUBSCRIPTION_ROOT: i32 = 1;
 export const RETAINED_ROOT: i32 = 2;
 export const GROUP_KEY: i32 = 0x40000000; // parent-key flag of a shared group node under its filter node
+export const HASH_KEY: i32 = 0x20000000; //  owner-key flag: the `#` filter under a node (its subscriptions, with GROUP_KEY its groups)
 
 const NODES_PER_PAGE: i32 = PAGE_BYTES / NODE_BYTES;
 export const INLINE: i32 = 8; // longest level kept inside the node
@@ -123,7 +125,7 @@ function nodeHash(at: usize): i32 {
 // reading their nodes. The slot index is the hash's low bits.
 const ID_BITS: i32 = 27;
 const ID_MASK: i32 = (1 << ID_BITS) - 1;
-export const MAX_NODE_ID: i32 = ID_MASK;
+const MAX_NODE_ID: i32 = ID_MASK;
 const TOMB: i32 = SUBSCRIPTION_ROOT; // a deleted edge (the root is nobody's child)
 
 @inline function edgeHash(parentKey: i32, hash: i32): u32 {
@@ -189,13 +191,13 @@ function growEdges(slots: i32): bool {
   setTw(T_EDGE_CAP, slots);
   setTw(T_EDGE_TOMBS, 0);
   // re-enter the edges in node order (reading the node table front to back, not at random):
-  // every live node but the roots and the `+` / `#` children, which sit in their parents' slots
+  // every live node but the roots and the `+` children, which sit in their parents' slots
   const end = tw(T_NODE_NEXT);
   for (let id = RETAINED_ROOT + 1; id < end; id++) {
     const at = nodeAt(id);
     if (load<i32>(at) == 0) continue; // free
     const label = load<u64>(at + (N_LEVEL_A << 2));
-    if (label != 0x2b && label != 0x23) insertEdge(id);
+    if (label != 0x2b) insertEdge(id);
   }
   free(old, oldSlots << 2);
   return true;

@@ -1,12 +1,12 @@
-// subscribe / unsubscribe on the subscription trie: walk (or build) one node per filter level,
-// `+` and `#` in their own slots, literal levels through the edge hash; shared subscriptions hang
+// subscribe / unsubscribe on the subscription trie: walk (or build) a node per `+` or `#` level (in
+// their own slots) and per run of literal levels (edge hash, labels.ts); shared subscriptions hang
 // their members under a group node of the filter's node. Empty nodes are pruned on the way back.
 import { tw, setTw, twAt, hasTopics, ensureTopics } from "./root";
 import { H_SCRATCH_IN, T_SEEN, T_SEEN_CAP, T_SUBSCRIPTION_COUNT } from "../layout";
 import { getWord } from "../util/header";
 import { reserve } from "../util/columns";
 import {
-  N_PARENT, N_CHILDREN, N_S0, N_S1, N_S2, N_S3, SUBSCRIPTION_ROOT, GROUP_KEY,
+  N_PARENT, N_CHILDREN, N_S0, N_S1, N_S2, N_S3, SUBSCRIPTION_ROOT, GROUP_KEY, HASH_KEY,
   nodeGet, nodeSet, nodeAt, ensureNodes, newNode, childFor, findChild, findHashed, hashLevel, removeEdge, freeNode,
   labelPtr, labelLength,
 } from "./nodes";
@@ -32,8 +32,8 @@ const SLASH: u8 = 0x2f;
   return pos;
 }
 
-/** The node of a (non-shared) filter: created when `create` (splitting a label where the filter
- *  leaves it; a new literal run becomes one node), else 0 when absent. */
+/** The node of a (non-shared) filter, | HASH_KEY when it ends in `#`: created when `create`
+ *  (splitting a label where the filter leaves it; a new literal run becomes one node), else 0 when absent. */
 function filterNode(ptr: usize, length: i32, create: bool): i32 {
   let node = SUBSCRIPTION_ROOT;
   let pos = 0;
@@ -44,6 +44,7 @@ function filterNode(ptr: usize, length: i32, create: bool): i32 {
     const slot = isWildcard(at, size, 0x2b) ? N_S0 : isWildcard(at, size, 0x23) ? N_S1 : -1;
     let child: i32;
     let after = end; // filter offset after the levels the child stands for
+    if (slot == N_S1) return node | HASH_KEY; // `#` is the last level [MQTT-4.7.1-2 v3.1.1]
     if (slot >= 0) {
       child = nodeGet(node, slot);
       if (child == 0 && create) {
@@ -88,7 +89,6 @@ export function prune(node: i32): void {
     nodeGet(node, N_S1) == 0 && nodeGet(node, N_S2) == 0 && nodeGet(node, N_S3) == 0) {
     const parent = nodeGet(node, N_PARENT);
     if (nodeGet(parent, N_S0) == node) nodeSet(parent, N_S0, 0);
-    else if (nodeGet(parent, N_S1) == node) nodeSet(parent, N_S1, 0);
     else {
       removeEdge(node);
       nodeSet(parent, N_CHILDREN, nodeGet(parent, N_CHILDREN) - 1);
@@ -115,12 +115,15 @@ export function subscribe(subscriberId: i32, filterOffset: i32, filterLength: i3
   if (subscriberId < 0) return UNSPECIFIED;
   if (!ensureTopics() || !reserveWalk() || !ensureNodes() || !ensureSubscriptions() || !reserveSeen(subscriberId)) return QUOTA_EXCEEDED;
   const skip = sharePrefix(ptr, filterLength); // `$share/{ShareName}/` when > 0
-  const group = skip - 8; // ShareName length, -8 when not shared
-  const node = filterNode(ptr + <usize>skip, filterLength - skip, true);
-  if (node == 0) return QUOTA_EXCEEDED;
-  let owner = node;
+  const key = filterNode(ptr + <usize>skip, filterLength - skip, true);
+  if (key == 0) return QUOTA_EXCEEDED;
+  const node = key & ~HASH_KEY;
+  let owner = key; // the subscriptions' owner key, and the node and field of their list
+  let list = node;
+  let field = key != node ? N_S1 : N_S2;
   if (skip > 0) {
-    owner = childFor(node | GROUP_KEY, ptr + 7, group);
+    owner = list = childFor(node | GROUP_KEY | (key & HASH_KEY), ptr + 7, skip - 8);
+    field = N_S2;
     if (owner == 0) { prune(node); return QUOTA_EXCEEDED; }
     if (nodeGet(owner, N_S2) == 0) { // a new group: link it first in the node's group list
       const head = nodeGet(node, N_S3);
@@ -133,12 +136,16 @@ export function subscribe(subscriberId: i32, filterOffset: i32, filterLength: i3
   const replaced = id != 0;
   if (!replaced) {
     id = newSubscription(owner, subscriberId);
-    if (id == 0) { unlinkGroup(owner, node); prune(node); return QUOTA_EXCEEDED; }
-    const head = nodeGet(owner, N_S2);
+    if (id == 0) {
+      if (skip > 0) unlinkGroup(owner, node);
+      prune(node);
+      return QUOTA_EXCEEDED;
+    }
+    const head = nodeGet(list, field);
     subSet(id, S_NEXT, head);
     if (head != 0) subSet(head, S_PREV, id);
-    nodeSet(owner, N_S2, id);
-    if (owner != node) nodeSet(owner, N_CHILDREN, nodeGet(owner, N_CHILDREN) + 1);
+    nodeSet(list, field, id);
+    if (skip > 0) nodeSet(owner, N_CHILDREN, nodeGet(owner, N_CHILDREN) + 1);
     setTw(T_SUBSCRIPTION_COUNT, tw(T_SUBSCRIPTION_COUNT) + 1);
   }
   subSet(id, S_OPTIONS, options);
@@ -148,7 +155,7 @@ export function subscribe(subscriberId: i32, filterOffset: i32, filterLength: i3
 
 /** Removes a group node that has no members left. */
 function unlinkGroup(group: i32, node: i32): void {
-  if (group == node || nodeGet(group, N_S2) != 0) return;
+  if (nodeGet(group, N_S2) != 0) return;
   const next = nodeGet(group, N_S1);
   const prev = nodeGet(group, N_S3);
   if (prev != 0) nodeSet(prev, N_S1, next); else nodeSet(node, N_S3, next);
@@ -162,18 +169,20 @@ export function unsubscribe(subscriberId: i32, filterOffset: i32, filterLength: 
   const ptr = <usize>(getWord(H_SCRATCH_IN) + filterOffset);
   if (checkFilter(ptr, filterLength) < 0 || !hasTopics() || tw(T_SUBSCRIPTION_COUNT) == 0) return 0;
   const skip = sharePrefix(ptr, filterLength); // `$share/{ShareName}/` when > 0
-  const group = skip - 8; // ShareName length, -8 when not shared
-  const node = filterNode(ptr + <usize>skip, filterLength - skip, false);
-  if (node == 0) return 0;
-  const owner = skip == 0 ? node : findChild(node | GROUP_KEY, ptr + 7, group);
+  const key = filterNode(ptr + <usize>skip, filterLength - skip, false);
+  if (key == 0) return 0;
+  const node = key & ~HASH_KEY;
+  const owner = skip == 0 ? key : findChild(node | GROUP_KEY | (key & HASH_KEY), ptr + 7, skip - 8);
   if (owner == 0) return 0;
   const id = findSubscription(owner, subscriberId);
   if (id == 0) return 0;
   const next = subGet(id, S_NEXT);
   const prev = subGet(id, S_PREV);
-  if (prev != 0) subSet(prev, S_NEXT, next); else nodeSet(owner, N_S2, next);
+  if (prev != 0) subSet(prev, S_NEXT, next);
+  else if (skip > 0) nodeSet(owner, N_S2, next);
+  else nodeSet(node, key != node ? N_S1 : N_S2, next);
   if (next != 0) subSet(next, S_PREV, prev);
-  if (owner != node) {
+  if (skip > 0) {
     nodeSet(owner, N_CHILDREN, nodeGet(owner, N_CHILDREN) - 1);
     if (nodeGet(owner, N_S0) == id) nodeSet(owner, N_S0, next); // the round-robin cursor moves on
     unlinkGroup(owner, node);
