@@ -21,6 +21,9 @@ const QOS0_DROP_BYTES = 8 << 20;
 /** Largest first packet (the CONNECT) buffered before a client is accepted: its fields are each at most 64 KiB,
  *  so this leaves room for v5 properties while an unauthenticated client cannot make us buffer maxPacketSize. */
 const CONNECT_MAX_BYTES = 1 << 20;
+/** A packet longer than this is gathered into one Buffer of its length (`big`) and framed from its head
+ *  (Codec.frameHead), so its payload is copied once and never into Wasm memory. */
+const BIG_PACKET_BYTES = 64 << 10;
 
 export class Connection implements TransportSink {
   state = Lifecycle.AwaitingConnect;
@@ -49,6 +52,9 @@ export class Connection implements TransportSink {
   private parts: Buffer[] = [];
   private partsLength = 0;
   private need = 0;
+  /** The big packet being gathered (allocUnsafe: pages are only touched as bytes arrive), and its bytes so far. */
+  private big: Buffer | undefined;
+  private bigFilled = 0;
   /** An async hook is deciding: reading paused, later bytes kept in `parts`. */
   private busy = false;
   /** Held back by flow control (connection/backpressure.ts). */
@@ -70,6 +76,11 @@ export class Connection implements TransportSink {
     this.broker.stats.bytesIn += chunk.length;
     if (this.state === Lifecycle.Closed) return;
     let data = chunk;
+    if (this.big !== undefined && !this.busy) {
+      const n = this.gather(chunk);
+      if (n === chunk.length) return;
+      data = chunk.subarray(n);
+    }
     if (this.partsLength > 0 || this.busy) {
       this.parts.push(chunk);
       this.partsLength += chunk.length;
@@ -86,6 +97,25 @@ export class Connection implements TransportSink {
     if (this.state === Lifecycle.Closed || this.busy) return;
     if (hold) this.transport.pause();
     else this.transport.resume();
+  }
+
+  /** Copies the start of `chunk` into the big packet; once it is whole, frames and dispatches it.
+   *  Returns the bytes of `chunk` used, or chunk.length when nothing more is to be done with it now. */
+  private gather(chunk: Buffer): number {
+    const big = this.big!;
+    const n = Math.min(chunk.length, big.length - this.bigFilled);
+    chunk.copy(big, this.bigFilled, 0, n);
+    this.bigFilled += n;
+    if (this.bigFilled < big.length) return chunk.length;
+    this.big = undefined;
+    this.bigFilled = 0;
+    this.broker.codec.frameHead(big, this.protocolLevel, this.broker.options.maxPacketSize);
+    if (this.keepAlive > 0 && this.state === Lifecycle.Connected) this.timer.refresh(); // v5 [MQTT-3.1.2-22], v3.1.1 [MQTT-3.1.2-24]
+    const pending = dispatch(this, big, 0);
+    if (this.state === Lifecycle.Closed) return chunk.length;
+    if (pending !== undefined) this.suspend(pending, big.subarray(big.length));
+    if (n === chunk.length && this.broker.backpressure.active) this.broker.backpressure.hold(this);
+    return n;
   }
 
   private takeParts(): Buffer {
@@ -117,6 +147,11 @@ export class Connection implements TransportSink {
       if (count < MAX_RECORDS) {
         if (count === 0 && this.state === Lifecycle.AwaitingConnect && codec.needLength > CONNECT_MAX_BYTES) {
           fail(this, new MqttError(ReasonCode.PacketTooLarge, "CONNECT larger than CONNECT_MAX_BYTES"));
+          return;
+        }
+        if (codec.needLength > BIG_PACKET_BYTES) {
+          this.big = Buffer.allocUnsafe(codec.needLength);
+          this.bigFilled = data.copy(this.big);
           return;
         }
         this.parts.push(data);
@@ -310,6 +345,7 @@ export class Connection implements TransportSink {
     this.outBytes = 0;
     this.parts = [];
     this.partsLength = 0;
+    this.big = undefined;
     const broker = this.broker;
     broker.connections.delete(this);
     broker.backpressure.forget(this);
