@@ -221,7 +221,8 @@ export class Connection implements TransportSink {
     const broker = this.broker;
     if (!broker.backpressure.active) return;
     if (this.transport.writableLength > PRESSURE_BYTES) return;
-    if (this.session !== undefined && this.session.queue.length > broker.options.maxQueuedMessages >> 2) return;
+    const queue = this.session?.queue;
+    if (queue !== undefined && (queue.length > broker.options.maxQueuedMessages >> 2 || queue.bytes > broker.options.maxQueuedBytes / 4)) return;
     broker.backpressure.drained(this);
   }
 
