@@ -1,0 +1,77 @@
+// Packets over 64 KiB through a real socket: gathered into one buffer of their length and framed from their
+// head (connection.ts, Codec.frameHead), so the payload never enters Wasm memory; bytes behind them are framed
+// as usual; a head (or a non-PUBLISH packet) over HEAD_BYTES is refused as too large.
+import { afterEach, describe, expect, it } from "vitest";
+import { HEAD_BYTES } from "../../host/core/codec.ts";
+import { Harness, nextMessage } from "../helpers/broker.ts";
+import { connectBytes, packet, str, varint } from "../helpers/raw-client.ts";
+
+const h = new Harness();
+afterEach(() => h.close());
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A PUBLISH with `payloadLength` bytes of payload, built as one Buffer (fast for megabytes). */
+function bigPublish(level: number, topicName: string, payloadLength: number, qos: number, packetId: number, properties: number[] = []): Buffer {
+  const head = [...str(topicName), ...(qos > 0 ? [packetId >> 8, packetId & 0xff] : []),
+    ...(level === 5 ? [...varint(properties.length), ...properties] : [])];
+  const fixed = [0x30 | (qos << 1), ...varint(head.length + payloadLength)];
+  const out = Buffer.alloc(fixed.length + head.length + payloadLength);
+  Buffer.from([...fixed, ...head]).copy(out);
+  for (let i = fixed.length + head.length; i < out.length; i++) out[i] = i & 0xff;
+  return out;
+}
+
+describe("big packets", () => {
+  it("a 3 MB QoS 1 PUBLISH sent in odd pieces, a PINGREQ behind it in the last piece: delivered whole, acknowledged, answered", async () => {
+    const broker = await h.start();
+    const memoryBefore = broker.core.memory.buffer.byteLength;
+    const sub = await h.connect({ clientId: "big-sub" });
+    await sub.subscribeAsync("big", { qos: 1 });
+    const raw = await h.raw();
+    raw.send(connectBytes({ clientId: "big-pub" }));
+    expect((await raw.packet())[0]).toBe(0x20);
+    const publish = bigPublish(4, "big", 3 << 20, 1, 9);
+    const bytes = Buffer.concat([publish, Buffer.from([0xc0, 0x00])]);
+    const got = nextMessage(sub, 10_000);
+    for (const [from, to] of [[0, 3], [3, 70_000], [70_000, 1_500_001], [1_500_001, bytes.length]] as const) {
+      raw.send(bytes.subarray(from, to));
+      await delay(20);
+    }
+    expect([...await raw.packet()]).toEqual([0x40, 2, 0, 9]); // [MQTT-4.3.2-2] PUBACK
+    expect([...await raw.packet()]).toEqual([0xd0, 0]); // [MQTT-3.12.4-1] PINGRESP
+    const message = await got;
+    expect(message.payload.equals(publish.subarray(publish.length - (3 << 20)))).toBe(true);
+    expect(broker.core.memory.buffer.byteLength).toBe(memoryBefore);
+  });
+
+  it("v5 a PUBLISH whose properties reach past HEAD_BYTES gets DISCONNECT 0x95 (Packet too large) and a close", async () => {
+    const broker = await h.start();
+    const raw = await h.raw();
+    raw.send(connectBytes({ level: 5, clientId: "big-props" }));
+    expect((await raw.packet())[0]).toBe(0x20);
+    const pair = [0x26, ...str("k"), ...str("v".repeat(60_000))];
+    const properties = Array.from({ length: 20 }, () => pair).flat();
+    const publish = bigPublish(5, "big", 100, 0, 0, properties);
+    expect(publish.length).toBeGreaterThan(HEAD_BYTES);
+    raw.send(publish);
+    const disconnect = await raw.packet(10_000);
+    expect(disconnect[0]).toBe(0xe0);
+    expect(disconnect[2]).toBe(0x95);
+    expect(await raw.waitClosed()).toBe(true);
+    expect(broker.stats.protocolErrors).toBe(1);
+  });
+
+  it("v5 a SUBSCRIBE longer than HEAD_BYTES gets DISCONNECT 0x95 (Packet too large)", async () => {
+    await h.start();
+    const raw = await h.raw();
+    raw.send(connectBytes({ level: 5, clientId: "big-sub" }));
+    expect((await raw.packet())[0]).toBe(0x20);
+    const pair = [0x26, ...str("k"), ...str("v".repeat(60_000))];
+    const properties = Array.from({ length: 20 }, () => pair).flat();
+    raw.send(packet(0x82, [0, 1, ...varint(properties.length), ...properties, ...str("a/b"), 1]));
+    const disconnect = await raw.packet(10_000);
+    expect(disconnect[0]).toBe(0xe0);
+    expect(disconnect[2]).toBe(0x95);
+  });
+});
