@@ -72,7 +72,7 @@ describe("frameHead", () => {
   const malformed: Array<[string, number, number[], number]> = [
     ["[MQTT-3.3.1-4] QoS 3", 0x36, [...str("a"), ...u16(1)], 4],
     ["[MQTT-3.3.1-2] DUP at QoS 0", 0x38, str("a"), 4],
-    ["[MQTT-1.5.4-1] a topic name that is not UTF-8", 0x30, [0, 2, 0xc3, 0x28], 4],
+    ["v5 [MQTT-1.5.4-1] v3.1.1 [MQTT-1.5.3-1] a topic name that is not UTF-8", 0x30, [0, 2, 0xc3, 0x28], 4],
     ["v3.1.1 [MQTT-2.3.1-1] packet id 0", 0x32, [...str("a"), ...u16(0)], 4],
     ["[MQTT-3.3.2-2] a wildcard in the topic name", 0x30, str("a/+"), 4],
     ["v5 a duplicate Payload Format Indicator", 0x30, [...str("a"), ...props([0x01, 1], [0x01, 1])], 5],
