@@ -3,6 +3,7 @@
 import type { Broker } from "../broker.ts";
 import type { ClientInfo } from "../hooks.ts";
 import type { Will } from "../core/packets.ts";
+import { HEAD_BYTES } from "../core/codec.ts";
 import { MAX_RECORDS, R_LENGTH, R_START } from "../core/layout.ts";
 import { dispatch, fail } from "../handlers/index.ts";
 import { MqttError } from "../protocol/mqtt-error.ts";
@@ -126,12 +127,17 @@ export class Connection implements TransportSink {
     return data;
   }
 
-  /** Frames every whole packet of `data` (one core call per up to MAX_RECORDS packets) and dispatches them. */
+  /** Frames every whole packet of `data` (one core call per up to MAX_RECORDS packets and HEAD_BYTES, so the inbox
+   *  stays small however big `data` is; a longer packet wholly in `data` through frameHead) and dispatches them. */
   private process(data: Buffer): void {
     const codec = this.broker.codec;
     const maxPacketSize = this.broker.options.maxPacketSize;
     for (;;) {
-      const count = codec.frame(data, data.length, this.protocolLevel, maxPacketSize);
+      const whole = data.length <= HEAD_BYTES;
+      let count = codec.frame(data, whole ? data.length : HEAD_BYTES, this.protocolLevel, maxPacketSize);
+      if (count === 0 && !whole && codec.needLength > 0 && codec.needLength <= data.length) {
+        count = codec.frameHead(data.subarray(0, codec.needLength), this.protocolLevel, maxPacketSize);
+      }
       if (count > 0 && this.keepAlive > 0 && this.state === Lifecycle.Connected) this.timer.refresh(); // v5 [MQTT-3.1.2-22], v3.1.1 [MQTT-3.1.2-24]
       for (let r = 0; r < count; r++) {
         const pending = dispatch(this, data, r);
@@ -144,7 +150,7 @@ export class Connection implements TransportSink {
       const consumed = codec.consumed;
       if (consumed >= data.length) return;
       data = data.subarray(consumed);
-      if (count < MAX_RECORDS) {
+      if (count < MAX_RECORDS && (whole || codec.needLength > data.length)) {
         if (count === 0 && this.state === Lifecycle.AwaitingConnect && codec.needLength > CONNECT_MAX_BYTES) {
           fail(this, new MqttError(ReasonCode.PacketTooLarge, "CONNECT larger than CONNECT_MAX_BYTES"));
           return;

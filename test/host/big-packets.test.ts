@@ -3,6 +3,8 @@
 // as usual; a head (or a non-PUBLISH packet) over HEAD_BYTES is refused as too large.
 import { afterEach, describe, expect, it } from "vitest";
 import { HEAD_BYTES } from "../../host/core/codec.ts";
+import { H_INBOX_CAPACITY } from "../../host/core/layout.ts";
+import type { Transport, TransportSink } from "../../host/transport/transport.ts";
 import { Harness, nextMessage } from "../helpers/broker.ts";
 import { connectBytes, packet, str, varint } from "../helpers/raw-client.ts";
 
@@ -20,6 +22,22 @@ function bigPublish(level: number, topicName: string, payloadLength: number, qos
   Buffer.from([...fixed, ...head]).copy(out);
   for (let i = fixed.length + head.length; i < out.length; i++) out[i] = i & 0xff;
   return out;
+}
+
+/** A transport that delivers what the test hands it as single chunks (as a WebSocket message would arrive) and keeps what is written. */
+class ChunkTransport implements Transport {
+  readonly remoteAddress = "test";
+  readonly written: Buffer[] = [];
+  writableLength = 0;
+  ended = false;
+  sink!: TransportSink;
+  bind(sink: TransportSink): void { this.sink = sink; }
+  write(buf: Uint8Array): boolean { this.written.push(Buffer.from(buf)); return true; }
+  writev(bufs: Uint8Array[]): boolean { for (const b of bufs) this.write(b); return true; }
+  pause(): void {}
+  resume(): void {}
+  end(): void { this.ended = true; this.sink.onClose(); }
+  destroy(): void { this.end(); }
 }
 
 describe("big packets", () => {
@@ -43,6 +61,7 @@ describe("big packets", () => {
     const message = await got;
     expect(message.payload.equals(publish.subarray(publish.length - (3 << 20)))).toBe(true);
     expect(broker.core.memory.buffer.byteLength).toBe(memoryBefore);
+    expect(broker.core.header(H_INBOX_CAPACITY)).toBeLessThanOrEqual(HEAD_BYTES);
   });
 
   it("v5 a PUBLISH whose properties reach past HEAD_BYTES gets DISCONNECT 0x95 (Packet too large) and a close", async () => {
@@ -74,4 +93,34 @@ describe("big packets", () => {
     expect(disconnect[0]).toBe(0xe0);
     expect(disconnect[2]).toBe(0x95);
   });
+
+  it("one 4 MB chunk holding CONNECT, small PUBLISHes, a 3 MB PUBLISH and a PINGREQ: all handled, only HEAD_BYTES at a time in the core", async () => {
+    const broker = await h.start();
+    const memoryBefore = broker.core.memory.buffer.byteLength;
+    const sub = await h.connect({ clientId: "chunk-sub" });
+    await sub.subscribeAsync("c/#", { qos: 1 });
+    const small = (i: number) => Buffer.from(packet(0x32, [...str("c/small"), 0, i, ...Buffer.alloc(2000, i)]));
+    const smalls = Array.from({ length: 600 }, (_, i) => small(1 + (i % 200))); // 1.2 MB of small packets before the big one
+    const big = bigPublish(4, "c/big", 3 << 20, 1, 201);
+    const chunk = Buffer.concat([Buffer.from(connectBytes({ clientId: "chunk-pub" })), ...smalls, big, Buffer.from([0xc0, 0])]);
+    expect(chunk.length).toBeGreaterThan(HEAD_BYTES * 3);
+    const got: Buffer[] = [];
+    sub.on("message", (_topic, payload) => got.push(payload));
+    const transport = new ChunkTransport();
+    broker.accept(transport);
+    transport.sink.onData(chunk);
+    await delay(10);
+    const replies = Buffer.concat(transport.written);
+    expect(replies[0]).toBe(0x20); // CONNACK
+    const acks = replies.subarray(4, replies.length - 2);
+    expect(acks.length).toBe((smalls.length + 1) * 4); // [MQTT-4.3.2-2] one PUBACK each
+    expect([...acks.subarray(acks.length - 4)]).toEqual([0x40, 2, 0, 201]);
+    expect([...replies.subarray(replies.length - 2)]).toEqual([0xd0, 0]); // [MQTT-3.12.4-1]
+    for (let i = 0; i < 100 && got.length < smalls.length + 1; i++) await delay(50);
+    expect(got.length).toBe(smalls.length + 1);
+    expect(got[got.length - 1]!.equals(big.subarray(big.length - (3 << 20)))).toBe(true);
+    expect(broker.core.memory.buffer.byteLength).toBe(memoryBefore);
+    expect(broker.core.header(H_INBOX_CAPACITY)).toBeLessThanOrEqual(HEAD_BYTES);
+    expect(transport.ended).toBe(false);
+  }, 30_000);
 });
