@@ -83,8 +83,8 @@ export class Connection implements TransportSink {
       data = chunk.subarray(n);
     }
     if (this.partsLength > 0 || this.busy) {
-      this.parts.push(chunk);
-      this.partsLength += chunk.length;
+      this.parts.push(data);
+      this.partsLength += data.length;
       if (this.busy || this.partsLength < this.need) return;
       data = this.takeParts();
     }

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { HEAD_BYTES } from "../../host/core/codec.ts";
 import { H_INBOX_CAPACITY } from "../../host/core/layout.ts";
 import type { Transport, TransportSink } from "../../host/transport/transport.ts";
-import { Harness, nextMessage } from "../helpers/broker.ts";
+import { Harness, messages, nextMessage } from "../helpers/broker.ts";
 import { connectBytes, packet, str, varint } from "../helpers/raw-client.ts";
 
 const h = new Harness();
@@ -123,4 +123,28 @@ describe("big packets", () => {
     expect(broker.core.header(H_INBOX_CAPACITY)).toBeLessThanOrEqual(HEAD_BYTES);
     expect(transport.ended).toBe(false);
   }, 30_000);
+
+  it("a big PUBLISH held by an async authorizePublish: the bytes behind it in the same chunk wait, then are handled in order", async () => {
+    let allow!: () => void;
+    const decided = new Promise<void>((resolve) => { allow = resolve; });
+    const broker = await h.start({ hooks: { authorizePublish: async (event) => { if (event.topicName === "c/big") await decided; return true; } } });
+    const sub = await h.connect({ clientId: "held-sub" });
+    await sub.subscribeAsync("c/#", { qos: 1 });
+    const got = messages(sub, 2, 10_000);
+    const big = bigPublish(4, "c/big", 2 << 20, 1, 7);
+    const after = Buffer.from([...packet(0x32, [...str("c/after"), 0, 8, ...Buffer.from("after")]), 0xc0, 0]);
+    const transport = new ChunkTransport();
+    broker.accept(transport);
+    transport.sink.onData(Buffer.concat([Buffer.from(connectBytes({ clientId: "held-pub" })), big.subarray(0, 100_000)]));
+    transport.sink.onData(Buffer.concat([big.subarray(100_000), after]));
+    await delay(20);
+    expect(Buffer.concat(transport.written).length).toBe(4); // CONNACK only: the hook is still deciding
+    allow();
+    await delay(20);
+    expect([...Buffer.concat(transport.written).subarray(4)]).toEqual([0x40, 2, 0, 7, 0x40, 2, 0, 8, 0xd0, 0]);
+    const [first, second] = await got;
+    expect(first!.topic).toBe("c/big");
+    expect(first!.payload.equals(big.subarray(big.length - (2 << 20)))).toBe(true);
+    expect(second!.payload.toString()).toBe("after"); // [MQTT-4.6.0-6] in order
+  });
 });
