@@ -45,7 +45,7 @@ export const FREE_LISTS_AT: i32 = H_FREE_LISTS;
 export const HEAP_TOP_AT: i32 = H_HEAP_TOP;
 
 // codec
-export { frame } from "./wire/frame";
+export { frame, frameHead } from "./wire/frame";
 export { encodeConnack, encodeAck, encodeSubAck, encodePingresp, encodeDisconnect, encodeAuth } from "./wire/encode-ack";
 export { encodePublish } from "./wire/encode-publish";
 

@@ -50,6 +50,7 @@ const known: Record<string, { check: Check; help: string }> = {
   receiveMaximum: { check: integer(1, 65_535), help: "v5 Receive Maximum: unacknowledged QoS 1/2 publishes a client may send us" },
   topicAliasMaximum: { check: integer(0, 65_535), help: "v5 topic aliases a client may use towards us (0 disables)" },
   maxQueuedMessages: { check: integer(0, 2 ** 31 - 1), help: "QoS 1/2 messages queued per offline or slow session" },
+  maxQueuedBytes: { check: integer(0, 2 ** 53 - 1), help: "payload bytes of QoS 1/2 messages queued per offline or slow session" },
   maxInflightMessages: { check: integer(1, 65_535), help: "QoS 1/2 messages in flight to a client that sets no Receive Maximum" },
   allowAnonymous: { check: boolean, help: "accept clients that give no username" },
   retainAvailable: { check: boolean, help: "accept retained messages" },

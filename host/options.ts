@@ -25,6 +25,9 @@ export interface BrokerOptions {
   topicAliasMaximum: number;
   /** QoS 1/2 messages kept per offline or slow session before newer ones are dropped (and counted). Default 1,000. */
   maxQueuedMessages: number;
+  /** Payload bytes of QoS 1/2 messages kept per offline or slow session before newer ones are dropped (and counted).
+   *  Default 64 MiB. */
+  maxQueuedBytes: number;
   /** QoS 1/2 messages in flight to one client when it sets no Receive Maximum (3.1.1). Default 100. */
   maxInflightMessages: number;
   /** Allow clients without credentials when no authenticate hook decides. Default true. */
@@ -50,6 +53,7 @@ export const defaultOptions: Omit<BrokerOptions, "hooks"> = {
   receiveMaximum: 65_535,
   topicAliasMaximum: 65_535,
   maxQueuedMessages: 1000,
+  maxQueuedBytes: 64 << 20,
   maxInflightMessages: 100,
   allowAnonymous: true,
   retainAvailable: true,

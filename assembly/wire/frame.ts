@@ -1,14 +1,15 @@
 // frame(): walks the inbox, reads each fixed header (2.1), refuses oversize packets from the header alone,
 // and decodes every whole packet into a record. Stops after an error record or when RECORDS/FIELDS fill.
+// frameHead(): one big PUBLISH of which the inbox holds only the head; its payload is never read.
 import {
   H_INBOX, H_RECORDS, H_FIELDS, H_CONSUMED, H_NEED_LENGTH, H_FIELDS_USED, H_PROTOCOL_LEVEL, MAX_RECORDS, RECORD_WORDS,
-  R_TYPE, R_FLAGS, R_ERROR, R_START, R_LENGTH,
+  R_TYPE, R_FLAGS, R_ERROR, R_START, R_LENGTH, R_PAYLOAD_LENGTH,
 } from "../layout";
 import { getWord, setWord } from "../util/header";
 import { MALFORMED, PACKET_TOO_LARGE, FIELDS_FULL } from "./errors";
 import { begin, fail } from "./reader";
 import { fieldsBegin, fieldsUsed, fieldsRewind } from "./fields";
-import { recordBegin, put } from "./record";
+import { recordBegin, put, get } from "./record";
 import { decodeBody } from "./dispatch";
 import { connectLevel } from "./connect";
 
@@ -55,6 +56,57 @@ export function frame(length: i32, protocolLevel: i32, maxPacketSize: i32): i32 
   setWord(H_FIELDS_USED, fieldsUsed);
   setWord(H_PROTOCOL_LEVEL, level);
   return count;
+}
+
+/** The inbox holds the first `length` bytes of one packet of `total` bytes (total > length; the host keeps
+ *  all of it): frames it as record 0 without reading past `length`. Only a PUBLISH may be cut, and only in its
+ *  payload, which is opaque (a Payload Format Indicator of 1 is not checked, v5 3.3.2.3.2): anything else, or
+ *  a topic and properties reaching past `length`, is -0x95. Returns the record count, 1. */
+export function frameHead(length: i32, total: i32, protocolLevel: i32, maxPacketSize: i32): i32 {
+  const inbox = <usize>getWord(H_INBOX);
+  fieldsBegin(<usize>getWord(H_FIELDS));
+  recordBegin(<usize>getWord(H_RECORDS));
+  const remaining = length > 0 ? remainingLength(inbox, 0, length) : INCOMPLETE;
+  const first = length > 0 ? <i32>load<u8>(inbox) : 0;
+  put(R_TYPE, first >> 4);
+  put(R_FLAGS, first & 15);
+  put(R_LENGTH, total);
+  let code = remaining == INCOMPLETE ? -MALFORMED : remaining < 0 ? remaining : 0;
+  if (code == 0 && (headerLength + remaining != total || total <= length)) code = -MALFORMED; // not the packet the host announced
+  if (code == 0 && maxPacketSize > 0 && total > maxPacketSize) code = -PACKET_TOO_LARGE; // Maximum Packet Size (3.1.2.11.4)
+  if (code == 0 && (first >> 4 != 3 || publishHeadEnd(inbox, first, protocolLevel, length) > length)) code = -PACKET_TOO_LARGE;
+  let level = protocolLevel;
+  if (code == 0) {
+    begin(inbox, headerLength, length);
+    decodeBody(3, first & 15, level);
+    code = fail == -FIELDS_FULL ? -PACKET_TOO_LARGE : fail;
+    if (code == 0) put(R_PAYLOAD_LENGTH, get(R_PAYLOAD_LENGTH) + total - length);
+  }
+  put(R_ERROR, code);
+  setWord(H_CONSUMED, code == 0 ? total : 0);
+  setWord(H_NEED_LENGTH, 0);
+  setWord(H_FIELDS_USED, fieldsUsed);
+  setWord(H_PROTOCOL_LEVEL, level);
+  return 1;
+}
+
+/** Where a PUBLISH's topic, packet id and (v5) properties end, read from the lengths alone; `length` + 1 when
+ *  a length field itself lies past `length`. Malformed lengths are left to decodePublish. */
+function publishHeadEnd(inbox: usize, first: i32, level: i32, length: i32): i32 {
+  let at = headerLength;
+  if (at + 2 > length) return length + 1;
+  at += 2 + ((<i32>load<u8>(inbox + <usize>at) << 8) | <i32>load<u8>(inbox + <usize>at + 1));
+  if (((first >> 1) & 3) != 0) at += 2;
+  if (level != 5) return at;
+  let value = 0;
+  for (let i = 0; i < 4; i++) {
+    if (at >= length) return length + 1;
+    const b = <i32>load<u8>(inbox + <usize>at);
+    at++;
+    value |= (b & 0x7f) << (7 * i);
+    if ((b & 0x80) == 0) break;
+  }
+  return at + value;
 }
 
 /** The remaining length at `at`, INCOMPLETE when its bytes have not all arrived, -0x81 when malformed. */

@@ -11,3 +11,7 @@ export function recordBegin(at: usize): void {
 @inline export function put(word: i32, value: i32): void {
   store<i32>(recordAt + (<usize>word << 2), value);
 }
+
+@inline export function get(word: i32): i32 {
+  return load<i32>(recordAt + (<usize>word << 2));
+}

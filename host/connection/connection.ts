@@ -3,6 +3,7 @@
 import type { Broker } from "../broker.ts";
 import type { ClientInfo } from "../hooks.ts";
 import type { Will } from "../core/packets.ts";
+import { HEAD_BYTES } from "../core/codec.ts";
 import { MAX_RECORDS, R_LENGTH, R_START } from "../core/layout.ts";
 import { dispatch, fail } from "../handlers/index.ts";
 import { MqttError } from "../protocol/mqtt-error.ts";
@@ -22,6 +23,9 @@ const QOS0_DROP_BYTES = 8 << 20;
 /** Largest first packet (the CONNECT) buffered before a client is accepted: its fields are each at most 64 KiB,
  *  so this leaves room for v5 properties while an unauthenticated client cannot make us buffer maxPacketSize. */
 const CONNECT_MAX_BYTES = 1 << 20;
+/** A packet longer than this is gathered into one Buffer of its length (`big`) and framed from its head
+ *  (Codec.frameHead), so its payload is copied once and never into Wasm memory. */
+const BIG_PACKET_BYTES = 64 << 10;
 
 export class Connection implements TransportSink {
   state = Lifecycle.AwaitingConnect;
@@ -50,6 +54,9 @@ export class Connection implements TransportSink {
   private parts: Buffer[] = [];
   private partsLength = 0;
   private need = 0;
+  /** The big packet being gathered (allocUnsafe: pages are only touched as bytes arrive), and its bytes so far. */
+  private big: Buffer | undefined;
+  private bigFilled = 0;
   /** An async hook is deciding: reading paused, later bytes kept in `parts`. */
   private busy = false;
   /** Held back by flow control (connection/backpressure.ts). */
@@ -71,9 +78,14 @@ export class Connection implements TransportSink {
     this.broker.stats.bytesIn += chunk.length;
     if (this.state === Lifecycle.Closed) return;
     let data = chunk;
+    if (this.big !== undefined && !this.busy) {
+      const n = this.gather(chunk);
+      if (n === chunk.length) return;
+      data = chunk.subarray(n);
+    }
     if (this.partsLength > 0 || this.busy) {
-      this.parts.push(chunk);
-      this.partsLength += chunk.length;
+      this.parts.push(data);
+      this.partsLength += data.length;
       if (this.busy || this.partsLength < this.need) return;
       data = this.takeParts();
     }
@@ -89,6 +101,25 @@ export class Connection implements TransportSink {
     else this.transport.resume();
   }
 
+  /** Copies the start of `chunk` into the big packet; once it is whole, frames and dispatches it.
+   *  Returns the bytes of `chunk` used, or chunk.length when nothing more is to be done with it now. */
+  private gather(chunk: Buffer): number {
+    const big = this.big!;
+    const n = Math.min(chunk.length, big.length - this.bigFilled);
+    chunk.copy(big, this.bigFilled, 0, n);
+    this.bigFilled += n;
+    if (this.bigFilled < big.length) return chunk.length;
+    this.big = undefined;
+    this.bigFilled = 0;
+    this.broker.codec.frameHead(big, this.protocolLevel, this.broker.options.maxPacketSize);
+    if (this.keepAlive > 0 && this.state === Lifecycle.Connected) this.timer.refresh(); // v5 [MQTT-3.1.2-22], v3.1.1 [MQTT-3.1.2-24]
+    const pending = dispatch(this, big, 0);
+    if (this.state === Lifecycle.Closed) return chunk.length;
+    if (pending !== undefined) this.suspend(pending, big.subarray(big.length));
+    if (n === chunk.length && this.broker.backpressure.active) this.broker.backpressure.hold(this);
+    return n;
+  }
+
   private takeParts(): Buffer {
     const data = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.partsLength);
     this.parts = [];
@@ -97,12 +128,17 @@ export class Connection implements TransportSink {
     return data;
   }
 
-  /** Frames every whole packet of `data` (one core call per up to MAX_RECORDS packets) and dispatches them. */
+  /** Frames every whole packet of `data` (one core call per up to MAX_RECORDS packets and HEAD_BYTES, so the inbox
+   *  stays small however big `data` is; a longer packet wholly in `data` through frameHead) and dispatches them. */
   private process(data: Buffer): void {
     const codec = this.broker.codec;
     const maxPacketSize = this.broker.options.maxPacketSize;
     for (;;) {
-      const count = codec.frame(data, data.length, this.protocolLevel, maxPacketSize);
+      const whole = data.length <= HEAD_BYTES;
+      let count = codec.frame(data, whole ? data.length : HEAD_BYTES, this.protocolLevel, maxPacketSize);
+      if (count === 0 && !whole && codec.needLength > 0 && codec.needLength <= data.length) {
+        count = codec.frameHead(data.subarray(0, codec.needLength), this.protocolLevel, maxPacketSize);
+      }
       if (count > 0 && this.keepAlive > 0 && this.state === Lifecycle.Connected) this.timer.refresh(); // v5 [MQTT-3.1.2-22], v3.1.1 [MQTT-3.1.2-24]
       for (let r = 0; r < count; r++) {
         const pending = dispatch(this, data, r);
@@ -115,9 +151,14 @@ export class Connection implements TransportSink {
       const consumed = codec.consumed;
       if (consumed >= data.length) return;
       data = data.subarray(consumed);
-      if (count < MAX_RECORDS) {
+      if (count < MAX_RECORDS && (whole || codec.needLength > data.length)) {
         if (count === 0 && this.state === Lifecycle.AwaitingConnect && codec.needLength > CONNECT_MAX_BYTES) {
           fail(this, new MqttError(ReasonCode.PacketTooLarge, "CONNECT larger than CONNECT_MAX_BYTES"));
+          return;
+        }
+        if (codec.needLength > BIG_PACKET_BYTES) {
+          this.big = Buffer.allocUnsafe(codec.needLength);
+          this.bigFilled = data.copy(this.big);
           return;
         }
         this.parts.push(data);
@@ -187,7 +228,8 @@ export class Connection implements TransportSink {
     const broker = this.broker;
     if (!broker.backpressure.active) return;
     if (this.transport.writableLength > PRESSURE_BYTES) return;
-    if (this.session !== undefined && this.session.queue.length > broker.options.maxQueuedMessages >> 2) return;
+    const queue = this.session?.queue;
+    if (queue !== undefined && (queue.length > broker.options.maxQueuedMessages >> 2 || queue.bytes > broker.options.maxQueuedBytes / 4)) return;
     broker.backpressure.drained(this);
   }
 
@@ -312,6 +354,7 @@ export class Connection implements TransportSink {
     this.outBytes = 0;
     this.parts = [];
     this.partsLength = 0;
+    this.big = undefined;
     const broker = this.broker;
     broker.connections.delete(this);
     broker.backpressure.forget(this);

@@ -12,6 +12,7 @@ import { PROPERTY_BY_ID, PROPERTY_IDS, T_BINARY, T_PAIR, T_STRING, T_VARINT } fr
 
 type CodecExports = {
   frame(length: number, protocolLevel: number, maxPacketSize: number): number;
+  frameHead(length: number, total: number, protocolLevel: number, maxPacketSize: number): number;
   encodeConnack(level: number, sessionPresent: number, reasonCode: number, propsCount: number): number;
   encodePublish(level: number, flags: number, topicOffset: number, topicLength: number, packetId: number, propsCount: number, payloadLength: number): number;
   encodeAck(type: number, level: number, packetId: number, reasonCode: number, propsCount: number): number;
@@ -22,6 +23,10 @@ type CodecExports = {
 };
 
 const decoder = new TextDecoder("utf-8");
+
+/** The most of one packet frameHead() copies into the core: a PUBLISH's topic and properties must fit in it
+ *  (its payload need not), any other packet entirely. Keeps the inbox, and so Wasm memory, small. */
+export const HEAD_BYTES = 1 << 20;
 
 function text(bytes: Uint8Array, offset: number, length: number): string {
   if (length === 0) return "";
@@ -67,6 +72,26 @@ export class Codec {
     this.recordsWord = core.recordsWord;
     this.consumed = words[h + H_CONSUMED]!;
     this.needLength = words[h + H_NEED_LENGTH]!;
+    this.protocolLevel = words[h + H_PROTOCOL_LEVEL]!;
+    return count;
+  }
+
+  /** Frames one whole packet, `bytes` exactly, copying at most HEAD_BYTES of it into the core: a longer PUBLISH
+   *  is framed from its head (payload offset and length still index into `bytes`), any other longer packet
+   *  gives an error record -0x95. Returns the record count, 1. */
+  frameHead(bytes: Uint8Array, protocolLevel: number, maxPacketSize: number): number {
+    const total = bytes.length;
+    if (total <= HEAD_BYTES) return this.frame(bytes, total, protocolLevel, maxPacketSize);
+    const core = this.core;
+    if (this.memory.length === 0) this.rebind();
+    const at = core.header(H_INBOX_CAPACITY) >= HEAD_BYTES ? core.header(H_INBOX) : core.inbox(HEAD_BYTES);
+    if (this.memory.length === 0) this.rebind();
+    this.memory.set(bytes.subarray(0, HEAD_BYTES), at);
+    const count = this.x.frameHead(HEAD_BYTES, total, protocolLevel, maxPacketSize);
+    const words = this.words, h = core.headerWord;
+    this.recordsWord = core.recordsWord;
+    this.consumed = words[h + H_CONSUMED]!;
+    this.needLength = 0;
     this.protocolLevel = words[h + H_PROTOCOL_LEVEL]!;
     return count;
   }

@@ -27,6 +27,8 @@ export interface Outbound {
 export class OutboundQueue {
   private items: Outbound[] = [];
   private head = 0;
+  /** Payload bytes of the queued messages. */
+  bytes = 0;
 
   get length(): number {
     return this.items.length - this.head;
@@ -34,12 +36,14 @@ export class OutboundQueue {
 
   push(item: Outbound): void {
     this.items.push(item);
+    this.bytes += item.message.payload.length;
   }
 
   shift(): Outbound | undefined {
     if (this.head >= this.items.length) return undefined;
     const item = this.items[this.head]!;
     this.items[this.head++] = undefined as unknown as Outbound;
+    this.bytes -= item.message.payload.length;
     if (this.head === this.items.length) {
       this.items = [];
       this.head = 0;
@@ -53,5 +57,6 @@ export class OutboundQueue {
   clear(): void {
     this.items = [];
     this.head = 0;
+    this.bytes = 0;
   }
 }

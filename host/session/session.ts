@@ -49,16 +49,17 @@ export class Session {
       this.send(connection, entry);
       return;
     }
-    const limit = this.broker.options.maxQueuedMessages;
-    const length = this.queue.length;
+    const options = this.broker.options, limit = options.maxQueuedMessages, byteLimit = options.maxQueuedBytes;
+    const length = this.queue.length, bytes = this.queue.bytes + entry.message.payload.length;
     // A connected reader that keeps up holds publishers back instead (connection/backpressure.ts);
-    // only offline or slow sessions, or a queue far over the limit, drop.
-    if (length >= limit && (connection === undefined || length >= limit * 8 || this.broker.backpressure.isSlow(connection))) {
+    // only offline or slow sessions, or a queue far over a limit, drop.
+    const over = length >= limit || bytes > byteLimit;
+    if (over && (connection === undefined || length >= limit * 8 || bytes > byteLimit * 8 || this.broker.backpressure.isSlow(connection))) {
       this.broker.stats.dropped++;
       return;
     }
     this.queue.push(entry);
-    if (connection !== undefined && length >= limit >> 1) this.broker.backpressure.press(connection);
+    if (connection !== undefined && (length >= limit >> 1 || bytes >= byteLimit / 2)) this.broker.backpressure.press(connection);
   }
 
   /** Assigns a packet id and writes the PUBLISH; false when it could not be sent (dropped or no id). */

@@ -82,6 +82,16 @@ describe("config sources", () => {
     expect(options.logLevel).toBe("debug");
   });
 
+  it("reads maxQueuedBytes from the file, QUARKMQ_MAX_QUEUED_BYTES and --max-queued-bytes, and refuses a negative one", () => {
+    const path = file("queued.yaml", "maxQueuedBytes: 1048576\n");
+    expect(loadConfig({ configPath: path, env: {} }).options.maxQueuedBytes).toBe(1 << 20);
+    expect(loadConfig({ configPath: path, env: { QUARKMQ_MAX_QUEUED_BYTES: "2097152" } }).options.maxQueuedBytes).toBe(2 << 20);
+    expect(loadConfig({ env: {}, flags: { maxQueuedBytes: "4096" } }).options.maxQueuedBytes).toBe(4096);
+    expect(problems(() => loadConfig({ env: {}, flags: { maxQueuedBytes: "-1" } }))).toEqual([
+      "--max-queued-bytes: expected an integer from 0 to 9007199254740991, got -1",
+    ]);
+  });
+
   it("reads QUARKMQ_HOST and QUARKMQ_LOG_LEVEL", () => {
     const { options } = loadConfig({ env: { QUARKMQ_HOST: "::1", QUARKMQ_LOG_LEVEL: "silent" } });
     expect(options.tcp).toEqual({ port: 1883, host: "::1" });

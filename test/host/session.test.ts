@@ -71,6 +71,22 @@ describe.each([4, 5] as const)("protocol %i", (protocolVersion) => {
     const got = await messages(again, 3);
     expect(got.map((m) => m.payload.toString())).toEqual(["0", "1", "2"]);
   });
+
+  it("offline queueing stops at maxQueuedBytes of payload; the rest are counted as dropped, at QoS 1 and 2", async () => {
+    await h.start({ maxQueuedBytes: 2500 });
+    const first = await h.connect(persistent(protocolVersion, "bytes"));
+    await first.subscribeAsync("d", { qos: 2 });
+    await first.endAsync();
+    const pub = await h.connect({ protocolVersion });
+    for (let i = 0; i < 3; i++) await pub.publishAsync("d", String(i).repeat(1000), { qos: 1 });
+    for (let i = 3; i < 6; i++) await pub.publishAsync("d", String(i).repeat(1000), { qos: 2 });
+    await pub.publishAsync("d", "", { qos: 1 }); // no payload bytes: still fits
+    expect(h.broker.stats.dropped).toBe(4);
+    const again = h.client(persistent(protocolVersion, "bytes"));
+    const got = await messages(again, 3);
+    expect(got.map((m) => m.payload.toString())).toEqual(["0".repeat(1000), "1".repeat(1000), ""]);
+    expect(await collect(again, 200)).toEqual([]);
+  });
 });
 
 describe("resend", () => {

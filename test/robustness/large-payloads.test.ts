@@ -16,9 +16,11 @@ describe("large payloads", () => {
   let subscriber: MqttClient;
   const data = randomBytes(200 * MB);
   let dataSha256: string | undefined;
+  let baseline: Awaited<ReturnType<ChildBroker["gcSnapshot"]>>;
 
   beforeAll(async () => {
     broker = await ChildBroker.start();
+    baseline = await broker.gcSnapshot();
     publisher = await connectClient(broker.port, { clientId: "big-pub" });
     subscriber = await connectClient(broker.port, { clientId: "big-sub" });
   });
@@ -123,6 +125,12 @@ describe("large payloads", () => {
       }
     }, 90_000);
   }
+
+  it("after the 200 MB round trips Wasm memory stays under 64 MB and RSS falls back near where it started", async () => {
+    const after = await broker.gcSnapshot();
+    expect(after.wasmBytes, "Wasm memory, bytes").toBeLessThan(64 * MB);
+    expect(after.memory.rss - baseline.memory.rss, "RSS growth, bytes").toBeLessThan(64 * MB);
+  });
 
   for (const qos of [0, 1, 2] as const) {
     it(`a 0-byte payload at QoS ${qos} arrives as 0 bytes`, async () => {
