@@ -53,7 +53,8 @@ export class Session {
     const length = this.queue.length, bytes = this.queue.bytes + entry.message.payload.length;
     // A connected reader that keeps up holds publishers back instead (connection/backpressure.ts);
     // only offline or slow sessions, or a queue far over a limit, drop.
-    const over = length >= limit || bytes > byteLimit;
+    // An empty queue always takes one message, so a payload larger than maxQueuedBytes still reaches an offline session.
+    const over = length >= limit || (bytes > byteLimit && length > 0);
     if (over && (connection === undefined || length >= limit * 8 || bytes > byteLimit * 8 || this.broker.backpressure.isSlow(connection))) {
       this.broker.stats.dropped++;
       return;

@@ -87,6 +87,21 @@ describe.each([4, 5] as const)("protocol %i", (protocolVersion) => {
     expect(got.map((m) => m.payload.toString())).toEqual(["0".repeat(1000), "1".repeat(1000), ""]);
     expect(await collect(again, 200)).toEqual([]);
   });
+
+  it("an offline session's empty queue takes one message larger than maxQueuedBytes; the next is dropped", async () => {
+    await h.start({ maxQueuedBytes: 1000 });
+    const first = await h.connect(persistent(protocolVersion, "big-one"));
+    await first.subscribeAsync("e", { qos: 1 });
+    await first.endAsync();
+    const pub = await h.connect({ protocolVersion });
+    await pub.publishAsync("e", "a".repeat(5000), { qos: 1 });
+    await pub.publishAsync("e", "b".repeat(10), { qos: 1 });
+    expect(h.broker.stats.dropped).toBe(1);
+    const again = h.client(persistent(protocolVersion, "big-one"));
+    const got = await messages(again, 1);
+    expect(got.map((m) => m.payload.toString())).toEqual(["a".repeat(5000)]);
+    expect(await collect(again, 200)).toEqual([]);
+  });
 });
 
 describe("resend", () => {
