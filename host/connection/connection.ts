@@ -42,8 +42,6 @@ export class Connection implements TransportSink {
   authenticationMethod: string | undefined;
   /** The transport's buffer is over its high-water mark: QoS 1/2 messages wait in the session queue. */
   congested = false;
-  /** Resolved once the connection is closed. */
-  readonly closed: Promise<void>;
 
   private timer: NodeJS.Timeout;
   private parts: Buffer[] = [];
@@ -56,12 +54,11 @@ export class Connection implements TransportSink {
   private out: Buffer[] = [];
   private outBytes = 0;
   private flushScheduled = false;
-  private readonly flushBound = () => this.flush();
-  private resolveClosed!: () => void;
+  /** Set only once someone waits for the close (`closed`): an idle connection carries no Promise. */
+  private closedWaiter: { promise: Promise<void>; resolve: () => void } | undefined;
 
   constructor(readonly broker: Broker, readonly transport: Transport) {
     this.client = { clientId: "", protocolLevel: 4, remoteAddress: transport.remoteAddress };
-    this.closed = new Promise((resolve) => { this.resolveClosed = resolve; });
     this.timer = setTimeout(() => this.onTimeout(), broker.options.connectTimeout * 1000);
     transport.bind(this);
   }
@@ -153,7 +150,7 @@ export class Connection implements TransportSink {
     this.outBytes += buf.length;
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      process.nextTick(this.flushBound);
+      process.nextTick(flushConnection, this);
     }
   }
 
@@ -173,6 +170,17 @@ export class Connection implements TransportSink {
       this.congested = true;
       if (this.transport.writableLength > PRESSURE_BYTES) this.broker.backpressure.press(this);
     }
+  }
+
+  /** Resolved once the connection is closed. */
+  get closed(): Promise<void> {
+    if (this.state === Lifecycle.Closed) return Promise.resolve();
+    if (this.closedWaiter === undefined) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => { resolve = r; });
+      this.closedWaiter = { promise, resolve };
+    }
+    return this.closedWaiter.promise;
   }
 
   onDrain(): void {
@@ -321,6 +329,11 @@ export class Connection implements TransportSink {
       broker.stats.connections--;
       broker.clientDisconnected(this.client, reasonCode);
     }
-    this.resolveClosed();
+    this.closedWaiter?.resolve();
   }
+}
+
+/** The tick's flush, shared by every connection (no bound function per connection). */
+function flushConnection(connection: Connection): void {
+  connection.flush();
 }
