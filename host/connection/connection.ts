@@ -15,6 +15,7 @@ import { PRESSURE_BYTES } from "./backpressure.ts";
 import { CONCAT_BYTES, slabs } from "./write-batch.ts";
 import { Lifecycle } from "./lifecycle.ts";
 import type { OutboundAliases } from "./outbound-aliases.ts";
+import type { Timed } from "./timeouts.ts";
 
 /** Queued-but-unsent bytes above which QoS 0 messages to this client are dropped. */
 const QOS0_DROP_BYTES = 8 << 20;
@@ -22,7 +23,7 @@ const QOS0_DROP_BYTES = 8 << 20;
  *  so this leaves room for v5 properties while an unauthenticated client cannot make us buffer maxPacketSize. */
 const CONNECT_MAX_BYTES = 1 << 20;
 
-export class Connection implements TransportSink {
+export class Connection implements TransportSink, Timed {
   state = Lifecycle.AwaitingConnect;
   /** 0 until CONNECT, then 3, 4 or 5. */
   protocolLevel = 0;
@@ -43,7 +44,13 @@ export class Connection implements TransportSink {
   /** The transport's buffer is over its high-water mark: QoS 1/2 messages wait in the session queue. */
   congested = false;
 
-  private timer: NodeJS.Timeout;
+  /** CONNECT timeout, then keep-alive, on the broker's timer wheel (connection/timeouts.ts). */
+  timeoutBase = 0;
+  timeoutTicks = 0;
+  wheelSlot = -1;
+  wheelIndex = 0;
+  /** close()'s fallback: destroy the transport if it has not closed 2 s after end(). */
+  private destroyTimer: NodeJS.Timeout | undefined;
   private parts: Buffer[] = [];
   private partsLength = 0;
   private need = 0;
@@ -59,7 +66,10 @@ export class Connection implements TransportSink {
 
   constructor(readonly broker: Broker, readonly transport: Transport) {
     this.client = { clientId: "", protocolLevel: 4, remoteAddress: transport.remoteAddress };
-    this.timer = setTimeout(() => this.onTimeout(), broker.options.connectTimeout * 1000);
+    const wheel = broker.timeouts;
+    this.timeoutBase = wheel.tick;
+    this.timeoutTicks = wheel.ticksFor(broker.options.connectTimeout * 1000);
+    wheel.schedule(this);
     transport.bind(this);
   }
 
@@ -99,7 +109,7 @@ export class Connection implements TransportSink {
     const maxPacketSize = this.broker.options.maxPacketSize;
     for (;;) {
       const count = codec.frame(data, data.length, this.protocolLevel, maxPacketSize);
-      if (count > 0 && this.keepAlive > 0 && this.state === Lifecycle.Connected) this.timer.refresh(); // v5 [MQTT-3.1.2-22], v3.1.1 [MQTT-3.1.2-24]
+      if (count > 0 && this.keepAlive > 0 && this.state === Lifecycle.Connected) this.timeoutBase = this.broker.timeouts.tick; // v5 [MQTT-3.1.2-22], v3.1.1 [MQTT-3.1.2-24]
       for (let r = 0; r < count; r++) {
         const pending = dispatch(this, data, r);
         if (this.state === Lifecycle.Closed) return;
@@ -258,11 +268,18 @@ export class Connection implements TransportSink {
   /** Accepted: keep-alive replaces the CONNECT timeout. */
   connected(): void {
     this.state = Lifecycle.Connected;
-    clearTimeout(this.timer);
-    if (this.keepAlive > 0) this.timer = setTimeout(() => this.onTimeout(), this.keepAlive * 1500);
+    const wheel = this.broker.timeouts;
+    if (this.keepAlive === 0) {
+      wheel.cancel(this);
+      return;
+    }
+    this.timeoutBase = wheel.tick;
+    this.timeoutTicks = wheel.ticksFor(this.keepAlive * 1500);
+    wheel.schedule(this);
   }
 
-  private onTimeout(): void {
+  onTimeout(): void {
+    if (this.state === Lifecycle.Closed) return;
     if (this.state === Lifecycle.Connected) {
       this.broker.log.info({ clientId: this.client.clientId }, "keep-alive timeout");
       this.disconnect(ReasonCode.KeepAliveTimeout);
@@ -298,11 +315,11 @@ export class Connection implements TransportSink {
     this.flush();
     this.transport.end();
     this.finish(reasonCode);
-    this.timer = setTimeout(() => this.transport.destroy(), 2000).unref();
+    this.destroyTimer = setTimeout(destroyTransport, 2000, this.transport).unref();
   }
 
   onClose(error?: Error): void {
-    clearTimeout(this.timer); // the transport is gone: close()'s fallback timer must not keep this connection for 2 s
+    clearTimeout(this.destroyTimer); // the transport is gone: close()'s fallback timer must not keep this connection for 2 s
     if (error !== undefined && this.state === Lifecycle.Connected) {
       this.broker.log.debug({ clientId: this.client.clientId, err: error.message }, "transport error");
     }
@@ -312,13 +329,13 @@ export class Connection implements TransportSink {
   private finish(reasonCode: number): void {
     if (this.state === Lifecycle.Closed) return;
     const wasConnected = this.state === Lifecycle.Connected;
+    const broker = this.broker;
     this.state = Lifecycle.Closed;
-    clearTimeout(this.timer);
+    broker.timeouts.cancel(this);
     this.out.length = 0;
     this.outBytes = 0;
     this.parts = [];
     this.partsLength = 0;
-    const broker = this.broker;
     broker.connections.delete(this);
     broker.backpressure.forget(this);
     const session = this.session;
@@ -331,6 +348,10 @@ export class Connection implements TransportSink {
     }
     this.closedWaiter?.resolve();
   }
+}
+
+function destroyTransport(transport: Transport): void {
+  transport.destroy();
 }
 
 /** The tick's flush, shared by every connection (no bound function per connection). */
