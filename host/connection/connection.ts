@@ -12,6 +12,7 @@ import type { Message } from "../routing/message.ts";
 import type { Session } from "../session/session.ts";
 import type { Transport, TransportSink } from "../transport/transport.ts";
 import { PRESSURE_BYTES } from "./backpressure.ts";
+import { scheduleFlush } from "./flush-queue.ts";
 import { CONCAT_BYTES, slabs } from "./write-batch.ts";
 import { Lifecycle } from "./lifecycle.ts";
 import type { OutboundAliases } from "./outbound-aliases.ts";
@@ -160,7 +161,7 @@ export class Connection implements TransportSink, Timed {
     this.outBytes += buf.length;
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      process.nextTick(flushConnection, this);
+      scheduleFlush(this);
     }
   }
 
@@ -352,9 +353,4 @@ export class Connection implements TransportSink, Timed {
 
 function destroyTransport(transport: Transport): void {
   transport.destroy();
-}
-
-/** The tick's flush, shared by every connection (no bound function per connection). */
-function flushConnection(connection: Connection): void {
-  connection.flush();
 }
