@@ -52,14 +52,17 @@ export class Connection implements TransportSink, Timed {
   wheelIndex = 0;
   /** close()'s fallback: destroy the transport if it has not closed 2 s after end(). */
   private destroyTimer: NodeJS.Timeout | undefined;
-  private parts: Buffer[] = [];
+  /** An incomplete tail (and what arrived after it), made only when there is one. */
+  private parts: Buffer[] | undefined;
   private partsLength = 0;
   private need = 0;
   /** An async hook is deciding: reading paused, later bytes kept in `parts`. */
   private busy = false;
   /** Held back by flow control (connection/backpressure.ts). */
   private held = false;
-  private out: Buffer[] = [];
+  /** This tick's writes: the first alone (most ticks write one buffer), all of them in `out` once there are more. */
+  private outFirst: Buffer | undefined;
+  private out: Buffer[] | undefined;
   private outBytes = 0;
   private flushScheduled = false;
   /** Set only once someone waits for the close (`closed`): an idle connection carries no Promise. */
@@ -79,7 +82,7 @@ export class Connection implements TransportSink, Timed {
     if (this.state === Lifecycle.Closed) return;
     let data = chunk;
     if (this.partsLength > 0 || this.busy) {
-      this.parts.push(chunk);
+      (this.parts ??= []).push(chunk);
       this.partsLength += chunk.length;
       if (this.busy || this.partsLength < this.need) return;
       data = this.takeParts();
@@ -97,8 +100,9 @@ export class Connection implements TransportSink, Timed {
   }
 
   private takeParts(): Buffer {
-    const data = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.partsLength);
-    this.parts = [];
+    const parts = this.parts!;
+    const data = parts.length === 1 ? parts[0]! : Buffer.concat(parts, this.partsLength);
+    this.parts = undefined;
     this.partsLength = 0;
     this.need = 0;
     return data;
@@ -127,7 +131,7 @@ export class Connection implements TransportSink, Timed {
           fail(this, new MqttError(ReasonCode.PacketTooLarge, "CONNECT larger than CONNECT_MAX_BYTES"));
           return;
         }
-        this.parts.push(data);
+        this.parts = [data];
         this.partsLength = data.length;
         this.need = codec.needLength;
         return;
@@ -139,7 +143,7 @@ export class Connection implements TransportSink, Timed {
   private suspend(pending: Promise<void>, rest: Buffer): void {
     this.busy = true;
     if (rest.length > 0) {
-      this.parts.unshift(rest);
+      (this.parts ??= []).unshift(rest);
       this.partsLength += rest.length;
     }
     this.transport.pause();
@@ -157,7 +161,12 @@ export class Connection implements TransportSink, Timed {
   /** Queues bytes for this tick's single write. */
   write(buf: Buffer): void {
     if (this.state === Lifecycle.Closed) return;
-    this.out.push(buf);
+    if (this.outFirst === undefined) this.outFirst = buf;
+    else {
+      const out = this.out ??= [];
+      if (out.length === 0) out.push(this.outFirst!);
+      out.push(buf);
+    }
     this.outBytes += buf.length;
     if (!this.flushScheduled) {
       this.flushScheduled = true;
@@ -167,15 +176,17 @@ export class Connection implements TransportSink, Timed {
 
   flush(): void {
     this.flushScheduled = false;
+    const first = this.outFirst;
+    if (first === undefined) return;
+    this.outFirst = undefined;
     const out = this.out;
-    if (out.length === 0) return;
     const bytes = this.outBytes;
     this.broker.stats.bytesOut += bytes;
     let ok: boolean;
-    if (out.length === 1) ok = this.transport.write(out[0]!);
+    if (out === undefined || out.length === 0) ok = this.transport.write(first);
     else if (bytes <= CONCAT_BYTES) ok = this.transport.write(Buffer.concat(out, bytes));
     else ok = this.transport.writev(slabs(out));
-    out.length = 0;
+    if (out !== undefined) out.length = 0;
     this.outBytes = 0;
     if (!ok) {
       this.congested = true;
@@ -333,9 +344,10 @@ export class Connection implements TransportSink, Timed {
     const broker = this.broker;
     this.state = Lifecycle.Closed;
     broker.timeouts.cancel(this);
-    this.out.length = 0;
+    this.outFirst = undefined;
+    this.out = undefined;
     this.outBytes = 0;
-    this.parts = [];
+    this.parts = undefined;
     this.partsLength = 0;
     broker.connections.delete(this);
     broker.backpressure.forget(this);

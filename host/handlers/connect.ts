@@ -59,9 +59,12 @@ function accept(connection: Connection, packet: ConnectPacket, decision: Awaited
   const options = broker.options;
   const clientId = connection.client.clientId;
   const v5 = packet.protocolLevel === 5;
-  const previous = broker.sessions.get(clientId)?.connection;
-  if (previous !== undefined) previous.disconnect(ReasonCode.SessionTakenOver); // v5 [MQTT-3.1.4-3], v3.1.1 [MQTT-3.1.4-2]
   let session = broker.sessions.get(clientId);
+  const previous = session?.connection;
+  if (previous !== undefined) {
+    previous.disconnect(ReasonCode.SessionTakenOver); // v5 [MQTT-3.1.4-3], v3.1.1 [MQTT-3.1.4-2]
+    session = broker.sessions.get(clientId); // the old connection's close may have ended its session
+  }
   if (session !== undefined && packet.cleanStart) { // v5 [MQTT-3.1.2-4], v3.1.1 [MQTT-3.1.2-6]
     broker.sessions.end(session);
     session = undefined;
