@@ -7,6 +7,7 @@ import type { Properties, Will } from "./core/packets.ts";
 import { Backpressure } from "./connection/backpressure.ts";
 import { Connection } from "./connection/connection.ts";
 import { Lifecycle } from "./connection/lifecycle.ts";
+import { TimerWheel } from "./connection/timeouts.ts";
 import type { ClientInfo, DisconnectEvent, Hooks, PublishEvent, SubscribeEvent } from "./hooks.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { defaultOptions, type BrokerOptions } from "./options.ts";
@@ -69,6 +70,8 @@ export class Broker extends EventEmitter<BrokerEvents> {
   readonly router: Router;
   readonly connections = new Set<Connection>();
   readonly backpressure = new Backpressure();
+  /** Every connection's CONNECT timeout and keep-alive. */
+  readonly timeouts = new TimerWheel();
   readonly stats: BrokerStats = { connections: 0, messagesIn: 0, messagesOut: 0, dropped: 0, protocolErrors: 0, bytesIn: 0, bytesOut: 0 };
   private listener: Listener | undefined;
   private closing = false;
@@ -164,6 +167,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
     await Promise.all(closing);
     this.sessions.stop();
     this.backpressure.stop();
+    this.timeouts.stop();
     await stopped;
   }
 }

@@ -13,9 +13,11 @@ import type { Message } from "../routing/message.ts";
 import type { Session } from "../session/session.ts";
 import type { Transport, TransportSink } from "../transport/transport.ts";
 import { PRESSURE_BYTES } from "./backpressure.ts";
+import { scheduleFlush } from "./flush-queue.ts";
 import { CONCAT_BYTES, slabs } from "./write-batch.ts";
 import { Lifecycle } from "./lifecycle.ts";
 import type { OutboundAliases } from "./outbound-aliases.ts";
+import type { Timed } from "./timeouts.ts";
 
 /** Queued-but-unsent bytes above which QoS 0 messages to this client are dropped; a queue of up to two
  *  messages of the size being sent is always allowed, so large payloads to a reader that keeps up get through. */
@@ -27,7 +29,7 @@ const CONNECT_MAX_BYTES = 1 << 20;
  *  (Codec.frameHead), so its payload is copied once and never into Wasm memory. */
 const BIG_PACKET_BYTES = 64 << 10;
 
-export class Connection implements TransportSink {
+export class Connection implements TransportSink, Timed {
   state = Lifecycle.AwaitingConnect;
   /** 0 until CONNECT, then 3, 4 or 5. */
   protocolLevel = 0;
@@ -47,11 +49,16 @@ export class Connection implements TransportSink {
   authenticationMethod: string | undefined;
   /** The transport's buffer is over its high-water mark: QoS 1/2 messages wait in the session queue. */
   congested = false;
-  /** Resolved once the connection is closed. */
-  readonly closed: Promise<void>;
 
-  private timer: NodeJS.Timeout;
-  private parts: Buffer[] = [];
+  /** CONNECT timeout, then keep-alive, on the broker's timer wheel (connection/timeouts.ts). */
+  timeoutBase = 0;
+  timeoutTicks = 0;
+  wheelSlot = -1;
+  wheelIndex = 0;
+  /** close()'s fallback: destroy the transport if it has not closed 2 s after end(). */
+  private destroyTimer: NodeJS.Timeout | undefined;
+  /** An incomplete tail (and what arrived after it), made only when there is one. */
+  private parts: Buffer[] | undefined;
   private partsLength = 0;
   private need = 0;
   /** The big packet being gathered (allocUnsafe: pages are only touched as bytes arrive), and its bytes so far. */
@@ -61,16 +68,20 @@ export class Connection implements TransportSink {
   private busy = false;
   /** Held back by flow control (connection/backpressure.ts). */
   private held = false;
-  private out: Buffer[] = [];
+  /** This tick's writes: the first alone (most ticks write one buffer), all of them in `out` once there are more. */
+  private outFirst: Buffer | undefined;
+  private out: Buffer[] | undefined;
   private outBytes = 0;
   private flushScheduled = false;
-  private readonly flushBound = () => this.flush();
-  private resolveClosed!: () => void;
+  /** Set only once someone waits for the close (`closed`): an idle connection carries no Promise. */
+  private closedWaiter: { promise: Promise<void>; resolve: () => void } | undefined;
 
   constructor(readonly broker: Broker, readonly transport: Transport) {
     this.client = { clientId: "", protocolLevel: 4, remoteAddress: transport.remoteAddress };
-    this.closed = new Promise((resolve) => { this.resolveClosed = resolve; });
-    this.timer = setTimeout(() => this.onTimeout(), broker.options.connectTimeout * 1000);
+    const wheel = broker.timeouts;
+    this.timeoutBase = wheel.tick;
+    this.timeoutTicks = wheel.ticksFor(broker.options.connectTimeout * 1000);
+    wheel.schedule(this);
     transport.bind(this);
   }
 
@@ -84,7 +95,7 @@ export class Connection implements TransportSink {
       data = chunk.subarray(n);
     }
     if (this.partsLength > 0 || this.busy) {
-      this.parts.push(data);
+      (this.parts ??= []).push(data);
       this.partsLength += data.length;
       if (this.busy || this.partsLength < this.need) return;
       data = this.takeParts();
@@ -112,7 +123,7 @@ export class Connection implements TransportSink {
     this.big = undefined;
     this.bigFilled = 0;
     this.broker.codec.frameHead(big, this.protocolLevel, this.broker.options.maxPacketSize);
-    if (this.keepAlive > 0 && this.state === Lifecycle.Connected) this.timer.refresh(); // v5 [MQTT-3.1.2-22], v3.1.1 [MQTT-3.1.2-24]
+    if (this.keepAlive > 0 && this.state === Lifecycle.Connected) this.timeoutBase = this.broker.timeouts.tick; // v5 [MQTT-3.1.2-22], v3.1.1 [MQTT-3.1.2-24]
     const pending = dispatch(this, big, 0);
     if (this.state === Lifecycle.Closed) return chunk.length;
     if (pending !== undefined) this.suspend(pending, big.subarray(big.length));
@@ -121,8 +132,9 @@ export class Connection implements TransportSink {
   }
 
   private takeParts(): Buffer {
-    const data = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.partsLength);
-    this.parts = [];
+    const parts = this.parts!;
+    const data = parts.length === 1 ? parts[0]! : Buffer.concat(parts, this.partsLength);
+    this.parts = undefined;
     this.partsLength = 0;
     this.need = 0;
     return data;
@@ -139,7 +151,7 @@ export class Connection implements TransportSink {
       if (count === 0 && !whole && codec.needLength > 0 && codec.needLength <= data.length) {
         count = codec.frameHead(data.subarray(0, codec.needLength), this.protocolLevel, maxPacketSize);
       }
-      if (count > 0 && this.keepAlive > 0 && this.state === Lifecycle.Connected) this.timer.refresh(); // v5 [MQTT-3.1.2-22], v3.1.1 [MQTT-3.1.2-24]
+      if (count > 0 && this.keepAlive > 0 && this.state === Lifecycle.Connected) this.timeoutBase = this.broker.timeouts.tick; // v5 [MQTT-3.1.2-22], v3.1.1 [MQTT-3.1.2-24]
       for (let r = 0; r < count; r++) {
         const pending = dispatch(this, data, r);
         if (this.state === Lifecycle.Closed) return;
@@ -161,7 +173,7 @@ export class Connection implements TransportSink {
           this.bigFilled = data.copy(this.big);
           return;
         }
-        this.parts.push(data);
+        this.parts = [data];
         this.partsLength = data.length;
         this.need = codec.needLength;
         return;
@@ -173,7 +185,7 @@ export class Connection implements TransportSink {
   private suspend(pending: Promise<void>, rest: Buffer): void {
     this.busy = true;
     if (rest.length > 0) {
-      this.parts.unshift(rest);
+      (this.parts ??= []).unshift(rest);
       this.partsLength += rest.length;
     }
     this.transport.pause();
@@ -191,30 +203,48 @@ export class Connection implements TransportSink {
   /** Queues bytes for this tick's single write. */
   write(buf: Buffer): void {
     if (this.state === Lifecycle.Closed) return;
-    this.out.push(buf);
+    if (this.outFirst === undefined) this.outFirst = buf;
+    else {
+      const out = this.out ??= [];
+      if (out.length === 0) out.push(this.outFirst!);
+      out.push(buf);
+    }
     this.outBytes += buf.length;
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      process.nextTick(this.flushBound);
+      scheduleFlush(this);
     }
   }
 
   flush(): void {
     this.flushScheduled = false;
+    const first = this.outFirst;
+    if (first === undefined) return;
+    this.outFirst = undefined;
     const out = this.out;
-    if (out.length === 0) return;
     const bytes = this.outBytes;
     this.broker.stats.bytesOut += bytes;
     let ok: boolean;
-    if (out.length === 1) ok = this.transport.write(out[0]!);
+    if (out === undefined || out.length === 0) ok = this.transport.write(first);
     else if (bytes <= CONCAT_BYTES) ok = this.transport.write(Buffer.concat(out, bytes));
     else ok = this.transport.writev(slabs(out));
-    out.length = 0;
+    if (out !== undefined) out.length = 0;
     this.outBytes = 0;
     if (!ok) {
       this.congested = true;
       if (this.transport.writableLength > PRESSURE_BYTES) this.broker.backpressure.press(this);
     }
+  }
+
+  /** Resolved once the connection is closed. */
+  get closed(): Promise<void> {
+    if (this.state === Lifecycle.Closed) return Promise.resolve();
+    if (this.closedWaiter === undefined) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => { resolve = r; });
+      this.closedWaiter = { promise, resolve };
+    }
+    return this.closedWaiter.promise;
   }
 
   onDrain(): void {
@@ -294,11 +324,18 @@ export class Connection implements TransportSink {
   /** Accepted: keep-alive replaces the CONNECT timeout. */
   connected(): void {
     this.state = Lifecycle.Connected;
-    clearTimeout(this.timer);
-    if (this.keepAlive > 0) this.timer = setTimeout(() => this.onTimeout(), this.keepAlive * 1500);
+    const wheel = this.broker.timeouts;
+    if (this.keepAlive === 0) {
+      wheel.cancel(this);
+      return;
+    }
+    this.timeoutBase = wheel.tick;
+    this.timeoutTicks = wheel.ticksFor(this.keepAlive * 1500);
+    wheel.schedule(this);
   }
 
-  private onTimeout(): void {
+  onTimeout(): void {
+    if (this.state === Lifecycle.Closed) return;
     if (this.state === Lifecycle.Connected) {
       this.broker.log.info({ clientId: this.client.clientId }, "keep-alive timeout");
       this.disconnect(ReasonCode.KeepAliveTimeout);
@@ -334,11 +371,11 @@ export class Connection implements TransportSink {
     this.flush();
     this.transport.end();
     this.finish(reasonCode);
-    this.timer = setTimeout(() => this.transport.destroy(), 2000).unref();
+    this.destroyTimer = setTimeout(destroyTransport, 2000, this.transport).unref();
   }
 
   onClose(error?: Error): void {
-    clearTimeout(this.timer); // the transport is gone: close()'s fallback timer must not keep this connection for 2 s
+    clearTimeout(this.destroyTimer); // the transport is gone: close()'s fallback timer must not keep this connection for 2 s
     if (error !== undefined && this.state === Lifecycle.Connected) {
       this.broker.log.debug({ clientId: this.client.clientId, err: error.message }, "transport error");
     }
@@ -348,14 +385,15 @@ export class Connection implements TransportSink {
   private finish(reasonCode: number): void {
     if (this.state === Lifecycle.Closed) return;
     const wasConnected = this.state === Lifecycle.Connected;
+    const broker = this.broker;
     this.state = Lifecycle.Closed;
-    clearTimeout(this.timer);
-    this.out.length = 0;
+    broker.timeouts.cancel(this);
+    this.outFirst = undefined;
+    this.out = undefined;
     this.outBytes = 0;
-    this.parts = [];
+    this.parts = undefined;
     this.partsLength = 0;
     this.big = undefined;
-    const broker = this.broker;
     broker.connections.delete(this);
     broker.backpressure.forget(this);
     const session = this.session;
@@ -366,6 +404,10 @@ export class Connection implements TransportSink {
       broker.stats.connections--;
       broker.clientDisconnected(this.client, reasonCode);
     }
-    this.resolveClosed();
+    this.closedWaiter?.resolve();
   }
+}
+
+function destroyTransport(transport: Transport): void {
+  transport.destroy();
 }

@@ -144,24 +144,23 @@ export class Codec {
 
   readConnect(record: number, bytes: Uint8Array): ConnectPacket {
     const c = this.word(record, R_ITEMS_FIRST);
-    const f = (w: number) => this.field(c + w);
-    const flags = f(C_CONNECT_FLAGS);
+    const flags = this.field(c + C_CONNECT_FLAGS);
     const packet: ConnectPacket = {
-      protocolLevel: f(C_PROTOCOL_LEVEL) as 3 | 4 | 5,
+      protocolLevel: this.field(c + C_PROTOCOL_LEVEL) as 3 | 4 | 5,
       cleanStart: (flags & 0x02) !== 0,
-      keepAlive: f(C_KEEP_ALIVE),
-      clientId: text(bytes, f(C_CLIENT_ID_OFFSET), f(C_CLIENT_ID_OFFSET + 1)),
+      keepAlive: this.field(c + C_KEEP_ALIVE),
+      clientId: text(bytes, this.field(c + C_CLIENT_ID_OFFSET), this.field(c + C_CLIENT_ID_OFFSET + 1)),
       properties: this.readProperties(record, bytes),
     };
-    if (flags & 0x80) packet.username = text(bytes, f(C_USERNAME_OFFSET), f(C_USERNAME_OFFSET + 1));
-    if (flags & 0x40) packet.password = copy(bytes, f(C_PASSWORD_OFFSET), f(C_PASSWORD_OFFSET + 1));
+    if (flags & 0x80) packet.username = text(bytes, this.field(c + C_USERNAME_OFFSET), this.field(c + C_USERNAME_OFFSET + 1));
+    if (flags & 0x40) packet.password = copy(bytes, this.field(c + C_PASSWORD_OFFSET), this.field(c + C_PASSWORD_OFFSET + 1));
     if (flags & 0x04) {
       const will: Will = {
-        topicName: text(bytes, f(C_WILL_TOPIC_OFFSET), f(C_WILL_TOPIC_OFFSET + 1)),
-        payload: copy(bytes, f(C_WILL_PAYLOAD_OFFSET), f(C_WILL_PAYLOAD_OFFSET + 1)),
+        topicName: text(bytes, this.field(c + C_WILL_TOPIC_OFFSET), this.field(c + C_WILL_TOPIC_OFFSET + 1)),
+        payload: copy(bytes, this.field(c + C_WILL_PAYLOAD_OFFSET), this.field(c + C_WILL_PAYLOAD_OFFSET + 1)),
         qos: ((flags >> 3) & 3) as 0 | 1 | 2,
         retain: (flags & 0x20) !== 0,
-        properties: this.propertiesAt(f(C_WILL_PROPS_FIRST), f(C_WILL_PROPS_COUNT), bytes),
+        properties: this.propertiesAt(this.field(c + C_WILL_PROPS_FIRST), this.field(c + C_WILL_PROPS_COUNT), bytes),
       };
       packet.will = will;
     }

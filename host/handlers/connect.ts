@@ -12,6 +12,8 @@ import { decisionCode } from "./decision.ts";
 
 /** Largest packet the protocol allows: remaining length 268,435,455 plus a 5-byte fixed header. */
 const PROTOCOL_MAX_PACKET_SIZE = 268_435_460;
+/** The 3.1.1 CONNACK of an accepted client by Session Present (0, 1): the same 4 bytes every time, shared. */
+const CONNACK_ACCEPTED = [Buffer.from([0x20, 2, 0, 0]), Buffer.from([0x20, 2, 1, 0])] as const;
 
 export function handleConnect(connection: Connection, bytes: Buffer, record: number): void | Promise<void> {
   const broker = connection.broker;
@@ -59,9 +61,12 @@ function accept(connection: Connection, packet: ConnectPacket, decision: Awaited
   const options = broker.options;
   const clientId = connection.client.clientId;
   const v5 = packet.protocolLevel === 5;
-  const previous = broker.sessions.get(clientId)?.connection;
-  if (previous !== undefined) previous.disconnect(ReasonCode.SessionTakenOver); // v5 [MQTT-3.1.4-3], v3.1.1 [MQTT-3.1.4-2]
   let session = broker.sessions.get(clientId);
+  const previous = session?.connection;
+  if (previous !== undefined) {
+    previous.disconnect(ReasonCode.SessionTakenOver); // v5 [MQTT-3.1.4-3], v3.1.1 [MQTT-3.1.4-2]
+    session = broker.sessions.get(clientId); // the old connection's close may have ended its session
+  }
   if (session !== undefined && packet.cleanStart) { // v5 [MQTT-3.1.2-4], v3.1.1 [MQTT-3.1.2-6]
     broker.sessions.end(session);
     session = undefined;
@@ -98,7 +103,8 @@ function accept(connection: Connection, packet: ConnectPacket, decision: Awaited
     if (assigned !== undefined) connack.assignedClientIdentifier = assigned; // v5 [MQTT-3.2.2-16]
     if (properties.authenticationMethod !== undefined) connack.authenticationMethod = properties.authenticationMethod;
   }
-  connection.write(broker.codec.encodeConnack(packet.protocolLevel, sessionPresent, 0, v5 ? connack : undefined));
+  if (packet.protocolLevel === 4) connection.write(CONNACK_ACCEPTED[sessionPresent ? 1 : 0]);
+  else connection.write(broker.codec.encodeConnack(packet.protocolLevel, sessionPresent, 0, v5 ? connack : undefined));
   connection.connected();
   broker.stats.connections++;
   if (sessionPresent) {

@@ -39,8 +39,7 @@ export class Sessions {
   end(session: Session): void {
     if (session.ended) return;
     session.release();
-    for (const topicFilter of session.subscriptions.keys()) this.broker.topics.unsubscribe(session.subscriberId, topicFilter);
-    session.subscriptions.clear();
+    for (const topicFilter of session.takeSubscriptions()) this.broker.topics.unsubscribe(session.subscriberId, topicFilter);
     this.releaseId(session.subscriberId);
     if (this.byClientId.get(session.clientId) === session) this.byClientId.delete(session.clientId);
   }

@@ -17,25 +17,56 @@ export interface SessionSubscription {
 /** Session Expiry Interval meaning "never expires". */
 export const NEVER_EXPIRES = 0xffffffff;
 
+/** What an idle session reads before it has anything in flight or queued (never written to). */
+const NO_INFLIGHT: ReadonlyMap<number, Outbound> = new Map();
+const NO_QUEUE = new OutboundQueue();
+
 export class Session {
   connection: Connection | undefined;
-  readonly subscriptions = new Map<string, SessionSubscription>();
   /** Subscriptions carrying a v5 subscription identifier (routing asks the core for ids only when > 0). */
   subscriptionIdCount = 0;
   /** Seconds after the connection closes before the session ends; NEVER_EXPIRES for never. */
   expiryInterval = 0;
-  readonly inflight = new Map<number, Outbound>();
-  readonly queue = new OutboundQueue();
-  readonly packetIds = new PacketIds();
-  /** Packet ids of QoS 2 publishes received, PUBREC sent, PUBREL not yet received. */
-  readonly inboundQos2 = new Set<number>();
   pendingWill: Will | undefined;
+  // Made on first use: an idle session holds no Maps, Sets, queue or timers (a few hundred bytes each).
+  private subscriptionMap: Map<string, SessionSubscription> | undefined;
+  private inflightMap: Map<number, Outbound> | undefined;
+  private queued: OutboundQueue | undefined;
+  private packetIds: PacketIds | undefined;
+  private inboundQos2Set: Set<number> | undefined;
   /** Session expiry and will delay: intervals up to 0xFFFFFFFE s, beyond what one setTimeout can wait. */
-  private readonly expiryTimer = new LongTimer(() => this.broker.sessions.end(this));
-  private readonly willTimer = new LongTimer(() => this.publishPendingWill());
+  private expiryTimer: LongTimer | undefined;
+  private willTimer: LongTimer | undefined;
   ended = false;
 
   constructor(readonly broker: Broker, readonly clientId: string, readonly subscriberId: number) {}
+
+  /** Subscriptions by topicFilter. */
+  get subscriptions(): Map<string, SessionSubscription> {
+    return this.subscriptionMap ??= new Map();
+  }
+
+  /** Outbound QoS 1/2 messages by packetId, awaiting their acknowledgement. */
+  get inflight(): ReadonlyMap<number, Outbound> {
+    return this.inflightMap ?? NO_INFLIGHT;
+  }
+
+  /** Messages waiting for a free slot in the window. */
+  get queue(): Pick<OutboundQueue, "length" | "bytes"> {
+    return this.queued ?? NO_QUEUE;
+  }
+
+  /** Packet ids of QoS 2 publishes received, PUBREC sent, PUBREL not yet received. */
+  get inboundQos2(): Set<number> {
+    return this.inboundQos2Set ??= new Set();
+  }
+
+  /** Topic filters of every subscription, forgotten (the registry has taken them out of the topic index). */
+  takeSubscriptions(): Iterable<string> {
+    const map = this.subscriptionMap;
+    this.subscriptionMap = undefined;
+    return map === undefined ? [] : map.keys();
+  }
 
   /** Routes one message to this session at the granted QoS. */
   deliver(message: Message, qos: number, retain: boolean, subscriptionIds: number[] | undefined): void {
@@ -59,21 +90,22 @@ export class Session {
       this.broker.stats.dropped++;
       return;
     }
-    this.queue.push(entry);
+    (this.queued ??= new OutboundQueue()).push(entry);
     if (connection !== undefined && (length >= limit >> 1 || bytes >= byteLimit / 2)) this.broker.backpressure.press(connection);
   }
 
   /** Assigns a packet id and writes the PUBLISH; false when it could not be sent (dropped or no id). */
   private send(connection: Connection, entry: Outbound): boolean {
-    const packetId = this.packetIds.next(this.inflight);
+    const inflight = this.inflightMap ??= new Map();
+    const packetId = (this.packetIds ??= new PacketIds()).next(inflight);
     if (packetId === 0) {
-      this.queue.push(entry);
+      (this.queued ??= new OutboundQueue()).push(entry);
       return false;
     }
     if (!connection.sendPublish(entry.message, entry.qos, entry.retain, false, packetId, entry.subscriptionIds)) return true;
     entry.packetId = packetId;
     entry.stage = entry.qos === 1 ? OutboundStage.AwaitPuback : OutboundStage.AwaitPubrec;
-    this.inflight.set(packetId, entry);
+    inflight.set(packetId, entry);
     return true;
   }
 
@@ -81,8 +113,9 @@ export class Session {
   drain(): void {
     const connection = this.connection;
     if (connection === undefined) return;
-    while (this.queue.length > 0 && this.inflight.size < connection.sendQuota && !connection.congested) {
-      if (!this.send(connection, this.queue.shift()!)) break;
+    const queued = this.queued;
+    while (queued !== undefined && queued.length > 0 && this.inflight.size < connection.sendQuota && !connection.congested) {
+      if (!this.send(connection, queued.shift()!)) break;
     }
     connection.relieve();
   }
@@ -97,7 +130,7 @@ export class Session {
 
   /** Ends an outbound flow (PUBACK, PUBCOMP, or a failing PUBREC) and refills the window. */
   complete(packetId: number): boolean {
-    if (!this.inflight.delete(packetId)) return false;
+    if (this.inflightMap === undefined || !this.inflightMap.delete(packetId)) return false;
     this.drain();
     return true;
   }
@@ -105,8 +138,8 @@ export class Session {
   /** The connection attached: cancel expiry and a delayed will [MQTT-3.1.3-9]. */
   attach(connection: Connection): void {
     this.connection = connection;
-    this.expiryTimer.cancel();
-    this.willTimer.cancel();
+    this.expiryTimer?.cancel();
+    this.willTimer?.cancel();
     this.pendingWill = undefined;
   }
 
@@ -118,33 +151,33 @@ export class Session {
       if (delay === 0) this.broker.publishWill(will);
       else {
         this.pendingWill = will;
-        this.willTimer.start(delay);
+        (this.willTimer ??= new LongTimer(() => this.publishPendingWill())).start(delay);
       }
     }
     if (this.expiryInterval === 0) this.broker.sessions.end(this);
-    else if (this.expiryInterval !== NEVER_EXPIRES) this.expiryTimer.start(this.expiryInterval); // v5 3.1.2.11.2: 0xFFFFFFFF never expires
+    else if (this.expiryInterval !== NEVER_EXPIRES) (this.expiryTimer ??= new LongTimer(() => this.broker.sessions.end(this))).start(this.expiryInterval); // v5 3.1.2.11.2: 0xFFFFFFFF never expires
   }
 
   private publishPendingWill(): void {
     const will = this.pendingWill;
     this.pendingWill = undefined;
-    this.willTimer.cancel();
+    this.willTimer?.cancel();
     if (will !== undefined) this.broker.publishWill(will);
   }
 
   /** Called by the session registry when the session ends: a delayed will goes out now [MQTT-3.1.2-8]. */
   release(): void {
     this.ended = true;
-    this.expiryTimer.cancel();
+    this.expiryTimer?.cancel();
     this.publishPendingWill();
-    this.inflight.clear();
-    this.queue.clear();
-    this.inboundQos2.clear();
+    this.inflightMap = undefined;
+    this.queued = undefined;
+    this.inboundQos2Set = undefined;
   }
 
   /** Timers off without publishing anything (broker close). */
   stop(): void {
-    this.expiryTimer.cancel();
-    this.willTimer.cancel();
+    this.expiryTimer?.cancel();
+    this.willTimer?.cancel();
   }
 }

@@ -3,25 +3,46 @@
 import net from "node:net";
 import type { Listener, Transport, TransportSink } from "./transport.ts";
 
+/** The transport of a socket, for the socket listeners below (shared by every socket: no closures per connection). */
+const TRANSPORT = Symbol("quarkmq.transport");
+type BoundSocket = net.Socket & { [TRANSPORT]: TcpTransport };
+
+function onData(this: BoundSocket, chunk: Buffer): void {
+  this[TRANSPORT].sink!.onData(chunk);
+}
+
+function onDrain(this: BoundSocket): void {
+  this[TRANSPORT].sink!.onDrain();
+}
+
+function onError(this: BoundSocket, error: Error): void {
+  this[TRANSPORT].failure = error;
+}
+
+function onClose(this: BoundSocket): void {
+  const transport = this[TRANSPORT];
+  transport.closed = true;
+  transport.sink!.onClose(transport.failure);
+}
+
 export class TcpTransport implements Transport {
   readonly remoteAddress: string;
-  private closed = false;
+  closed = false;
+  sink: TransportSink | undefined;
+  failure: Error | undefined;
 
   constructor(private readonly socket: net.Socket) {
     this.remoteAddress = socket.remoteAddress ?? "";
-    socket.setNoDelay(true);
   }
 
   bind(sink: TransportSink): void {
-    const socket = this.socket;
-    socket.on("data", (chunk: Buffer) => sink.onData(chunk));
-    socket.on("drain", () => sink.onDrain());
-    let failure: Error | undefined;
-    socket.on("error", (error) => { failure = error; });
-    socket.on("close", () => {
-      this.closed = true;
-      sink.onClose(failure);
-    });
+    const socket = this.socket as BoundSocket;
+    this.sink = sink;
+    socket[TRANSPORT] = this;
+    socket.on("data", onData);
+    socket.on("drain", onDrain);
+    socket.on("error", onError);
+    socket.on("close", onClose);
   }
 
   write(buf: Uint8Array): boolean {
