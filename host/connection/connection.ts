@@ -1,33 +1,19 @@
-// One client connection: framing state (only an incomplete tail), the outbound batch written once
-// per tick, keep-alive and CONNECT timeouts, lifecycle, and the server-side ways to end it.
+// One client connection: its state, lifecycle, keep-alive and CONNECT timeouts, and the server-side ways to end
+// it. The bytes-in path is inbound.ts, the bytes-out path outbound.ts; the methods here are their entry points.
 import type { Broker } from "../broker.ts";
 import type { ClientInfo } from "../hooks.ts";
 import type { Will } from "../core/packets.ts";
-import { HEAD_BYTES } from "../core/codec.ts";
-import { MAX_RECORDS, R_LENGTH, R_START } from "../core/layout.ts";
-import { dispatch, fail } from "../handlers/index.ts";
-import { MqttError } from "../protocol/mqtt-error.ts";
 import { PacketType } from "../protocol/packet-type.ts";
 import { ReasonCode, connectReturnCode } from "../protocol/reason-code.ts";
 import type { Message } from "../routing/message.ts";
 import type { Session } from "../session/session.ts";
 import type { Transport, TransportSink } from "../transport/transport.ts";
 import { PRESSURE_BYTES } from "./backpressure.ts";
-import { scheduleFlush } from "./flush-queue.ts";
-import { CONCAT_BYTES, slabs } from "./write-batch.ts";
+import { holdReading, receive } from "./inbound.ts";
 import { Lifecycle } from "./lifecycle.ts";
+import { flush, sendAck, sendPublish, write } from "./outbound.ts";
 import type { OutboundAliases } from "./outbound-aliases.ts";
 import type { Timed } from "./timeouts.ts";
-
-/** Queued-but-unsent bytes above which QoS 0 messages to this client are dropped; a queue of up to two
- *  messages of the size being sent is always allowed, so large payloads to a reader that keeps up get through. */
-const QOS0_DROP_BYTES = 8 << 20;
-/** Largest first packet (the CONNECT) buffered before a client is accepted: its fields are each at most 64 KiB,
- *  so this leaves room for v5 properties while an unauthenticated client cannot make us buffer maxPacketSize. */
-const CONNECT_MAX_BYTES = 1 << 20;
-/** A packet longer than this is gathered into one Buffer of its length (`big`) and framed from its head
- *  (Codec.frameHead), so its payload is copied once and never into Wasm memory. */
-const BIG_PACKET_BYTES = 64 << 10;
 
 export class Connection implements TransportSink, Timed {
   state = Lifecycle.AwaitingConnect;
@@ -57,22 +43,22 @@ export class Connection implements TransportSink, Timed {
   wheelIndex = 0;
   /** close()'s fallback: destroy the transport if it has not closed 2 s after end(). */
   private destroyTimer: NodeJS.Timeout | undefined;
-  /** An incomplete tail (and what arrived after it), made only when there is one. */
-  private parts: Buffer[] | undefined;
-  private partsLength = 0;
-  private need = 0;
+  /** Inbound framing state (inbound.ts). An incomplete tail (and what arrived after it), made only when there is one. */
+  parts: Buffer[] | undefined;
+  partsLength = 0;
+  need = 0;
   /** The big packet being gathered (allocUnsafe: pages are only touched as bytes arrive), and its bytes so far. */
-  private big: Buffer | undefined;
-  private bigFilled = 0;
+  big: Buffer | undefined;
+  bigFilled = 0;
   /** An async hook is deciding: reading paused, later bytes kept in `parts`. */
-  private busy = false;
+  busy = false;
   /** Held back by flow control (connection/backpressure.ts). */
-  private held = false;
-  /** This tick's writes: the first alone (most ticks write one buffer), all of them in `out` once there are more. */
-  private outFirst: Buffer | undefined;
-  private out: Buffer[] | undefined;
-  private outBytes = 0;
-  private flushScheduled = false;
+  held = false;
+  /** Outbound batch (outbound.ts). This tick's writes: the first alone (most ticks write one buffer), all of them in `out` once there are more. */
+  outFirst: Buffer | undefined;
+  out: Buffer[] | undefined;
+  outBytes = 0;
+  flushScheduled = false;
   /** Set only once someone waits for the close (`closed`): an idle connection carries no Promise. */
   private closedWaiter: { promise: Promise<void>; resolve: () => void } | undefined;
 
@@ -86,154 +72,21 @@ export class Connection implements TransportSink, Timed {
   }
 
   onData(chunk: Buffer): void {
-    this.broker.stats.bytesIn += chunk.length;
-    if (this.state === Lifecycle.Closed) return;
-    let data = chunk;
-    if (this.big !== undefined && !this.busy) {
-      const n = this.gather(chunk);
-      if (n === chunk.length) return;
-      data = chunk.subarray(n);
-    }
-    if (this.partsLength > 0 || this.busy) {
-      (this.parts ??= []).push(data);
-      this.partsLength += data.length;
-      if (this.busy || this.partsLength < this.need) return;
-      data = this.takeParts();
-    }
-    this.process(data);
-    if (this.broker.backpressure.active && (this.state as Lifecycle) !== Lifecycle.Closed) this.broker.backpressure.hold(this);
+    receive(this, chunk);
   }
 
   /** Flow control: stop or restart reading (an async hook's pause is kept). */
   holdReading(hold: boolean): void {
-    this.held = hold;
-    if (this.state === Lifecycle.Closed || this.busy) return;
-    if (hold) this.transport.pause();
-    else this.transport.resume();
-  }
-
-  /** Copies the start of `chunk` into the big packet; once it is whole, frames and dispatches it.
-   *  Returns the bytes of `chunk` used, or chunk.length when nothing more is to be done with it now. */
-  private gather(chunk: Buffer): number {
-    const big = this.big!;
-    const n = Math.min(chunk.length, big.length - this.bigFilled);
-    chunk.copy(big, this.bigFilled, 0, n);
-    this.bigFilled += n;
-    if (this.bigFilled < big.length) return chunk.length;
-    this.big = undefined;
-    this.bigFilled = 0;
-    this.broker.codec.frameHead(big, this.protocolLevel, this.broker.options.maxPacketSize);
-    if (this.keepAlive > 0 && this.state === Lifecycle.Connected) this.timeoutBase = this.broker.timeouts.tick; // v5 [MQTT-3.1.2-22], v3.1.1 [MQTT-3.1.2-24]
-    const pending = dispatch(this, big, 0);
-    if (this.state === Lifecycle.Closed) return chunk.length;
-    if (pending !== undefined) this.suspend(pending, big.subarray(big.length));
-    if (n === chunk.length && this.broker.backpressure.active) this.broker.backpressure.hold(this);
-    return n;
-  }
-
-  private takeParts(): Buffer {
-    const parts = this.parts!;
-    const data = parts.length === 1 ? parts[0]! : Buffer.concat(parts, this.partsLength);
-    this.parts = undefined;
-    this.partsLength = 0;
-    this.need = 0;
-    return data;
-  }
-
-  /** Frames every whole packet of `data` (one core call per up to MAX_RECORDS packets and HEAD_BYTES, so the inbox
-   *  stays small however big `data` is; a longer packet wholly in `data` through frameHead) and dispatches them. */
-  private process(data: Buffer): void {
-    const codec = this.broker.codec;
-    const maxPacketSize = this.broker.options.maxPacketSize;
-    for (;;) {
-      const whole = data.length <= HEAD_BYTES;
-      let count = codec.frame(data, whole ? data.length : HEAD_BYTES, this.protocolLevel, maxPacketSize);
-      if (count === 0 && !whole && codec.needLength > 0 && codec.needLength <= data.length) {
-        count = codec.frameHead(data.subarray(0, codec.needLength), this.protocolLevel, maxPacketSize);
-      }
-      if (count > 0 && this.keepAlive > 0 && this.state === Lifecycle.Connected) this.timeoutBase = this.broker.timeouts.tick; // v5 [MQTT-3.1.2-22], v3.1.1 [MQTT-3.1.2-24]
-      for (let r = 0; r < count; r++) {
-        const pending = dispatch(this, data, r);
-        if (this.state === Lifecycle.Closed) return;
-        if (pending !== undefined) {
-          this.suspend(pending, data.subarray(codec.word(r, R_START) + codec.word(r, R_LENGTH)));
-          return;
-        }
-      }
-      const consumed = codec.consumed;
-      if (consumed >= data.length) return;
-      data = data.subarray(consumed);
-      if (count < MAX_RECORDS && (whole || codec.needLength > data.length)) {
-        if (count === 0 && this.state === Lifecycle.AwaitingConnect && codec.needLength > CONNECT_MAX_BYTES) {
-          fail(this, new MqttError(ReasonCode.PacketTooLarge, "CONNECT larger than CONNECT_MAX_BYTES"));
-          return;
-        }
-        if (codec.needLength > BIG_PACKET_BYTES) {
-          this.big = Buffer.allocUnsafe(codec.needLength);
-          this.bigFilled = data.copy(this.big);
-          return;
-        }
-        this.parts = [data];
-        this.partsLength = data.length;
-        this.need = codec.needLength;
-        return;
-      }
-    }
-  }
-
-  /** An async hook is deciding: stop reading, keep the unhandled bytes, continue when it settles. */
-  private suspend(pending: Promise<void>, rest: Buffer): void {
-    this.busy = true;
-    if (rest.length > 0) {
-      (this.parts ??= []).unshift(rest);
-      this.partsLength += rest.length;
-    }
-    this.transport.pause();
-    pending.then(() => {
-      this.busy = false;
-      if (this.state === Lifecycle.Closed) return;
-      if (!this.held) this.transport.resume();
-      if (this.partsLength > 0) this.process(this.takeParts());
-    }, (error: unknown) => {
-      this.busy = false;
-      fail(this, error);
-    });
+    holdReading(this, hold);
   }
 
   /** Queues bytes for this tick's single write. */
   write(buf: Buffer): void {
-    if (this.state === Lifecycle.Closed) return;
-    if (this.outFirst === undefined) this.outFirst = buf;
-    else {
-      const out = this.out ??= [];
-      if (out.length === 0) out.push(this.outFirst!);
-      out.push(buf);
-    }
-    this.outBytes += buf.length;
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      scheduleFlush(this);
-    }
+    write(this, buf);
   }
 
   flush(): void {
-    this.flushScheduled = false;
-    const first = this.outFirst;
-    if (first === undefined) return;
-    this.outFirst = undefined;
-    const out = this.out;
-    const bytes = this.outBytes;
-    this.broker.stats.bytesOut += bytes;
-    let ok: boolean;
-    if (out === undefined || out.length === 0) ok = this.transport.write(first);
-    else if (bytes <= CONCAT_BYTES) ok = this.transport.write(Buffer.concat(out, bytes));
-    else ok = this.transport.writev(slabs(out));
-    if (out !== undefined) out.length = 0;
-    this.outBytes = 0;
-    if (!ok) {
-      this.congested = true;
-      if (this.transport.writableLength > PRESSURE_BYTES) this.broker.backpressure.press(this);
-    }
+    flush(this);
   }
 
   /** Resolved once the connection is closed. */
@@ -266,55 +119,12 @@ export class Connection implements TransportSink, Timed {
   /** Writes one PUBLISH; false when it was dropped (expired, or larger than the client's Maximum Packet Size). */
   sendPublish(message: Message, qos: number, retain: boolean, dup: boolean, packetId: number,
               subscriptionIds: number[] | undefined): boolean {
-    const broker = this.broker;
-    const queued = qos === 0 ? this.transport.writableLength + this.outBytes : 0;
-    if (queued > QOS0_DROP_BYTES && queued > 2 * message.payload.length) {
-      broker.stats.dropped++;
-      return false;
-    }
-    const encoder = broker.encoder;
-    const aliases = this.outboundAliases;
-    let topicAlias = 0, aliasSet = false;
-    if (aliases !== undefined) {
-      topicAlias = aliases.get(message.topicName);
-      aliasSet = topicAlias > 0;
-      if (!aliasSet) topicAlias = aliases.next();
-    }
-    const header = encoder.encode(message, this.protocolLevel, qos, retain, dup, subscriptionIds, topicAlias, aliasSet);
-    const payload = message.payload;
-    if (header === undefined || (this.maxPacketSize > 0 && header.length + payload.length > this.maxPacketSize)) {
-      broker.stats.dropped++; // v5 [MQTT-3.3.2-5] [MQTT-3.1.2-25]
-      return false;
-    }
-    if (topicAlias > 0 && !aliasSet) aliases!.set(message.topicName, topicAlias);
-    if (qos > 0) {
-      const patched = Buffer.allocUnsafe(header.length);
-      header.copy(patched);
-      const at = encoder.packetIdOffset;
-      patched[at] = packetId >> 8;
-      patched[at + 1] = packetId & 0xff;
-      this.write(patched);
-    } else {
-      this.write(header);
-    }
-    if (payload.length > 0) this.write(payload);
-    broker.stats.messagesOut++;
-    return true;
+    return sendPublish(this, message, qos, retain, dup, packetId, subscriptionIds);
   }
 
-  /** PUBACK, PUBREC, PUBREL or PUBCOMP. With reason code 0 and no properties every version encodes the same
-   *  4 bytes (v5 3.4.2.1: the reason code may be omitted), written here without a core call. */
+  /** PUBACK, PUBREC, PUBREL or PUBCOMP (outbound.ts). */
   sendAck(type: PacketType, packetId: number, reasonCode: number): void {
-    if (reasonCode === 0 || this.protocolLevel !== 5) {
-      const ack = Buffer.allocUnsafe(4);
-      ack[0] = (type << 4) | (type === PacketType.Pubrel ? 2 : 0);
-      ack[1] = 2;
-      ack[2] = packetId >> 8;
-      ack[3] = packetId & 0xff;
-      this.write(ack);
-      return;
-    }
-    this.write(this.broker.codec.encodeAck(type, 5, packetId, reasonCode));
+    sendAck(this, type, packetId, reasonCode);
   }
 
   sendPubrel(packetId: number): void {
