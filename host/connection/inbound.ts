@@ -31,7 +31,7 @@ export function receive(connection: Connection, chunk: Buffer): void {
     if (connection.busy || connection.partsLength < connection.need) return;
     data = takeParts(connection);
   }
-  process(connection, data);
+  frameAndDispatch(connection, data);
   if (connection.broker.backpressure.active && (connection.state as Lifecycle) !== Lifecycle.Closed) connection.broker.backpressure.hold(connection);
 }
 
@@ -73,7 +73,7 @@ function takeParts(connection: Connection): Buffer {
 
 /** Frames every whole packet of `data` (one core call per up to MAX_RECORDS packets and HEAD_BYTES, so the inbox
  *  stays small however big `data` is; a longer packet wholly in `data` through frameHead) and dispatches them. */
-function process(connection: Connection, data: Buffer): void {
+function frameAndDispatch(connection: Connection, data: Buffer): void {
   const codec = connection.broker.codec;
   const maxPacketSize = connection.broker.options.maxPacketSize;
   for (;;) {
@@ -124,7 +124,7 @@ function suspend(connection: Connection, pending: Promise<void>, rest: Buffer): 
     connection.busy = false;
     if (connection.state === Lifecycle.Closed) return;
     if (!connection.held) connection.transport.resume();
-    if (connection.partsLength > 0) process(connection, takeParts(connection));
+    if (connection.partsLength > 0) frameAndDispatch(connection, takeParts(connection));
   }, (error: unknown) => {
     connection.busy = false;
     fail(connection, error);
