@@ -8,6 +8,7 @@ import {
 import { alloc, free } from "../util/alloc";
 import { pagedAt, pagedReserve, PAGE_BYTES } from "../util/columns";
 import { hashBytes, mix } from "../util/hash";
+import { tableInsert, tableRemove } from "./probe-table";
 
 export const NODE_BYTES: i32 = 32;
 export const N_PARENT: i32 = 0; //   parent node id (group nodes: filter node | GROUP_KEY); 0 when free
@@ -168,17 +169,8 @@ export function findHashed(parentKey: i32, ptr: usize, length: i32, hash: i32): 
 }
 
 function insertEdge(id: i32): void {
-  const table = <usize>tw(T_EDGES);
-  const mask = tw(T_EDGE_CAP) - 1;
   const h = nodeEdgeHash(id);
-  let slot = <i32>h & mask;
-  let entry = load<i32>(table + (<usize>slot << 2));
-  while (entry != 0 && entry != TOMB) { // a marker is reused: callers looked the edge up first
-    slot = (slot + 1) & mask;
-    entry = load<i32>(table + (<usize>slot << 2));
-  }
-  if (entry == TOMB) setTw(T_EDGE_TOMBS, tw(T_EDGE_TOMBS) - 1);
-  store<i32>(table + (<usize>slot << 2), edgeEntry(id, h));
+  tableInsert(T_EDGES, T_EDGE_CAP, T_EDGE_TOMBS, TOMB, h, edgeEntry(id, h)); // callers looked the edge up first
 }
 
 function growEdges(slots: i32): bool {
@@ -203,30 +195,10 @@ function growEdges(slots: i32): bool {
   return true;
 }
 
-/** Removes a node's edge: its slot becomes a marker that probes pass over (no other node is read,
- *  as moving later entries back would need), or empty when the slot after it is empty. */
+/** Removes a node's edge. */
 export function removeEdge(id: i32): void {
-  const table = <usize>tw(T_EDGES);
-  const mask = tw(T_EDGE_CAP) - 1;
   const h = nodeEdgeHash(id);
-  const entry = edgeEntry(id, h);
-  let slot = <i32>h & mask;
-  while (load<i32>(table + (<usize>slot << 2)) != entry) slot = (slot + 1) & mask;
-  setTw(T_EDGE_COUNT, tw(T_EDGE_COUNT) - 1);
-  if (load<i32>(table + (<usize>((slot + 1) & mask) << 2)) != 0) {
-    store<i32>(table + (<usize>slot << 2), TOMB);
-    setTw(T_EDGE_TOMBS, tw(T_EDGE_TOMBS) + 1);
-    return;
-  }
-  store<i32>(table + (<usize>slot << 2), 0); // the end of a run: clear it and the markers before it
-  let tombs = tw(T_EDGE_TOMBS);
-  slot = (slot - 1) & mask;
-  while (load<i32>(table + (<usize>slot << 2)) == TOMB) {
-    store<i32>(table + (<usize>slot << 2), 0);
-    tombs--;
-    slot = (slot - 1) & mask;
-  }
-  setTw(T_EDGE_TOMBS, tombs);
+  tableRemove(T_EDGES, T_EDGE_CAP, T_EDGE_COUNT, T_EDGE_TOMBS, TOMB, h, edgeEntry(id, h));
 }
 
 /** A fresh node with the given level (all slots 0), or 0 when memory is exhausted. */

@@ -1,5 +1,6 @@
 // Subscription records (24 bytes each, ids with a free list) linked per owner node, and the hash
 // that finds a subscriber's record under an owner: (owner node, subscriberId) -> subscription id.
+import { tableInsert, tableRemove } from "./probe-table";
 import { tw, setTw, twAt } from "./root";
 import {
   T_SUBS, T_SUB_CAP, T_SUB_NEXT, T_SUB_FREE,
@@ -78,17 +79,8 @@ export function findSubscription(owner: i32, subscriberId: i32): i32 {
 
 /** Enters a record not in the table (a marker on the way is reused). */
 function insertHash(id: i32): void {
-  const table = <usize>tw(T_SUB_HASH);
-  const mask = tw(T_SUB_HASH_CAP) - 1;
   const h = recordHash(id);
-  let slot = <i32>h & mask;
-  let entry = load<i32>(table + (<usize>slot << 2));
-  while (entry != 0 && entry != TOMB) {
-    slot = (slot + 1) & mask;
-    entry = load<i32>(table + (<usize>slot << 2));
-  }
-  if (entry == TOMB) setTw(T_SUB_HASH_TOMBS, tw(T_SUB_HASH_TOMBS) - 1);
-  store<i32>(table + (<usize>slot << 2), hashEntry(id, h));
+  tableInsert(T_SUB_HASH, T_SUB_HASH_CAP, T_SUB_HASH_TOMBS, TOMB, h, hashEntry(id, h));
 }
 
 function growHash(slots: i32): bool {
@@ -107,27 +99,8 @@ function growHash(slots: i32): bool {
 }
 
 function removeHash(id: i32): void {
-  const table = <usize>tw(T_SUB_HASH);
-  const mask = tw(T_SUB_HASH_CAP) - 1;
   const h = recordHash(id);
-  const entry = hashEntry(id, h);
-  let slot = <i32>h & mask;
-  while (load<i32>(table + (<usize>slot << 2)) != entry) slot = (slot + 1) & mask;
-  setTw(T_SUB_HASH_COUNT, tw(T_SUB_HASH_COUNT) - 1);
-  if (load<i32>(table + (<usize>((slot + 1) & mask) << 2)) != 0) {
-    store<i32>(table + (<usize>slot << 2), TOMB);
-    setTw(T_SUB_HASH_TOMBS, tw(T_SUB_HASH_TOMBS) + 1);
-    return;
-  }
-  store<i32>(table + (<usize>slot << 2), 0); // the end of a run: clear it and the markers before it
-  let tombs = tw(T_SUB_HASH_TOMBS);
-  slot = (slot - 1) & mask;
-  while (load<i32>(table + (<usize>slot << 2)) == TOMB) {
-    store<i32>(table + (<usize>slot << 2), 0);
-    tombs--;
-    slot = (slot - 1) & mask;
-  }
-  setTw(T_SUB_HASH_TOMBS, tombs);
+  tableRemove(T_SUB_HASH, T_SUB_HASH_CAP, T_SUB_HASH_COUNT, T_SUB_HASH_TOMBS, TOMB, h, hashEntry(id, h));
 }
 
 /** A new subscription record in the hash (not yet linked into a list), or 0 when memory is exhausted. */

@@ -1,0 +1,41 @@
+// The open-addressing tables of the trie (the edge hash and the subscription hash): i32 entries, 0 empty,
+// a per-table marker for a deleted entry; address, capacity, count and marker count in topics-block words.
+import { tw, setTw } from "./root";
+
+/** Enters `entry` (hash `h`) into a table that does not hold it; a marker on the way is reused. */
+@inline export function tableInsert(tableWord: i32, capWord: i32, tombsWord: i32, tomb: i32, h: u32, entry: i32): void {
+  const table = <usize>tw(tableWord);
+  const mask = tw(capWord) - 1;
+  let slot = <i32>h & mask;
+  let found = load<i32>(table + (<usize>slot << 2));
+  while (found != 0 && found != tomb) {
+    slot = (slot + 1) & mask;
+    found = load<i32>(table + (<usize>slot << 2));
+  }
+  if (found == tomb) setTw(tombsWord, tw(tombsWord) - 1);
+  store<i32>(table + (<usize>slot << 2), entry);
+}
+
+/** Removes `entry` (hash `h`): its slot becomes a marker that probes pass over (no other entry is read,
+ *  as moving later entries back would need), or empty with the markers before it when it ends a run. */
+export function tableRemove(tableWord: i32, capWord: i32, countWord: i32, tombsWord: i32, tomb: i32, h: u32, entry: i32): void {
+  const table = <usize>tw(tableWord);
+  const mask = tw(capWord) - 1;
+  let slot = <i32>h & mask;
+  while (load<i32>(table + (<usize>slot << 2)) != entry) slot = (slot + 1) & mask;
+  setTw(countWord, tw(countWord) - 1);
+  if (load<i32>(table + (<usize>((slot + 1) & mask) << 2)) != 0) {
+    store<i32>(table + (<usize>slot << 2), tomb);
+    setTw(tombsWord, tw(tombsWord) + 1);
+    return;
+  }
+  store<i32>(table + (<usize>slot << 2), 0);
+  let tombs = tw(tombsWord);
+  slot = (slot - 1) & mask;
+  while (load<i32>(table + (<usize>slot << 2)) == tomb) {
+    store<i32>(table + (<usize>slot << 2), 0);
+    tombs--;
+    slot = (slot - 1) & mask;
+  }
+  setTw(tombsWord, tombs);
+}
