@@ -49,7 +49,8 @@ export function flush(connection: Connection): void {
   }
 }
 
-/** Writes one PUBLISH; false when it was dropped (expired, or larger than the client's Maximum Packet Size). */
+/** Writes one PUBLISH; false when it was dropped: a QoS 0 backlog, expired (the encoder gives no header), or
+ *  larger than the client's Maximum Packet Size. */
 export function sendPublish(connection: Connection, message: Message, qos: number, retain: boolean, dup: boolean,
                             packetId: number, subscriptionIds: number[] | undefined): boolean {
   const broker = connection.broker;
@@ -69,7 +70,7 @@ export function sendPublish(connection: Connection, message: Message, qos: numbe
   const header = encoder.encode(message, connection.protocolLevel, qos, retain, dup, subscriptionIds, topicAlias, aliasSet);
   const payload = message.payload;
   if (header === undefined || (connection.maxPacketSize > 0 && header.length + payload.length > connection.maxPacketSize)) {
-    broker.stats.dropped++; // v5 [MQTT-3.3.2-5] [MQTT-3.1.2-25]
+    broker.stats.dropped++; // expired: v5 [MQTT-3.3.2-5]; too large: v5 [MQTT-3.1.2-25]
     return false;
   }
   if (topicAlias > 0 && !aliasSet) aliases!.set(message.topicName, topicAlias);
