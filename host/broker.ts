@@ -10,7 +10,7 @@ import { Lifecycle } from "./connection/lifecycle.ts";
 import { TimerWheel } from "./connection/timeouts.ts";
 import type { ClientInfo, DisconnectEvent, Hooks, PublishEvent, SubscribeEvent } from "./hooks.ts";
 import { createLogger, type Logger } from "./log.ts";
-import { defaultOptions, type BrokerOptions } from "./options.ts";
+import { defaultOptions, type BrokerOptions } from "./config/options.ts";
 import { MqttError } from "./protocol/mqtt-error.ts";
 import { ReasonCode } from "./protocol/reason-code.ts";
 import { LocalSubscription, type BrokerMessage } from "./routing/local.ts";

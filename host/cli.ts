@@ -3,10 +3,10 @@
 import { statSync } from "node:fs";
 import { isIP } from "node:net";
 import { pino } from "pino";
-import { ConfigError, loadConfig, type ResolvedConfig } from "./config.ts";
-import { helpText, packageVersion, parseCommandLine, UsageError } from "./cli-args.ts";
+import { ConfigError, loadConfig, type ResolvedConfig } from "./config/load.ts";
+import { helpText, packageVersion, parseCommandLine, UsageError } from "./config/cli-args.ts";
 import type { Logger } from "./log.ts";
-import { hashPassword } from "./password-hash.ts";
+import { hashPassword } from "./config/password-hash.ts";
 
 /** Milliseconds a graceful close may take before the process exits anyway. */
 const closeTimeout = 10_000;

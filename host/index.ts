@@ -1,12 +1,12 @@
 // quarkmq's public API: createBroker() and the types an embedding service uses.
 import { Broker } from "./broker.ts";
-import type { BrokerOptions } from "./options.ts";
+import type { BrokerOptions } from "./config/options.ts";
 
 export { Broker } from "./broker.ts";
 export type { BrokerEvents, BrokerStats, ClientErrorEvent, PublishOptions } from "./broker.ts";
 export type { BrokerMessage } from "./routing/local.ts";
-export type { BrokerOptions, ListenerOptions } from "./options.ts";
-export { defaultOptions } from "./options.ts";
+export type { BrokerOptions, ListenerOptions } from "./config/options.ts";
+export { defaultOptions } from "./config/options.ts";
 export type * from "./hooks.ts";
 export type { Properties } from "./core/packets.ts";
 export { ReasonCode } from "./protocol/reason-code.ts";

@@ -4,11 +4,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../../host/config.ts";
-import { filterCovers } from "../../host/config-access.ts";
-import { fileKeys, optionSpecs } from "../../host/config-schema.ts";
-import { hashPassword } from "../../host/password-hash.ts";
-import { defaultOptions } from "../../host/options.ts";
+import { ConfigError, loadConfig } from "../../host/config/load.ts";
+import { filterCovers } from "../../host/config/access.ts";
+import { fileKeys, optionSpecs } from "../../host/config/schema.ts";
+import { hashPassword } from "../../host/config/password-hash.ts";
+import { defaultOptions } from "../../host/config/options.ts";
 import type { ClientInfo } from "../../host/hooks.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "quarkmq-config-"));

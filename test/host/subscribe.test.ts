@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { Harness, collect, delay, messages, nextMessage } from "../helpers/broker.ts";
 import { connectBytes, packet, str, subscribeBytes } from "../helpers/raw-client.ts";
-import { accessHooks } from "../../host/config-access.ts";
+import { accessHooks } from "../../host/config/access.ts";
 
 const h = new Harness();
 afterEach(() => h.close());

@@ -6,7 +6,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { verifyPassword } from "../../host/password-hash.ts";
+import { verifyPassword } from "../../host/config/password-hash.ts";
 import { binPath, QuarkmqProcess, startQuarkmq } from "../helpers/quarkmq-process.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "quarkmq-cli-"));

@@ -2,7 +2,7 @@
 // everything it opened; plus the connect-and-await-CONNACK step most tests begin with.
 import { expect } from "vitest";
 import { startMosquitto } from "./mosquitto.ts";
-import type { BrokerOptions } from "../../../host/options.ts";
+import type { BrokerOptions } from "../../../host/config/options.ts";
 import { RawClient } from "./raw-client.ts";
 import { connect, hex, T, type ConnectFields } from "./packets.ts";
 

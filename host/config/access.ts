@@ -1,7 +1,7 @@
 // The config file's access section turned into hooks: a user list (inline or a `username:password` file)
 // checked by `authenticate`, and topic deny lists checked by `authorizeSubscribe` / `authorizePublish`.
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { Hooks } from "./hooks.ts";
+import type { Hooks } from "../hooks.ts";
 import { isPasswordHash, verifyPassword } from "./password-hash.ts";
 
 export interface User {

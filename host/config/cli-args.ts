@@ -2,7 +2,7 @@
 // parsed into what loadConfig() takes, and the --help text generated from the same table.
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { didYouMean, optionSpecs } from "./config-schema.ts";
+import { didYouMean, optionSpecs } from "./schema.ts";
 
 export class UsageError extends Error {
   override name = "UsageError";
@@ -57,9 +57,9 @@ export function parseCommandLine(argv: string[]): CommandLine {
   };
 }
 
-/** The package version, read from package.json (host/ and dist/ both sit one level below it). */
+/** The package version, read from package.json (host/config/ and dist/config/ both sit two levels below it). */
 export function packageVersion(): string {
-  const json = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+  const json = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
   return json.version;
 }
 

@@ -6,9 +6,9 @@ import { dirname, extname, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { BrokerOptions } from "./options.ts";
 import { defaultOptions } from "./options.ts";
-import type { Hooks } from "./hooks.ts";
-import { accessHooks, denySubscribeReasonCodes, parsePasswordFile, type Acl, type User } from "./config-access.ts";
-import { didYouMean, fileKeys, fromText, optionSpecs, type OptionSpec } from "./config-schema.ts";
+import type { Hooks } from "../hooks.ts";
+import { accessHooks, denySubscribeReasonCodes, parsePasswordFile, type Acl, type User } from "./access.ts";
+import { didYouMean, fileKeys, fromText, optionSpecs, type OptionSpec } from "./schema.ts";
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

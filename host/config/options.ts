@@ -1,7 +1,7 @@
 // Every option of the broker, with its default. The config file (YAML/JSON), the environment and the
 // CLI flags all resolve to this one shape (host/config.ts); createBroker() takes it directly.
-import type { Hooks } from "./hooks.ts";
-import type { Logger } from "./log.ts";
+import type { Hooks } from "../hooks.ts";
+import type { Logger } from "../log.ts";
 
 export interface ListenerOptions {
   /** 0 picks a free port (tests). */
