@@ -4,7 +4,9 @@ import { PROP_WORDS } from "../layout";
 import { MALFORMED, PROTOCOL_ERROR } from "./errors";
 import { fail, pos, end, setEnd, setFail, readU8, readU16, readU32, readVarint, readString, readBinary, fieldOffset, fieldLength } from "./reader";
 import { reserve, putField } from "./fields";
-import { propertyType, propertyPackets, repeatable, T_BYTE, T_U16, T_U32, T_VARINT, T_STRING, T_BINARY } from "./property-table";
+import {
+  propertyRow, rowPackets, rowType, rowRule, repeatable, T_BYTE, T_U16, T_U32, T_STRING, T_BINARY, V_FLAG, V_NONZERO, TOPIC_ALIAS,
+} from "./property-table";
 
 export let propsFirst: i32 = 0;
 export let propsCount: i32 = 0;
@@ -22,16 +24,17 @@ export function readProperties(packetBit: i32): void {
   let seen: u64 = 0;
   while (fail == 0 && pos < end) {
     const id = readU8();
+    const row = propertyRow(id);
     const bit: u64 = (<u64>1) << <u64>(id & 63);
-    if ((propertyPackets(id) & packetBit) == 0) { setFail(MALFORMED); break; } // 2.2.2.2 id not valid for the packet: malformed
+    if ((rowPackets(row) & packetBit) == 0) { setFail(MALFORMED); break; } // 2.2.2.2 id not valid for the packet: malformed
     if ((seen & bit) != 0 && !repeatable(id, packetBit)) { setFail(PROTOCOL_ERROR); break; } // 2.2.2.2 included more than once
     seen |= bit;
-    readProperty(id);
+    readProperty(id, row);
   }
   setEnd(outer);
 }
 
-function readProperty(id: i32): void {
+function readProperty(id: i32, row: i32): void {
   const entry = reserve(PROP_WORDS);
   if (entry < 0) return;
   if (propsCount == 0) propsFirst = entry;
@@ -39,7 +42,7 @@ function readProperty(id: i32): void {
   putField(entry, id);
   putField(entry + 3, 0);
   putField(entry + 4, 0);
-  const type = propertyType(id);
+  const type = rowType(row);
   if (type == T_STRING || type == T_BINARY) {
     if (type == T_STRING) readString(); else readBinary();
     putField(entry + 1, fieldOffset);
@@ -58,21 +61,12 @@ function readProperty(id: i32): void {
   const value = type == T_BYTE ? readU8() : type == T_U16 ? readU16() : type == T_U32 ? readU32() : readVarint();
   putField(entry + 1, value);
   putField(entry + 2, 0);
-  checkValue(id, value);
+  checkValue(id, rowRule(row), value);
 }
 
-function checkValue(id: i32, value: i32): void {
+function checkValue(id: i32, rule: i32, value: i32): void {
   if (fail != 0) return;
-  switch (id) {
-    case 0x01: case 0x17: case 0x19: case 0x24: case 0x25: case 0x28: case 0x29: case 0x2a:
-      if (value > 1) setFail(PROTOCOL_ERROR); // byte flags are 0 or 1 (3.1.2.11.7, 3.2.2.3.x, 3.3.2.3.2)
-      break;
-    case 0x0b: case 0x21: case 0x27:
-      if (value == 0) setFail(PROTOCOL_ERROR); // 3.8.2.1.2, 3.1.2.11.3, 3.1.2.11.4: 0 is a Protocol Error
-      break;
-    case 0x23:
-      if (value == 0) setFail(PROTOCOL_ERROR); // 3.3.2.3.4 a Topic Alias of 0 is a Protocol Error
-      topicAlias = value;
-      break;
-  }
+  if (rule == V_FLAG && value > 1) setFail(PROTOCOL_ERROR); // byte flags are 0 or 1 (3.1.2.11.7, 3.2.2.3.x, 3.3.2.3.2)
+  if (rule == V_NONZERO && value == 0) setFail(PROTOCOL_ERROR); // 3.8.2.1.2, 3.1.2.11.3, 3.1.2.11.4, 3.3.2.3.4: 0 is a Protocol Error
+  if (id == TOPIC_ALIAS) topicAlias = value;
 }

@@ -1,5 +1,6 @@
 // MQTT 5.0 property identifiers (2.2.2.2) by their Properties key, with the data type the codec uses
-// to read and write them. The core holds the same table (assembly/wire/property-table.ts).
+// to read and write them. The core's table (assembly/wire/property-table.ts) declares them;
+// test/core/property-table.test.ts checks these against it.
 import type { Properties } from "./packets.ts";
 
 export const T_BYTE = 1, T_U16 = 2, T_U32 = 3, T_VARINT = 4, T_STRING = 5, T_BINARY = 6, T_PAIR = 7;
