@@ -8,7 +8,8 @@ import {
   N_PARENT, N_CHILDREN, N_S0, N_S1, N_S2, N_S3, RETAINED_ROOT,
   nodeGet, nodeSet, ensureNodes, childFor, findChild, findHashed, removeEdge, freeNode, levelFirstByte,
 } from "./nodes";
-import { checkTopicName as checkName, checkTopicFilter as checkFilter, sharePrefix, TOPIC_FILTER_INVALID } from "../wire/topic-check";
+import { checkTopicName as checkName, checkTopicFilter as checkFilter, sharePrefix } from "../wire/topic-check";
+import { QUOTA_EXCEEDED, TOPIC_FILTER_INVALID } from "../wire/errors";
 import { splitLevels, levelStart, levelHash, reserveStack, reserveWalk, stackAt } from "./walk";
 
 const SUBTREE: i32 = -1; // stack level marking "every name under this node"
@@ -54,9 +55,9 @@ export function retainedSet(topicOffset: i32, topicLength: i32, retainedId: i32)
   const ptr = <usize>(getWord(H_SCRATCH_IN) + topicOffset);
   const invalid = checkName(ptr, topicLength);
   if (invalid < 0) return invalid;
-  if (!ensureTopics() || !reserveWalk() || !ensureNodes()) return -0x97;
+  if (!ensureTopics() || !reserveWalk() || !ensureNodes()) return -QUOTA_EXCEEDED;
   const node = nameNode(ptr, topicLength, true);
-  if (node == 0) return -0x97;
+  if (node == 0) return -QUOTA_EXCEEDED;
   const previous = nodeGet(node, N_S2) - 1;
   nodeSet(node, N_S2, retainedId + 1);
   if (previous < 0) setTw(T_RETAINED_COUNT, tw(T_RETAINED_COUNT) + 1);
@@ -91,7 +92,7 @@ function push(sp: i32, node: i32, level: i32): bool {
 /** Writes to MATCH_OUT the retainedIds whose Topic Names the filter in SCRATCH_IN matches; returns their count. */
 export function retainedMatch(filterOffset: i32, filterLength: i32): i32 {
   let ptr = <usize>(getWord(H_SCRATCH_IN) + filterOffset);
-  if (checkFilter(ptr, filterLength) < 0) return TOPIC_FILTER_INVALID;
+  if (checkFilter(ptr, filterLength) < 0) return -TOPIC_FILTER_INVALID;
   const skip = sharePrefix(ptr, filterLength);
   ptr += <usize>skip;
   filterLength -= skip;

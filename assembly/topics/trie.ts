@@ -16,10 +16,9 @@ import {
   S_OPTIONS, S_SUBSCRIPTION_ID, S_NEXT, S_PREV,
   subGet, subSet, ensureSubscriptions, findSubscription, newSubscription, freeSubscription,
 } from "./subscriptions";
-import { checkTopicFilter as checkFilter, sharePrefix, TOPIC_FILTER_INVALID } from "../wire/topic-check";
+import { checkTopicFilter as checkFilter, sharePrefix } from "../wire/topic-check";
+import { QUOTA_EXCEEDED, UNSPECIFIED, TOPIC_FILTER_INVALID } from "../wire/errors";
 
-const QUOTA_EXCEEDED: i32 = -0x97;
-const UNSPECIFIED: i32 = -0x80;
 const SLASH: u8 = 0x2f;
 
 @inline function isWildcard(ptr: usize, length: i32, c: u8): bool {
@@ -111,12 +110,12 @@ function reserveSeen(subscriberId: i32): bool {
  *  Returns 0 added, 1 replaced, or a negative reason code. */
 export function subscribe(subscriberId: i32, filterOffset: i32, filterLength: i32, options: i32, subscriptionId: i32): i32 {
   const ptr = <usize>(getWord(H_SCRATCH_IN) + filterOffset);
-  if (checkFilter(ptr, filterLength) < 0) return TOPIC_FILTER_INVALID;
-  if (subscriberId < 0) return UNSPECIFIED;
-  if (!ensureTopics() || !reserveWalk() || !ensureNodes() || !ensureSubscriptions() || !reserveSeen(subscriberId)) return QUOTA_EXCEEDED;
+  if (checkFilter(ptr, filterLength) < 0) return -TOPIC_FILTER_INVALID;
+  if (subscriberId < 0) return -UNSPECIFIED;
+  if (!ensureTopics() || !reserveWalk() || !ensureNodes() || !ensureSubscriptions() || !reserveSeen(subscriberId)) return -QUOTA_EXCEEDED;
   const skip = sharePrefix(ptr, filterLength); // `$share/{ShareName}/` when > 0
   const key = filterNode(ptr + <usize>skip, filterLength - skip, true);
-  if (key == 0) return QUOTA_EXCEEDED;
+  if (key == 0) return -QUOTA_EXCEEDED;
   const node = key & ~HASH_KEY;
   let owner = key; // the subscriptions' owner key, and the node and field of their list
   let list = node;
@@ -124,7 +123,7 @@ export function subscribe(subscriberId: i32, filterOffset: i32, filterLength: i3
   if (skip > 0) {
     owner = list = childFor(node | GROUP_KEY | (key & HASH_KEY), ptr + 7, skip - 8);
     field = N_S2;
-    if (owner == 0) { prune(node); return QUOTA_EXCEEDED; }
+    if (owner == 0) { prune(node); return -QUOTA_EXCEEDED; }
     if (nodeGet(owner, N_S2) == 0) { // a new group: link it first in the node's group list
       const head = nodeGet(node, N_S3);
       nodeSet(owner, N_S1, head);
@@ -139,7 +138,7 @@ export function subscribe(subscriberId: i32, filterOffset: i32, filterLength: i3
     if (id == 0) {
       if (skip > 0) unlinkGroup(owner, node);
       prune(node);
-      return QUOTA_EXCEEDED;
+      return -QUOTA_EXCEEDED;
     }
     const head = nodeGet(list, field);
     subSet(id, S_NEXT, head);

@@ -4,12 +4,12 @@ import { H_SCRATCH_IN } from "../layout";
 import { getWord } from "../util/header";
 import { checkTopicName as checkName, checkTopicFilter as checkFilter } from "../wire/topic-check";
 
-/** checkName over SCRATCH_IN[offset, +length): 0 or -0x90. */
+/** checkName over SCRATCH_IN[offset, +length): 0 or -TOPIC_NAME_INVALID. */
 export function checkTopicName(offset: i32, length: i32): i32 {
   return checkName(<usize>(getWord(H_SCRATCH_IN) + offset), length);
 }
 
-/** checkFilter over SCRATCH_IN[offset, +length): 0 or -0x8F. */
+/** checkFilter over SCRATCH_IN[offset, +length): 0 or -TOPIC_FILTER_INVALID. */
 export function checkTopicFilter(offset: i32, length: i32): i32 {
   return checkFilter(<usize>(getWord(H_SCRATCH_IN) + offset), length);
 }

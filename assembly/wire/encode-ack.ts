@@ -1,6 +1,7 @@
 // Encodes what the server sends besides PUBLISH: CONNACK (3.2), PUBACK/PUBREC/PUBREL/PUBCOMP (3.4-3.7),
 // SUBACK/UNSUBACK (3.9, 3.11), PINGRESP (3.13), DISCONNECT (3.14), AUTH (3.15), v3.1.1 and v5.
 import { ENCODE_OUT_BYTES } from "../layout";
+import { MALFORMED, PACKET_TOO_LARGE } from "./errors";
 import { propertiesSize, writeProperties } from "./encode-properties";
 import { varintSize, writeBegin, writeFixedHeader, writeU8, writeU16, writeBytes, written } from "./writer";
 
@@ -10,9 +11,9 @@ function sized(remaining: i32): bool {
 
 export function encodeConnack(level: i32, sessionPresent: i32, reasonCode: i32, propsCount: i32): i32 {
   const props = level == 5 ? propertiesSize(propsCount) : 0;
-  if (props < 0) return -0x81;
+  if (props < 0) return -MALFORMED;
   const remaining = 2 + (level == 5 ? varintSize(props) + props : 0);
-  if (!sized(remaining)) return -0x95;
+  if (!sized(remaining)) return -PACKET_TOO_LARGE;
   writeBegin();
   writeFixedHeader(0x20, remaining);
   writeU8(sessionPresent != 0 ? 1 : 0);
@@ -24,11 +25,11 @@ export function encodeConnack(level: i32, sessionPresent: i32, reasonCode: i32, 
 /** type 4..7; v5 drops the reason code and properties when they are 0 and none (3.4.2.1). */
 export function encodeAck(type: i32, level: i32, packetId: i32, reasonCode: i32, propsCount: i32): i32 {
   const props = level == 5 ? propertiesSize(propsCount) : 0;
-  if (props < 0 || type < 4 || type > 7) return -0x81;
+  if (props < 0 || type < 4 || type > 7) return -MALFORMED;
   const withProps = level == 5 && propsCount > 0;
   const withReason = withProps || (level == 5 && reasonCode != 0);
   const remaining = 2 + (withReason ? 1 : 0) + (withProps ? varintSize(props) + props : 0);
-  if (!sized(remaining)) return -0x95;
+  if (!sized(remaining)) return -PACKET_TOO_LARGE;
   writeBegin();
   writeFixedHeader((type << 4) | (type == 6 ? 2 : 0), remaining); // [MQTT-3.6.1-1] PUBREL flags 0010
   writeU16(packetId);
@@ -40,10 +41,10 @@ export function encodeAck(type: i32, level: i32, packetId: i32, reasonCode: i32,
 /** type 9 (SUBACK) or 11 (UNSUBACK); reason codes in SCRATCH_IN. A v3.1.1 UNSUBACK has none. */
 export function encodeSubAck(type: i32, level: i32, packetId: i32, codesOffset: i32, codesCount: i32, propsCount: i32): i32 {
   const props = level == 5 ? propertiesSize(propsCount) : 0;
-  if (props < 0 || (type != 9 && type != 11)) return -0x81;
+  if (props < 0 || (type != 9 && type != 11)) return -MALFORMED;
   const codes = type == 11 && level < 5 ? 0 : codesCount;
   const remaining = 2 + (level == 5 ? varintSize(props) + props : 0) + codes;
-  if (!sized(remaining)) return -0x95;
+  if (!sized(remaining)) return -PACKET_TOO_LARGE;
   writeBegin();
   writeFixedHeader(type << 4, remaining);
   writeU16(packetId);
@@ -61,11 +62,11 @@ export function encodePingresp(): i32 {
 /** DISCONNECT (14) or AUTH (15) with an optional reason code and properties (v5). */
 function encodeReasonPacket(first: i32, level: i32, reasonCode: i32, propsCount: i32): i32 {
   const props = level == 5 ? propertiesSize(propsCount) : 0;
-  if (props < 0) return -0x81;
+  if (props < 0) return -MALFORMED;
   const withProps = level == 5 && propsCount > 0;
   const withReason = withProps || (level == 5 && reasonCode != 0);
   const remaining = (withReason ? 1 : 0) + (withProps ? varintSize(props) + props : 0);
-  if (!sized(remaining)) return -0x95;
+  if (!sized(remaining)) return -PACKET_TOO_LARGE;
   writeBegin();
   writeFixedHeader(first, remaining);
   if (withReason) writeU8(reasonCode);
