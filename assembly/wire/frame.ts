@@ -11,9 +11,10 @@ import { begin, fail } from "./reader";
 import { fieldsBegin, fieldsUsed, fieldsRewind } from "./fields";
 import { recordBegin, put, get } from "./record";
 import { decodeBody } from "./dispatch";
+import { decodeVarint, varintLength, VARINT_INCOMPLETE } from "./varint";
 import { connectLevel } from "./connect";
 
-const INCOMPLETE: i32 = -1;
+const INCOMPLETE: i32 = VARINT_INCOMPLETE; // the fixed header has not all arrived
 let headerLength: i32 = 0;
 
 export function frame(length: i32, protocolLevel: i32, maxPacketSize: i32): i32 {
@@ -98,30 +99,15 @@ function publishHeadEnd(inbox: usize, first: i32, level: i32, length: i32): i32 
   at += 2 + ((<i32>load<u8>(inbox + <usize>at) << 8) | <i32>load<u8>(inbox + <usize>at + 1));
   if (((first >> 1) & 3) != 0) at += 2;
   if (level != 5) return at;
-  let value = 0;
-  for (let i = 0; i < 4; i++) {
-    if (at >= length) return length + 1;
-    const b = <i32>load<u8>(inbox + <usize>at);
-    at++;
-    value |= (b & 0x7f) << (7 * i);
-    if ((b & 0x80) == 0) break;
-  }
-  return at + value;
+  const value = decodeVarint(inbox + <usize>at, inbox + <usize>length);
+  if (value == VARINT_INCOMPLETE) return length + 1;
+  return value < 0 ? at : at + varintLength + value;
 }
 
 /** The remaining length at `at`, INCOMPLETE when its bytes have not all arrived, -0x81 when malformed. */
 function remainingLength(inbox: usize, at: i32, length: i32): i32 {
-  let value = 0;
-  for (let i = 0; i < 4; i++) {
-    if (at + 1 + i >= length) return INCOMPLETE;
-    const b = <i32>load<u8>(inbox + <usize>(at + 1 + i));
-    value |= (b & 0x7f) << (7 * i);
-    if ((b & 0x80) == 0) {
-      headerLength = 2 + i;
-      if (b == 0 && i > 0) return -MALFORMED; // [MQTT-1.5.5-1] minimal encoding
-      return value;
-    }
-  }
-  headerLength = 5;
-  return -MALFORMED; // [MQTT-1.5.5-1] at most four bytes
+  const value = decodeVarint(inbox + <usize>(at + 1), inbox + <usize>length);
+  if (value == VARINT_INCOMPLETE) return INCOMPLETE;
+  headerLength = 1 + varintLength;
+  return value < 0 ? -MALFORMED : value; // [MQTT-1.5.5-1]
 }

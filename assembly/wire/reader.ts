@@ -2,6 +2,7 @@
 // end and sets `fail` (a negative reason code) instead of trapping; callers test `fail` after a step.
 import { MALFORMED } from "./errors";
 import { validUtf8 } from "./utf8";
+import { decodeVarint, varintLength } from "./varint";
 
 /** Address of the inbox; offsets below are relative to it. */
 export let base: usize = 0;
@@ -52,18 +53,10 @@ export function readU32(): i32 {
 
 /** A variable byte integer: at most 4 bytes and minimally encoded, else malformed. */
 export function readVarint(): i32 {
-  let value = 0;
-  for (let i = 0; i < 4; i++) {
-    const b = readU8();
-    if (fail != 0) return 0;
-    value |= (b & 0x7f) << (7 * i);
-    if ((b & 0x80) == 0) {
-      if (b == 0 && i > 0) { setFail(MALFORMED); return 0; } // [MQTT-1.5.5-1] minimum number of bytes
-      return value;
-    }
-  }
-  setFail(MALFORMED); // [MQTT-1.5.5-1] more than 4 bytes
-  return 0;
+  const value = decodeVarint(base + <usize>pos, base + <usize>end);
+  if (value < 0) { setFail(MALFORMED); pos = end; return 0; } // [MQTT-1.5.5-1], or cut short by the packet's end
+  pos += varintLength;
+  return value;
 }
 
 /** Two-byte length then bytes: sets fieldOffset / fieldLength. */
