@@ -14,9 +14,8 @@ import {
   nodeAt, nodeGet, nodeSet, findHashed, labelPtr, labelLength,
 } from "./nodes";
 import { S_SUBSCRIBER, S_OPTIONS, S_SUBSCRIPTION_ID, S_NEXT, subAt, subGet } from "./subscriptions";
+import { OPTION_NO_LOCAL, QOS_MASK } from "../wire/packet-type";
 import { splitLevels, levelStart, levelHash, reserveStack, stackAt } from "./walk";
-
-const NO_LOCAL: i32 = 0x04;
 
 /** Adds a subscription identifier to an entry's chain in the ids block. */
 function addId(out: usize, entry: i32, subscriptionId: i32, total: i32): i32 {
@@ -92,15 +91,15 @@ function emitList(head: i32, publisherId: i32, epoch: i32, total: i32): i32 {
     s = load<i32>(sub + (S_NEXT << 2));
     const subscriberId = load<i32>(sub + (S_SUBSCRIBER << 2));
     const options = load<i32>(sub + (S_OPTIONS << 2));
-    if ((options & NO_LOCAL) != 0 && subscriberId == publisherId) continue; // v5 [MQTT-3.8.3-3]
+    if ((options & OPTION_NO_LOCAL) != 0 && subscriberId == publisherId) continue; // v5 [MQTT-3.8.3-3]
     let entry = earlierEntry(out, seen, subscriberId, epoch);
     if (entry >= 0) {
       const at = out + <usize>((entry * MATCH_WORDS + 1) << 2);
       const merged = load<i32>(at);
-      const qos = max(merged & 3, options & 3);
-      store<i32>(at, (merged & ~3) | qos | (options & MATCH_RAP_BIT));
+      const qos = max(merged & QOS_MASK, options & QOS_MASK);
+      store<i32>(at, (merged & ~QOS_MASK) | qos | (options & MATCH_RAP_BIT));
     } else {
-      entry = newEntry(out, subscriberId, options & (3 | MATCH_RAP_BIT), total);
+      entry = newEntry(out, subscriberId, options & (QOS_MASK | MATCH_RAP_BIT), total);
       if (entry < 0) continue;
     }
     total = addId(out, entry, load<i32>(sub + (S_SUBSCRIPTION_ID << 2)), total);
@@ -120,9 +119,9 @@ function emitGroups(node: i32, which: i32, publisherId: i32, total: i32): i32 {
       if (s == 0) s = nodeGet(group, N_S2);
       const options = subGet(s, S_OPTIONS);
       const next = subGet(s, S_NEXT);
-      if ((options & NO_LOCAL) == 0 || subGet(s, S_SUBSCRIBER) != publisherId) {
+      if ((options & OPTION_NO_LOCAL) == 0 || subGet(s, S_SUBSCRIBER) != publisherId) {
         nodeSet(group, N_S0, next); // round robin: the next message goes to the next member
-        const entry = newEntry(out, subGet(s, S_SUBSCRIBER), (options & (3 | MATCH_RAP_BIT)) | MATCH_SHARED_BIT, total);
+        const entry = newEntry(out, subGet(s, S_SUBSCRIBER), (options & (QOS_MASK | MATCH_RAP_BIT)) | MATCH_SHARED_BIT, total);
         if (entry >= 0) total = addId(out, entry, subGet(s, S_SUBSCRIPTION_ID), total);
         break;
       }

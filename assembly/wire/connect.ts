@@ -1,5 +1,6 @@
 // CONNECT (3.1): protocol name and level, connect flags, keep alive, properties, then the payload
 // (client id, will properties/topic/payload, username, password) into a CONNECT_WORDS block in FIELDS.
+import { CONNECT, CONNECT_RESERVED, CONNECT_WILL, CONNECT_WILL_QOS_SHIFT, CONNECT_WILL_RETAIN, CONNECT_PASSWORD, CONNECT_USERNAME, QOS_MASK } from "./packet-type";
 import {
   R_ITEMS_FIRST, R_ITEMS_COUNT, R_PROPS_FIRST, R_PROPS_COUNT, CONNECT_WORDS, C_PROTOCOL_LEVEL, C_CONNECT_FLAGS,
   C_KEEP_ALIVE, C_CLIENT_ID_OFFSET, C_CLIENT_ID_LENGTH, C_WILL_PROPS_FIRST, C_WILL_PROPS_COUNT, C_WILL_TOPIC_OFFSET,
@@ -34,7 +35,7 @@ export function decodeConnect(): void {
   checkFlags(flags);
   if (fail != 0) return;
   if (connectLevel == 5) {
-    readProperties(1 << 1);
+    readProperties(1 << CONNECT);
     put(R_PROPS_FIRST, propsFirst);
     put(R_PROPS_COUNT, propsCount);
   }
@@ -58,21 +59,21 @@ function readProtocol(): i32 {
 }
 
 function checkFlags(flags: i32): void {
-  const will = (flags & 0x04) != 0;
-  const willQos = (flags >> 3) & 3;
-  if ((flags & 1) != 0) { setFail(MALFORMED); return; } // [MQTT-3.1.2-3] reserved flag must be 0
+  const will = (flags & CONNECT_WILL) != 0;
+  const willQos = (flags >> CONNECT_WILL_QOS_SHIFT) & QOS_MASK;
+  if ((flags & CONNECT_RESERVED) != 0) { setFail(MALFORMED); return; } // [MQTT-3.1.2-3] reserved flag must be 0
   if (!will && willQos != 0) { setFail(MALFORMED); return; } // v5 [MQTT-3.1.2-11] v3.1.1 [MQTT-3.1.2-13]
-  if (!will && (flags & 0x20) != 0) { setFail(MALFORMED); return; } // v5 [MQTT-3.1.2-13] v3.1.1 [MQTT-3.1.2-15]
+  if (!will && (flags & CONNECT_WILL_RETAIN) != 0) { setFail(MALFORMED); return; } // v5 [MQTT-3.1.2-13] v3.1.1 [MQTT-3.1.2-15]
   if (willQos == 3) { setFail(MALFORMED); return; } // v5 [MQTT-3.1.2-12] v3.1.1 [MQTT-3.1.2-14]
-  if (connectLevel < 5 && (flags & 0xc0) == 0x40) setFail(MALFORMED); // v3.1.1 [MQTT-3.1.2-22] password needs a username
+  if (connectLevel < 5 && (flags & (CONNECT_USERNAME | CONNECT_PASSWORD)) == CONNECT_PASSWORD) setFail(MALFORMED); // v3.1.1 [MQTT-3.1.2-22] password needs a username
 }
 
 function readPayload(flags: i32): void {
   readString(); // v5 [MQTT-3.1.3-4] v3.1.1 [MQTT-3.1.3-4] client id is a UTF-8 string
   putPair(C_CLIENT_ID_OFFSET);
-  if ((flags & 0x04) != 0) readWill();
-  if ((flags & 0x80) != 0) { readString(); putPair(C_USERNAME_OFFSET); }
-  if ((flags & 0x40) != 0) { readBinary(); putPair(C_PASSWORD_OFFSET); }
+  if ((flags & CONNECT_WILL) != 0) readWill();
+  if ((flags & CONNECT_USERNAME) != 0) { readString(); putPair(C_USERNAME_OFFSET); }
+  if ((flags & CONNECT_PASSWORD) != 0) { readBinary(); putPair(C_PASSWORD_OFFSET); }
 }
 
 function readWill(): void {

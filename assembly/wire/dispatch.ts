@@ -1,4 +1,5 @@
 // Fixed-header flag rules (2.1.3) and the choice of body decoder by control packet type.
+import { RESERVED_TYPE, CONNECT, CONNACK, PUBLISH, PUBACK, PUBREC, PUBREL, PUBCOMP, SUBSCRIBE, SUBACK, UNSUBSCRIBE, UNSUBACK, PINGREQ, PINGRESP, FLAGS_0010 } from "./packet-type";
 import { MALFORMED } from "./errors";
 import { setFail } from "./reader";
 import { decodeConnect } from "./connect";
@@ -8,22 +9,22 @@ import { decodeAck, decodeConnack, decodeDisconnectOrAuth, decodeEmpty } from ".
 
 /** The flags nibble every type but PUBLISH must carry. */
 function requiredFlags(type: i32): i32 {
-  return type == 6 || type == 8 || type == 10 ? 2 : 0;
+  return type == PUBREL || type == SUBSCRIBE || type == UNSUBSCRIBE ? FLAGS_0010 : 0;
 }
 
 export function decodeBody(type: i32, flags: i32, level: i32): void {
-  if (type == 0) { setFail(MALFORMED); return; } // type 0 is reserved
-  if (type != 3 && flags != requiredFlags(type)) { setFail(MALFORMED); return; } // v5 [MQTT-2.1.3-1] v3.1.1 [MQTT-2.2.2-2] [MQTT-3.6.1-1] [MQTT-3.8.1-1] [MQTT-3.10.1-1]
+  if (type == RESERVED_TYPE) { setFail(MALFORMED); return; } // type 0 is reserved
+  if (type != PUBLISH && flags != requiredFlags(type)) { setFail(MALFORMED); return; } // v5 [MQTT-2.1.3-1] v3.1.1 [MQTT-2.2.2-2] [MQTT-3.6.1-1] [MQTT-3.8.1-1] [MQTT-3.10.1-1]
   const v = level == 0 ? 4 : level;
   switch (type) {
-    case 1: decodeConnect(); break;
-    case 2: decodeConnack(v); break;
-    case 3: decodePublish(flags, v); break;
-    case 4: case 5: case 6: case 7: decodeAck(type, v); break;
-    case 8: decodeSubscribe(v); break;
-    case 9: case 11: decodeSubAck(type, v); break;
-    case 10: decodeUnsubscribe(v); break;
-    case 12: case 13: decodeEmpty(); break;
+    case CONNECT: decodeConnect(); break;
+    case CONNACK: decodeConnack(v); break;
+    case PUBLISH: decodePublish(flags, v); break;
+    case PUBACK: case PUBREC: case PUBREL: case PUBCOMP: decodeAck(type, v); break;
+    case SUBSCRIBE: decodeSubscribe(v); break;
+    case SUBACK: case UNSUBACK: decodeSubAck(type, v); break;
+    case UNSUBSCRIBE: decodeUnsubscribe(v); break;
+    case PINGREQ: case PINGRESP: decodeEmpty(); break;
     default: decodeDisconnectOrAuth(type, v);
   }
 }

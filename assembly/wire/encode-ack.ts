@@ -1,5 +1,6 @@
 // Encodes what the server sends besides PUBLISH: CONNACK (3.2), PUBACK/PUBREC/PUBREL/PUBCOMP (3.4-3.7),
 // SUBACK/UNSUBACK (3.9, 3.11), PINGRESP (3.13), DISCONNECT (3.14), AUTH (3.15), v3.1.1 and v5.
+import { CONNACK, PUBACK, PUBREL, PUBCOMP, SUBACK, UNSUBACK, PINGRESP, DISCONNECT, AUTH, TYPE_SHIFT, FLAGS_0010, CONNACK_SESSION_PRESENT } from "./packet-type";
 import { ENCODE_OUT_BYTES } from "../layout";
 import { MALFORMED, PACKET_TOO_LARGE } from "./errors";
 import { propertiesSize, writeProperties } from "./encode-properties";
@@ -15,8 +16,8 @@ export function encodeConnack(level: i32, sessionPresent: i32, reasonCode: i32, 
   const remaining = 2 + (level == 5 ? varintSize(props) + props : 0);
   if (!sized(remaining)) return -PACKET_TOO_LARGE;
   writeBegin();
-  writeFixedHeader(0x20, remaining);
-  writeU8(sessionPresent != 0 ? 1 : 0);
+  writeFixedHeader(CONNACK << TYPE_SHIFT, remaining);
+  writeU8(sessionPresent != 0 ? CONNACK_SESSION_PRESENT : 0);
   writeU8(reasonCode);
   if (level == 5) writeProperties(propsCount, props);
   return written();
@@ -25,13 +26,13 @@ export function encodeConnack(level: i32, sessionPresent: i32, reasonCode: i32, 
 /** type 4..7; v5 drops the reason code and properties when they are 0 and none (3.4.2.1). */
 export function encodeAck(type: i32, level: i32, packetId: i32, reasonCode: i32, propsCount: i32): i32 {
   const props = level == 5 ? propertiesSize(propsCount) : 0;
-  if (props < 0 || type < 4 || type > 7) return -MALFORMED;
+  if (props < 0 || type < PUBACK || type > PUBCOMP) return -MALFORMED;
   const withProps = level == 5 && propsCount > 0;
   const withReason = withProps || (level == 5 && reasonCode != 0);
   const remaining = 2 + (withReason ? 1 : 0) + (withProps ? varintSize(props) + props : 0);
   if (!sized(remaining)) return -PACKET_TOO_LARGE;
   writeBegin();
-  writeFixedHeader((type << 4) | (type == 6 ? 2 : 0), remaining); // [MQTT-3.6.1-1] PUBREL flags 0010
+  writeFixedHeader((type << TYPE_SHIFT) | (type == PUBREL ? FLAGS_0010 : 0), remaining); // [MQTT-3.6.1-1] PUBREL flags 0010
   writeU16(packetId);
   if (withReason) writeU8(reasonCode);
   if (withProps) writeProperties(propsCount, props);
@@ -41,12 +42,12 @@ export function encodeAck(type: i32, level: i32, packetId: i32, reasonCode: i32,
 /** type 9 (SUBACK) or 11 (UNSUBACK); reason codes in SCRATCH_IN. A v3.1.1 UNSUBACK has none. */
 export function encodeSubAck(type: i32, level: i32, packetId: i32, codesOffset: i32, codesCount: i32, propsCount: i32): i32 {
   const props = level == 5 ? propertiesSize(propsCount) : 0;
-  if (props < 0 || (type != 9 && type != 11)) return -MALFORMED;
-  const codes = type == 11 && level < 5 ? 0 : codesCount;
+  if (props < 0 || (type != SUBACK && type != UNSUBACK)) return -MALFORMED;
+  const codes = type == UNSUBACK && level < 5 ? 0 : codesCount;
   const remaining = 2 + (level == 5 ? varintSize(props) + props : 0) + codes;
   if (!sized(remaining)) return -PACKET_TOO_LARGE;
   writeBegin();
-  writeFixedHeader(type << 4, remaining);
+  writeFixedHeader(type << TYPE_SHIFT, remaining);
   writeU16(packetId);
   if (level == 5) writeProperties(propsCount, props);
   writeBytes(codesOffset, codes);
@@ -55,7 +56,7 @@ export function encodeSubAck(type: i32, level: i32, packetId: i32, codesOffset: 
 
 export function encodePingresp(): i32 {
   writeBegin();
-  writeFixedHeader(0xd0, 0);
+  writeFixedHeader(PINGRESP << TYPE_SHIFT, 0);
   return written();
 }
 
@@ -75,9 +76,9 @@ function encodeReasonPacket(first: i32, level: i32, reasonCode: i32, propsCount:
 }
 
 export function encodeDisconnect(level: i32, reasonCode: i32, propsCount: i32): i32 {
-  return encodeReasonPacket(0xe0, level, reasonCode, propsCount);
+  return encodeReasonPacket(DISCONNECT << TYPE_SHIFT, level, reasonCode, propsCount);
 }
 
 export function encodeAuth(reasonCode: i32, propsCount: i32): i32 {
-  return encodeReasonPacket(0xf0, 5, reasonCode, propsCount);
+  return encodeReasonPacket(AUTH << TYPE_SHIFT, 5, reasonCode, propsCount);
 }

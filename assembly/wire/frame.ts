@@ -1,6 +1,7 @@
 // frame(): walks the inbox, reads each fixed header (2.1), refuses oversize packets from the header alone,
 // and decodes every whole packet into a record. Stops after an error record or when RECORDS/FIELDS fill.
 // frameHead(): one big PUBLISH of which the inbox holds only the head; its payload is never read.
+import { CONNECT, PUBLISH, TYPE_SHIFT, FLAGS_MASK, PUBLISH_QOS_SHIFT, QOS_MASK } from "./packet-type";
 import {
   H_INBOX, H_RECORDS, H_FIELDS, H_CONSUMED, H_NEED_LENGTH, H_FIELDS_USED, H_PROTOCOL_LEVEL, MAX_RECORDS, RECORD_WORDS,
   R_TYPE, R_FLAGS, R_ERROR, R_START, R_LENGTH, R_PAYLOAD_LENGTH,
@@ -29,8 +30,8 @@ export function frame(length: i32, protocolLevel: i32, maxPacketSize: i32): i32 
     const fieldsMark = fieldsUsed;
     recordBegin(records + <usize>(count * RECORD_WORDS * 4));
     const first = <i32>load<u8>(inbox + <usize>at);
-    put(R_TYPE, first >> 4);
-    put(R_FLAGS, first & 15);
+    put(R_TYPE, first >> TYPE_SHIFT);
+    put(R_FLAGS, first & FLAGS_MASK);
     put(R_START, at);
     put(R_LENGTH, total);
     let code = remaining < 0 ? remaining : 0;
@@ -38,14 +39,14 @@ export function frame(length: i32, protocolLevel: i32, maxPacketSize: i32): i32 
     if (code == 0 && total > length - at) { need = total; break; }
     if (code == 0) {
       begin(inbox, at + headerLength, at + total);
-      decodeBody(first >> 4, first & 15, level);
+      decodeBody(first >> TYPE_SHIFT, first & FLAGS_MASK, level);
       code = fail;
       if (code == -FIELDS_FULL) {
         fieldsRewind(fieldsMark);
         if (count > 0) break;
         code = -PACKET_TOO_LARGE; // one packet alone has more fields than FIELDS holds
       }
-      if (code == 0 && first >> 4 == 1) level = connectLevel;
+      if (code == 0 && first >> TYPE_SHIFT == CONNECT) level = connectLevel;
     }
     put(R_ERROR, code);
     count++;
@@ -69,17 +70,17 @@ export function frameHead(length: i32, total: i32, protocolLevel: i32, maxPacket
   recordBegin(<usize>getWord(H_RECORDS));
   const remaining = length > 0 ? remainingLength(inbox, 0, length) : INCOMPLETE;
   const first = length > 0 ? <i32>load<u8>(inbox) : 0;
-  put(R_TYPE, first >> 4);
-  put(R_FLAGS, first & 15);
+  put(R_TYPE, first >> TYPE_SHIFT);
+  put(R_FLAGS, first & FLAGS_MASK);
   put(R_LENGTH, total);
   let code = remaining == INCOMPLETE ? -MALFORMED : remaining < 0 ? remaining : 0;
   if (code == 0 && (headerLength + remaining != total || total <= length)) code = -MALFORMED; // not the packet the host announced
   if (code == 0 && maxPacketSize > 0 && total > maxPacketSize) code = -PACKET_TOO_LARGE; // Maximum Packet Size (3.1.2.11.4)
-  if (code == 0 && (first >> 4 != 3 || publishHeadEnd(inbox, first, protocolLevel, length) > length)) code = -PACKET_TOO_LARGE;
+  if (code == 0 && (first >> TYPE_SHIFT != PUBLISH || publishHeadEnd(inbox, first, protocolLevel, length) > length)) code = -PACKET_TOO_LARGE;
   let level = protocolLevel;
   if (code == 0) {
     begin(inbox, headerLength, length);
-    decodeBody(3, first & 15, level);
+    decodeBody(PUBLISH, first & FLAGS_MASK, level);
     code = fail == -FIELDS_FULL ? -PACKET_TOO_LARGE : fail;
     if (code == 0) put(R_PAYLOAD_LENGTH, get(R_PAYLOAD_LENGTH) + total - length);
   }
@@ -97,7 +98,7 @@ function publishHeadEnd(inbox: usize, first: i32, level: i32, length: i32): i32 
   let at = headerLength;
   if (at + 2 > length) return length + 1;
   at += 2 + ((<i32>load<u8>(inbox + <usize>at) << 8) | <i32>load<u8>(inbox + <usize>at + 1));
-  if (((first >> 1) & 3) != 0) at += 2;
+  if (((first >> PUBLISH_QOS_SHIFT) & QOS_MASK) != 0) at += 2; // a packet id at QoS > 0
   if (level != 5) return at;
   const value = decodeVarint(inbox + <usize>at, inbox + <usize>length);
   if (value == VARINT_INCOMPLETE) return length + 1;

@@ -1,5 +1,7 @@
 // Control packet types (2.1.2) and the bit masks of the fixed header and the CONNECT and SUBSCRIBE
 // flag bytes (2.1.3, 3.1.2.3, 3.8.3.1): the names every decoder and encoder uses instead of literals.
+/** Type 0 is reserved (2.1.2). */
+export const RESERVED_TYPE: i32 = 0;
 export const CONNECT: i32 = 1;
 export const CONNACK: i32 = 2;
 export const PUBLISH: i32 = 3;
@@ -25,6 +27,9 @@ export const PUBLISH_RETAIN: i32 = 0x01;
 export const QOS_MASK: i32 = 3;
 /** The flags nibble of PUBREL, SUBSCRIBE and UNSUBSCRIBE [MQTT-3.6.1-1] [MQTT-3.8.1-1] [MQTT-3.10.1-1]. */
 export const FLAGS_0010: i32 = 0x02;
+
+// CONNACK acknowledge flags (3.2.2.1): bits 7-1 reserved.
+export const CONNACK_SESSION_PRESENT: i32 = 0x01;
 
 // CONNECT flags byte (3.1.2.3).
 export const CONNECT_RESERVED: i32 = 0x01;

@@ -1,5 +1,6 @@
 // SUBSCRIBE (3.8) and UNSUBSCRIBE (3.10): packet id, properties (v5), then the topic filters into
 // ITEM_WORDS items [filterOffset, filterLength, options] in FIELDS. SUBACK/UNSUBACK items are reason codes.
+import { SUBSCRIBE, SUBACK, UNSUBSCRIBE, QOS_MASK, OPTION_NO_LOCAL, OPTION_RESERVED_V3, OPTION_RESERVED_V5, OPTION_RETAIN_HANDLING_SHIFT } from "./packet-type";
 import { R_PACKET_ID, R_PROPS_FIRST, R_PROPS_COUNT, R_ITEMS_FIRST, R_ITEMS_COUNT, ITEM_WORDS } from "../layout";
 import { MALFORMED, PROTOCOL_ERROR } from "./errors";
 import { base, fail, pos, end, setFail, readU8, readU16, readString, fieldOffset, fieldLength } from "./reader";
@@ -38,7 +39,7 @@ function finish(): void {
 }
 
 export function decodeSubscribe(level: i32): void {
-  readHead(8, level);
+  readHead(SUBSCRIBE, level);
   while (fail == 0 && pos < end) {
     readString(); // [MQTT-3.8.3-1] topic filters are UTF-8 strings
     const options = readU8();
@@ -46,7 +47,7 @@ export function decodeSubscribe(level: i32): void {
     checkOptions(options, level);
     if (fail != 0) break;
     setFail(-checkTopicFilter(base + <usize>fieldOffset, fieldLength)); // [MQTT-4.7.3-1] and 4.7.1 wildcard rules
-    if (level == 5 && (options & 4) != 0 && sharePrefix(base + <usize>fieldOffset, fieldLength) > 0) setFail(PROTOCOL_ERROR); // v5 [MQTT-3.8.3-4] no No Local on a shared subscription
+    if (level == 5 && (options & OPTION_NO_LOCAL) != 0 && sharePrefix(base + <usize>fieldOffset, fieldLength) > 0) setFail(PROTOCOL_ERROR); // v5 [MQTT-3.8.3-4] no No Local on a shared subscription
     addItem(fieldOffset, fieldLength, options);
   }
   if (fail == 0 && itemsCount == 0) setFail(level == 5 ? PROTOCOL_ERROR : MALFORMED); // v5 [MQTT-3.8.3-2] v3.1.1 [MQTT-3.8.3-3] at least one filter
@@ -54,16 +55,16 @@ export function decodeSubscribe(level: i32): void {
 }
 
 function checkOptions(options: i32, level: i32): void {
-  if ((options & 3) == 3) { setFail(MALFORMED); return; } // QoS 3 is malformed (3.8.3.1)
+  if ((options & QOS_MASK) == 3) { setFail(MALFORMED); return; } // QoS 3 is malformed (3.8.3.1)
   if (level < 5) {
-    if ((options & 0xfc) != 0) setFail(MALFORMED); // v3.1.1 [MQTT-3.8.3-4] reserved bits of the requested QoS byte
+    if ((options & OPTION_RESERVED_V3) != 0) setFail(MALFORMED); // v3.1.1 [MQTT-3.8.3-4] reserved bits of the requested QoS byte
     return;
   }
-  if ((options & 0xc0) != 0 || ((options >> 4) & 3) == 3) setFail(MALFORMED); // v5 [MQTT-3.8.3-5] reserved bits, retain handling 3
+  if ((options & OPTION_RESERVED_V5) != 0 || ((options >> OPTION_RETAIN_HANDLING_SHIFT) & 3) == 3) setFail(MALFORMED); // v5 [MQTT-3.8.3-5] reserved bits, retain handling 3
 }
 
 export function decodeUnsubscribe(level: i32): void {
-  readHead(10, level);
+  readHead(UNSUBSCRIBE, level);
   while (fail == 0 && pos < end) {
     readString(); // [MQTT-3.10.3-1] topic filters are UTF-8 strings
     if (fail != 0) break;
@@ -78,6 +79,6 @@ export function decodeUnsubscribe(level: i32): void {
 export function decodeSubAck(type: i32, level: i32): void {
   readHead(type, level);
   while (fail == 0 && pos < end) addItem(readU8(), 0, 0);
-  if (fail == 0 && type == 9 && itemsCount == 0) setFail(MALFORMED); // a SUBACK has a code per filter
+  if (fail == 0 && type == SUBACK && itemsCount == 0) setFail(MALFORMED); // a SUBACK has a code per filter
   finish();
 }

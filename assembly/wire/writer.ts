@@ -1,4 +1,5 @@
 // Writes into ENCODE_OUT without checks: encoders size the packet first, so every write fits.
+import { VARINT_MORE, VARINT_VALUE } from "./packet-type";
 import { H_ENCODE_OUT, H_SCRATCH_IN } from "../layout";
 import { getWord } from "../util/header";
 
@@ -38,9 +39,9 @@ export function writeU32(value: i32): void {
 export function writeVarint(value: i32): void {
   let v = <u32>value;
   do {
-    let b = v & 0x7f;
+    let b = v & VARINT_VALUE;
     v >>= 7;
-    if (v != 0) b |= 0x80;
+    if (v != 0) b |= VARINT_MORE;
     store<u8>(out++, <u8>b);
   } while (v != 0);
 }
