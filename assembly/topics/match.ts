@@ -163,7 +163,7 @@ function layOutIds(count: i32): void {
 /** Matches the Topic Name in SCRATCH_IN[topicOffset, +topicLength); returns the MATCH_OUT entry count. */
 export function match(topicOffset: i32, topicLength: i32, publisherId: i32): i32 {
   setWord(H_MATCH_SUB_IDS, 0);
-  if (!hasTopics() || tw(T_SUBSCRIPTION_COUNT) == 0 || topicLength < 1) return 0;
+  if (!hasTopics() || tw(T_SUBSCRIPTION_COUNT) == 0 || topicLength < 1 || topicLength > 65535) return 0; // [MQTT-4.7.3-3] no valid name is longer
   const ptr = <usize>(getWord(H_SCRATCH_IN) + topicOffset);
   const levels = splitLevels(ptr, topicLength);
   if (levels < 0 || !reserveStack(2 * levels + 4)) return 0;

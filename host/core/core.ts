@@ -2,7 +2,7 @@
 // that pointers exist; everything above it sees plain values. Views are re-taken when memory grows.
 import { readFileSync } from "node:fs";
 import {
-  H_RECORDS, H_FIELDS, H_MATCH_OUT, H_SCRATCH_IN, H_ENCODE_OUT, H_PROPS_IN, H_INBOX,
+  H_RECORDS, H_FIELDS, H_MATCH_OUT, H_SCRATCH_IN, H_ENCODE_OUT, H_PROPS_IN,
 } from "./layout.ts";
 
 let compiled: WebAssembly.Module | undefined;
@@ -75,10 +75,5 @@ export class Core {
     if (at === 0) throw new RangeError(`quarkmq core: cannot reserve ${size} bytes of inbox`);
     this.refresh();
     return at;
-  }
-
-  /** Current inbox address without reserving. */
-  inboxAt(): number {
-    return this.header(H_INBOX);
   }
 }

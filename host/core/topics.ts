@@ -1,7 +1,11 @@
 // TopicIndex: the host's view of the core's subscription trie and retained index. It writes a
 // topic's UTF-8 into SCRATCH_IN, calls the export, and reads MATCH_OUT entries by index.
 import type { Core, CoreExports } from "./core.ts";
-import { H_MATCH_SUB_IDS, MATCH_WORDS } from "./layout.ts";
+import { MATCH_WORDS } from "./layout.ts";
+
+/** The longest Topic Name or Filter, in bytes [MQTT-4.7.3-3]; put() refuses longer ones with one byte more,
+ *  a length the core answers as invalid without reading SCRATCH_IN. */
+const MAX_TOPIC_BYTES = 65535;
 
 export class TopicIndex {
   private readonly core: Core;
@@ -21,11 +25,12 @@ export class TopicIndex {
     return this.memory;
   }
 
-  /** Writes a topic into SCRATCH_IN; returns its length in bytes. */
+  /** Writes a topic into SCRATCH_IN; returns its length in bytes, MAX_TOPIC_BYTES + 1 (not written) when longer. */
   private put(topic: string | Uint8Array): number {
     const memory = this.memory.length !== 0 ? this.memory : this.view(); // a grown memory detaches the old buffer
     if (typeof topic === "string") {
       const at = this.core.scratchIn, n = topic.length;
+      if (n > MAX_TOPIC_BYTES / 3 && Buffer.byteLength(topic) > MAX_TOPIC_BYTES) return MAX_TOPIC_BYTES + 1;
       if (n > 64) return memory.write(topic, at, "utf8");
       for (let i = 0; i < n; i++) { // short ASCII inline: cheaper than a call into Buffer.write
         const c = topic.charCodeAt(i);
@@ -34,6 +39,7 @@ export class TopicIndex {
       }
       return n;
     }
+    if (topic.length > MAX_TOPIC_BYTES) return MAX_TOPIC_BYTES + 1;
     memory.set(topic, this.core.scratchIn);
     return topic.length;
   }
@@ -73,11 +79,6 @@ export class TopicIndex {
     const ids: number[] = [];
     for (let i = 0; i < count; i++) ids.push(words[this.core.matchOutWord + first + i]!);
     return ids;
-  }
-
-  /** Word index in MATCH_OUT where the subscription-identifier list starts (after the last match). */
-  get matchSubIdsWord(): number {
-    return this.core.header(H_MATCH_SUB_IDS);
   }
 
   /** Previous id or -1 (or -reasonCode for an invalid Topic Name). */
