@@ -1,6 +1,6 @@
 // The core's only export surface: integers in, integers out, over the regions of layout.ts.
 import {
-  H_RECORDS, H_FIELDS, H_MATCH_OUT, H_SCRATCH_IN, H_ENCODE_OUT, H_PROPS_IN, H_INBOX, H_INBOX_CAPACITY,
+  H_RECORDS, H_FIELDS, H_MATCH_OUT, H_MATCH_OUT_WORDS, H_SCRATCH_IN, H_ENCODE_OUT, H_PROPS_IN, H_INBOX, H_INBOX_CAPACITY,
   H_HEAP_BASE, H_HEAP_TOP, H_FREE_LISTS, HEADER_WORDS, MAX_RECORDS, RECORD_WORDS, FIELDS_WORDS,
   MATCH_OUT_WORDS, SCRATCH_BYTES, ENCODE_OUT_BYTES, PROPS_IN_WORDS,
 } from "./layout";
@@ -14,6 +14,7 @@ export function init(): i32 {
   setWord(H_RECORDS, at); at += MAX_RECORDS * RECORD_WORDS * 4;
   setWord(H_FIELDS, at); at += FIELDS_WORDS * 4;
   setWord(H_MATCH_OUT, at); at += MATCH_OUT_WORDS * 4;
+  setWord(H_MATCH_OUT_WORDS, MATCH_OUT_WORDS);
   setWord(H_PROPS_IN, at); at += PROPS_IN_WORDS * 4;
   setWord(H_SCRATCH_IN, at); at += SCRATCH_BYTES;
   setWord(H_ENCODE_OUT, at); at += ENCODE_OUT_BYTES;

@@ -7,7 +7,8 @@
 //   HEADER          64 i32 words of control values (below); its address is init()'s return value
 //   RECORDS         MAX_RECORDS records × RECORD_WORDS i32: one record per framed packet
 //   FIELDS          FIELDS_WORDS i32: properties, CONNECT details, SUBSCRIBE entries of the records
-//   MATCH_OUT       MATCH_OUT_WORDS i32: match() / retainedMatch() results
+//   MATCH_OUT       MATCH_OUT_WORDS i32: match() / retainedMatch() results; a match that needs more moves
+//                   it to a larger heap block (H_MATCH_OUT, H_MATCH_OUT_WORDS say where it is now)
 //   PROPS_IN        PROPS_IN_WORDS i32: property entries the host writes for an encoder (PROP_WORDS each,
 //                   offsets into SCRATCH_IN)
 //   SCRATCH_IN      SCRATCH_BYTES bytes the host writes arguments into (topics, property values,
@@ -31,7 +32,7 @@ export const HEADER_WORDS: i32 = 64;
 // HEADER words (i32 index from the header address).
 export const H_RECORDS: i32 = 0; //        address of RECORDS
 export const H_FIELDS: i32 = 1; //         address of FIELDS
-export const H_MATCH_OUT: i32 = 2; //      address of MATCH_OUT
+export const H_MATCH_OUT: i32 = 2; //      address of MATCH_OUT (match() may move it: read it after each match)
 export const H_SCRATCH_IN: i32 = 3; //     address of SCRATCH_IN
 export const H_ENCODE_OUT: i32 = 4; //     address of ENCODE_OUT
 export const H_INBOX: i32 = 5; //          address of the inbox (inboxReserve may move it)
@@ -43,6 +44,7 @@ export const H_PROTOCOL_LEVEL: i32 = 10; // frame(): protocol level after the ca
 export const H_MATCH_SUB_IDS: i32 = 11; //  match(): word index in MATCH_OUT where the subscription-identifier list starts
 export const H_PROPS_IN: i32 = 12; //       address of PROPS_IN
 export const H_ENCODED_PACKET_ID_AT: i32 = 13; // encodePublish(): offset in ENCODE_OUT of the packet id's 2 bytes (-1 at QoS 0)
+export const H_MATCH_OUT_WORDS: i32 = 14; // capacity of MATCH_OUT in words: MATCH_OUT_WORDS, more once a match moved it to the heap
 export const H_HEAP_BASE: i32 = 16; //     alloc.ts: first heap byte
 export const H_HEAP_TOP: i32 = 17; //      alloc.ts: bump pointer
 export const H_FREE_LISTS: i32 = 32; //    alloc.ts: 32 words, head of the free list per power-of-two size class

@@ -4,7 +4,7 @@
 import { tw, setTw, twAt, hasTopics } from "./root";
 import {
   H_SCRATCH_IN, H_MATCH_OUT, H_MATCH_SUB_IDS, T_SEEN, T_SEEN_CAP, T_EPOCH,
-  T_IDS, T_IDS_CAP, T_SUBSCRIPTION_COUNT, MATCH_OUT_WORDS, MATCH_WORDS,
+  T_IDS, T_IDS_CAP, T_SUBSCRIPTION_COUNT, MATCH_WORDS,
   MATCH_SHARED_BIT, MATCH_RAP_BIT,
 } from "../layout";
 import { getWord, setWord } from "../util/header";
@@ -15,15 +15,17 @@ import {
 } from "./nodes";
 import { S_SUBSCRIBER, S_OPTIONS, S_SUBSCRIPTION_ID, S_NEXT, subAt, subGet } from "./subscriptions";
 import { OPTION_NO_LOCAL, QOS_MASK } from "../wire/packet-type";
+import { QUOTA_EXCEEDED } from "../wire/errors";
+import { reserveMatchOut } from "./match-out";
 import { splitLevels, levelStart, levelHash, reserveStack, stackAt } from "./walk";
 
-/** Adds a subscription identifier to an entry's chain in the ids block. */
-function addId(out: usize, entry: i32, subscriptionId: i32, total: i32): i32 {
+/** Adds a subscription identifier to an entry's chain in the ids block; -1 when memory is exhausted. */
+function addId(entry: i32, subscriptionId: i32, total: i32): i32 {
   if (subscriptionId == 0) return total;
-  if (getWord(H_MATCH_SUB_IDS) * MATCH_WORDS + total + 1 > MATCH_OUT_WORDS) return total;
-  if (!reserve(twAt(T_IDS), 8, total + 1)) return total;
+  const count = getWord(H_MATCH_SUB_IDS);
+  if (!reserveMatchOut(count * MATCH_WORDS + total + 1, count * MATCH_WORDS) || !reserve(twAt(T_IDS), 8, total + 1)) return -1;
   const pair = <usize>tw(T_IDS) + <usize>(total << 3);
-  const at = out + <usize>((entry * MATCH_WORDS + 2) << 2);
+  const at = <usize>getWord(H_MATCH_OUT) + <usize>((entry * MATCH_WORDS + 2) << 2);
   store<i32>(pair, subscriptionId);
   store<i32>(pair + 4, load<i32>(at));
   store<i32>(at, total);
@@ -61,10 +63,11 @@ function markEntries(out: usize, seen: usize, epoch: i32, count: i32): void {
   }
 }
 
-/** A new entry, or -1 when MATCH_OUT is full. H_MATCH_SUB_IDS holds the entry count during the walk. */
-function newEntry(out: usize, subscriberId: i32, options: i32, total: i32): i32 {
+/** A new entry, or -1 when MATCH_OUT cannot grow. H_MATCH_SUB_IDS holds the entry count during the walk. */
+function newEntry(subscriberId: i32, options: i32, total: i32): i32 {
   const count = getWord(H_MATCH_SUB_IDS);
-  if ((count + 1) * MATCH_WORDS + total > MATCH_OUT_WORDS) return -1;
+  if (!reserveMatchOut((count + 1) * MATCH_WORDS + total, count * MATCH_WORDS)) return -1;
+  const out = <usize>getWord(H_MATCH_OUT);
   const at = out + <usize>((count * MATCH_WORDS) << 2);
   store<i32>(at, subscriberId);
   store<i32>(at + 4, options);
@@ -82,9 +85,11 @@ function newEntry(out: usize, subscriberId: i32, options: i32, total: i32): i32 
   return count;
 }
 
-/** Emits the subscriptions of a list (overlaps merged per subscriber); returns the id total. */
+/** Emits the subscriptions of a list (overlaps merged per subscriber); returns the id total, -1 when
+ *  memory is exhausted. */
 function emitList(head: i32, publisherId: i32, epoch: i32, total: i32): i32 {
-  const out = <usize>getWord(H_MATCH_OUT);
+  if (total < 0) return total;
+  let out = <usize>getWord(H_MATCH_OUT);
   const seen = <usize>tw(T_SEEN);
   for (let s = head; s != 0;) {
     const sub = subAt(s);
@@ -99,10 +104,12 @@ function emitList(head: i32, publisherId: i32, epoch: i32, total: i32): i32 {
       const qos = max(merged & QOS_MASK, options & QOS_MASK);
       store<i32>(at, (merged & ~QOS_MASK) | qos | (options & MATCH_RAP_BIT));
     } else {
-      entry = newEntry(out, subscriberId, options & (QOS_MASK | MATCH_RAP_BIT), total);
-      if (entry < 0) continue;
+      entry = newEntry(subscriberId, options & (QOS_MASK | MATCH_RAP_BIT), total);
+      if (entry < 0) return -1;
+      out = <usize>getWord(H_MATCH_OUT); // a new entry may have moved MATCH_OUT
     }
-    total = addId(out, entry, load<i32>(sub + (S_SUBSCRIPTION_ID << 2)), total);
+    total = addId(entry, load<i32>(sub + (S_SUBSCRIPTION_ID << 2)), total);
+    if (total < 0) return -1;
   }
   return total;
 }
@@ -110,7 +117,7 @@ function emitList(head: i32, publisherId: i32, epoch: i32, total: i32): i32 {
 /** Emits one member of each shared group of a node: of its own filter (`which` 0), of its `#`
  *  filter (HASH_KEY), or both (-1); returns the id total. */
 function emitGroups(node: i32, which: i32, publisherId: i32, total: i32): i32 {
-  const out = <usize>getWord(H_MATCH_OUT);
+  if (total < 0) return total;
   for (let group = nodeGet(node, N_S3); group != 0; group = nodeGet(group, N_S1)) {
     if (which >= 0 && (nodeGet(group, N_PARENT) & HASH_KEY) != which) continue;
     const members = nodeGet(group, N_CHILDREN);
@@ -121,8 +128,10 @@ function emitGroups(node: i32, which: i32, publisherId: i32, total: i32): i32 {
       const next = subGet(s, S_NEXT);
       if ((options & OPTION_NO_LOCAL) == 0 || subGet(s, S_SUBSCRIBER) != publisherId) {
         nodeSet(group, N_S0, next); // round robin: the next message goes to the next member
-        const entry = newEntry(out, subGet(s, S_SUBSCRIBER), (options & (QOS_MASK | MATCH_RAP_BIT)) | MATCH_SHARED_BIT, total);
-        if (entry >= 0) total = addId(out, entry, subGet(s, S_SUBSCRIPTION_ID), total);
+        const entry = newEntry(subGet(s, S_SUBSCRIBER), (options & (QOS_MASK | MATCH_RAP_BIT)) | MATCH_SHARED_BIT, total);
+        if (entry < 0) return -1;
+        total = addId(entry, subGet(s, S_SUBSCRIPTION_ID), total);
+        if (total < 0) return -1;
         break;
       }
       s = next;
@@ -160,7 +169,8 @@ function layOutIds(count: i32): void {
 //   - `+` child: matches level i whatever its bytes, the empty level included
 //   - the literal child whose label is level i, or levels i.. when it holds several (byte for byte)
 // A Topic Name starting with `$` is not matched by a filter starting with a wildcard [MQTT-4.7.2-1].
-/** Matches the Topic Name in SCRATCH_IN[topicOffset, +topicLength); returns the MATCH_OUT entry count. */
+/** Matches the Topic Name in SCRATCH_IN[topicOffset, +topicLength); returns the MATCH_OUT entry count (MATCH_OUT
+ *  grows to hold them all), or -QUOTA_EXCEEDED when memory cannot grow. */
 export function match(topicOffset: i32, topicLength: i32, publisherId: i32): i32 {
   setWord(H_MATCH_SUB_IDS, 0);
   if (!hasTopics() || tw(T_SUBSCRIPTION_COUNT) == 0 || topicLength < 1 || topicLength > 65535) return 0; // [MQTT-4.7.3-3] no valid name is longer
@@ -179,7 +189,7 @@ export function match(topicOffset: i32, topicLength: i32, publisherId: i32): i32
   store<i32>(stackAt(0), SUBSCRIPTION_ROOT);
   store<i32>(stackAt(0) + 4, 0);
   sp = 1;
-  while (sp > 0) {
+  while (sp > 0 && total >= 0) {
     sp--;
     const node = load<i32>(stackAt(sp));
     const i = load<i32>(stackAt(sp) + 4);
@@ -220,6 +230,7 @@ export function match(topicOffset: i32, topicLength: i32, publisherId: i32): i32
     store<i32>(stackAt(sp) + 4, next);
     sp++;
   }
+  if (total < 0) return -QUOTA_EXCEEDED; // memory cannot grow: the host says so rather than drop recipients
   const count = getWord(H_MATCH_SUB_IDS);
   layOutIds(count);
   return count;

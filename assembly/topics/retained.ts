@@ -2,7 +2,8 @@
 // retainedMatch(), which lists the ids whose names a Topic Filter (wildcards allowed) matches.
 // Children of a retained node are a sibling list (S0 first child, S1 next, S3 previous).
 import { tw, setTw, hasTopics, ensureTopics } from "./root";
-import { H_SCRATCH_IN, H_MATCH_OUT, T_RETAINED_COUNT, MATCH_OUT_WORDS } from "../layout";
+import { H_SCRATCH_IN, H_MATCH_OUT, T_RETAINED_COUNT } from "../layout";
+import { reserveMatchOut } from "./match-out";
 import { getWord } from "../util/header";
 import {
   N_PARENT, N_CHILDREN, N_S0, N_S1, N_S2, N_S3, RETAINED_ROOT,
@@ -89,7 +90,8 @@ function push(sp: i32, node: i32, level: i32): bool {
   return true;
 }
 
-/** Writes to MATCH_OUT the retainedIds whose Topic Names the filter in SCRATCH_IN matches; returns their count. */
+/** Writes to MATCH_OUT (grown as needed) the retainedIds whose Topic Names the filter in SCRATCH_IN matches;
+ *  returns their count, or -QUOTA_EXCEEDED when memory cannot grow. */
 export function retainedMatch(filterOffset: i32, filterLength: i32): i32 {
   let ptr = <usize>(getWord(H_SCRATCH_IN) + filterOffset);
   if (checkFilter(ptr, filterLength) < 0) return -TOPIC_FILTER_INVALID;
@@ -99,10 +101,11 @@ export function retainedMatch(filterOffset: i32, filterLength: i32): i32 {
   if (!hasTopics() || tw(T_RETAINED_COUNT) == 0) return 0;
   const levels = splitLevels(ptr, filterLength);
   if (levels < 0 || !push(0, RETAINED_ROOT, 0)) return 0;
-  const out = <usize>getWord(H_MATCH_OUT);
   let count = 0;
   let sp = 1;
-  while (sp > 0 && count < MATCH_OUT_WORDS) {
+  while (sp > 0) {
+    if (!reserveMatchOut(count + 2, count)) return -QUOTA_EXCEEDED; // room for this step's (at most two) ids
+    const out = <usize>getWord(H_MATCH_OUT);
     sp--;
     const node = load<i32>(stackAt(sp));
     const i = load<i32>(stackAt(sp) + 4);

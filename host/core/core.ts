@@ -64,6 +64,12 @@ export class Core {
     this.encodeOut = w[h + H_ENCODE_OUT]!;
   }
 
+  /** Re-reads where MATCH_OUT is: a match with more results than it holds moves it to a larger block. */
+  refreshMatchOut(): void {
+    this.refresh();
+    this.matchOutWord = this.words[this.headerWord + H_MATCH_OUT]! >> 2;
+  }
+
   /** A HEADER word. */
   header(index: number): number {
     return this.words[this.headerWord + index]!;

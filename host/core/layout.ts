@@ -22,6 +22,7 @@ export const H_PROTOCOL_LEVEL = 10;
 export const H_MATCH_SUB_IDS = 11;
 export const H_PROPS_IN = 12;
 export const H_ENCODED_PACKET_ID_AT = 13;
+export const H_MATCH_OUT_WORDS = 14;
 export const H_HEAP_BASE = 16;
 export const H_HEAP_TOP = 17;
 export const H_FREE_LISTS = 32;

@@ -55,11 +55,14 @@ export class TopicIndex {
     return this.x.unsubscribe!(subscriberId, 0, length) === 1;
   }
 
-  /** publisherId: the publishing client's subscriberId (for no-local) or -1. Returns the number of recipients. */
+  /** publisherId: the publishing client's subscriberId (for no-local) or -1. Returns the number of recipients,
+   *  all of them whatever their number; throws when the core's memory cannot grow to list them. */
   match(topicName: string | Uint8Array, publisherId: number): number {
     const length = this.put(topicName);
     const count = this.x.match!(0, length, publisherId);
     if (this.memory.length === 0) this.view();
+    this.core.refreshMatchOut();
+    if (count < 0) throw new RangeError("quarkmq core: memory cannot grow to list the recipients of a match");
     return count;
   }
 
@@ -98,6 +101,8 @@ export class TopicIndex {
     const length = this.put(topicFilter);
     const count = this.x.retainedMatch!(0, length);
     this.view();
+    this.core.refreshMatchOut();
+    if (count === -0x97) throw new RangeError("quarkmq core: memory cannot grow to list the retained matches");
     const ids: number[] = [];
     for (let i = 0; i < count; i++) ids.push(this.core.words[this.core.matchOutWord + i]!);
     return ids;
