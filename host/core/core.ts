@@ -66,7 +66,7 @@ export class Core {
 
   /** Re-reads where MATCH_OUT is: a match with more results than it holds moves it to a larger block. */
   refreshMatchOut(): void {
-    this.refresh();
+    if (this.words.length === 0) this.refresh(); // a grown memory detaches the views (length 0)
     this.matchOutWord = this.words[this.headerWord + H_MATCH_OUT]! >> 2;
   }
 
