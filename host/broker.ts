@@ -20,8 +20,9 @@ import { RetainedStore } from "./routing/retained.ts";
 import { Router } from "./routing/route.ts";
 import { willMessage } from "./routing/will.ts";
 import { Sessions } from "./session/registry.ts";
-import { TcpListener } from "./transport/tcp.ts";
-import type { Listener, Transport } from "./transport/transport.ts";
+import { effectiveListeners, type ListenerAddress } from "./config/listeners.ts";
+import { Listeners } from "./transport/listeners.ts";
+import type { Transport } from "./transport/transport.ts";
 
 export interface BrokerStats {
   /** MQTT clients connected (CONNACK accepted, not yet closed). */
@@ -31,6 +32,9 @@ export interface BrokerStats {
   /** Messages not delivered to a recipient: queue full, expired, too large, or a congested client at QoS 0. */
   dropped: number;
   protocolErrors: number;
+  /** Connections closed before MQTT: a bad PROXY header, a failed TLS handshake or client certificate, a
+   *  WebSocket upgrade without the mqtt subprotocol, a text frame. */
+  transportRefused: number;
   bytesIn: number;
   bytesOut: number;
 }
@@ -72,8 +76,11 @@ export class Broker extends EventEmitter<BrokerEvents> {
   readonly backpressure = new Backpressure();
   /** Every connection's CONNECT timeout and keep-alive. */
   readonly timeouts = new TimerWheel();
-  readonly stats: BrokerStats = { connections: 0, messagesIn: 0, messagesOut: 0, dropped: 0, protocolErrors: 0, bytesIn: 0, bytesOut: 0 };
-  private listener: Listener | undefined;
+  readonly stats: BrokerStats = { connections: 0, messagesIn: 0, messagesOut: 0, dropped: 0, protocolErrors: 0, transportRefused: 0, bytesIn: 0, bytesOut: 0 };
+  /** The open tcp, tls, ws and wss listeners. */
+  private readonly ports: Listeners;
+  /** Reasons for refusing a connection before MQTT already logged at warn (later ones go to debug). */
+  private readonly refusals = new Set<string>();
   private closing = false;
 
   constructor(options: Partial<BrokerOptions> = {}) {
@@ -82,16 +89,34 @@ export class Broker extends EventEmitter<BrokerEvents> {
     this.hooks = this.options.hooks;
     this.log = options.logger ?? createLogger(this.options.logLevel);
     this.router = new Router(this.topics, this.sessions, this.log);
+    this.ports = new Listeners({
+      accept: (transport) => this.accept(transport),
+      refuse: (reason, remoteAddress) => this.refused(reason, remoteAddress),
+      log: this.log,
+      headerTimeout: this.options.connectTimeout * 1000,
+    });
   }
 
-  /** Starts the TCP listener (options.tcp). */
-  async listen(): Promise<{ host: string; port: number }> {
-    const tcp = this.options.tcp;
-    if (tcp === false) throw new Error("quarkmq: no tcp listener configured");
-    this.listener = new TcpListener(tcp.host, tcp.port, (transport) => this.accept(transport));
-    const address = await this.listener.listen();
-    this.log.info(address, "listening");
-    return address;
+  /** Opens every listener (options.listeners, else options.tcp); host and port are the first one's. */
+  async listen(): Promise<{ host: string; port: number; listeners: ListenerAddress[] }> {
+    const configs = effectiveListeners(this.options);
+    if (configs.length === 0) throw new Error("quarkmq: no listener configured");
+    const listeners = await this.ports.listen(configs);
+    for (const address of listeners) this.log.info(address, "listening");
+    return { host: listeners[0]!.host, port: listeners[0]!.port, listeners };
+  }
+
+  /** Re-reads the tls and wss listeners' certificate and key files (the CLI calls it on SIGHUP); open connections keep theirs. */
+  async reloadCertificates(): Promise<void> {
+    await this.ports.reloadCertificates();
+    this.log.info("certificates reloaded");
+  }
+
+  private refused(reason: string, remoteAddress: string | undefined): void {
+    this.stats.transportRefused++;
+    if (this.refusals.has(reason)) return this.log.debug({ remoteAddress }, reason);
+    this.refusals.add(reason);
+    this.log.warn({ remoteAddress }, `${reason} (connection closed; logged once, counted in stats.transportRefused)`);
   }
 
   /** Takes a connection from any transport. */
@@ -156,7 +181,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
-    const stopped = this.listener?.close();
+    const stopped = this.ports.close();
     const closing: Promise<void>[] = [];
     for (const connection of [...this.connections]) {
       connection.will = undefined;

@@ -7,12 +7,14 @@ export type { BrokerEvents, BrokerStats, ClientErrorEvent, PublishOptions } from
 export type { BrokerMessage } from "./routing/local.ts";
 export type { BrokerOptions, ListenerOptions } from "./config/options.ts";
 export { defaultOptions } from "./config/options.ts";
+export type { ListenerAddress, ListenerConfig, ListenerType, TlsSettings } from "./config/listeners.ts";
+export type { TransportKind } from "./transport/transport.ts";
 export type * from "./hooks.ts";
 export type { Properties } from "./core/packets.ts";
 export { ReasonCode } from "./protocol/reason-code.ts";
 export { MqttError } from "./protocol/mqtt-error.ts";
 
-/** Creates a broker (call listen() to open its TCP listener). Logs nothing unless logLevel or logger is set. */
+/** Creates a broker (call listen() to open its listeners). Logs nothing unless logLevel or logger is set. */
 export async function createBroker(options: Partial<BrokerOptions> = {}): Promise<Broker> {
   return new Broker(options);
 }

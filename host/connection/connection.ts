@@ -63,7 +63,7 @@ export class Connection implements TransportSink, Timed {
   private closedWaiter: { promise: Promise<void>; resolve: () => void } | undefined;
 
   constructor(readonly broker: Broker, readonly transport: Transport) {
-    this.client = { clientId: "", protocolLevel: 4, remoteAddress: transport.remoteAddress };
+    this.client = { clientId: "", protocolLevel: 4, remoteAddress: transport.remoteAddress, transport: transport.kind, certificate: transport.certificate };
     const wheel = broker.timeouts;
     this.timeoutBase = wheel.tick;
     this.timeoutTicks = wheel.ticksFor(broker.options.connectTimeout * 1000);

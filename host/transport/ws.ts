@@ -1,0 +1,131 @@
+// WebSocket (ws) and secure WebSocket (wss) listeners on uWebSockets.js: MQTT on the configured paths
+// (default /mqtt), subprotocol mqtt or mqttv3.1 negotiated, binary messages only. wss reloads its
+// certificate by opening a new SSLApp on the same port (uWS listens with SO_REUSEPORT), then closing the old one.
+import type { HttpRequest, HttpResponse, TemplatedApp, us_listen_socket, us_socket_context_t, WebSocket, WebSocketBehavior } from "uWebSockets.js";
+import type { WsListenerConfig, WssListenerConfig } from "../config/listeners.ts";
+import { loadUws, type Uws } from "./uws.ts";
+import { WsTransport, type WsData } from "./ws-transport.ts";
+import type { Listener, ListenerContext } from "./transport.ts";
+
+/** The subprotocols MQTT over WebSocket uses, in our order of preference ([MQTT-6.0.0-3]: "mqtt"; 3.1: "mqttv3.1"). */
+const SUBPROTOCOLS = ["mqtt", "mqttv3.1"];
+const DEFAULT_MAX_PAYLOAD = 16 << 20;
+
+type Config = (WsListenerConfig | WssListenerConfig) & { host: string; port: number };
+
+/** The first subprotocol the client offers that MQTT speaks, or undefined. */
+export function pickSubprotocol(header: string): string | undefined {
+  const offered = header.split(",").map((p) => p.trim().toLowerCase());
+  return SUBPROTOCOLS.find((p) => offered.includes(p));
+}
+
+/** uWS gives IPv4-mapped and IPv6 addresses in full hex form; node:net's shortest form reads better. */
+function textAddress(raw: ArrayBuffer): string {
+  const text = Buffer.from(raw).toString();
+  const mapped = /^(?:0000:){5}ffff:([0-9a-f]{2})([0-9a-f]{2}):([0-9a-f]{2})([0-9a-f]{2})$/i.exec(text);
+  if (mapped) return mapped.slice(1).map((h) => parseInt(h, 16)).join(".");
+  return text.includes(":") ? text.replace(/\b0{1,3}(?=[0-9a-f])/gi, "") : text;
+}
+
+export class WsListener implements Listener {
+  private uws: Uws | undefined;
+  private app: TemplatedApp | undefined;
+  private token: us_listen_socket | undefined;
+  private port = 0;
+
+  constructor(private readonly config: Config, private readonly context: ListenerContext) {}
+
+  private behavior(): WebSocketBehavior<WsData> {
+    const { context, config } = this;
+    const kind = config.type;
+    return {
+      maxPayloadLength: config.maxPayloadLength ?? DEFAULT_MAX_PAYLOAD,
+      idleTimeout: 0, // MQTT keep-alive decides
+      sendPingsAutomatically: false,
+      maxBackpressure: 1 << 30, // our own limits (WS_HIGH_WATER, the session queue) come first
+      closeOnBackpressureLimit: 0,
+      upgrade: (res: HttpResponse, req: HttpRequest, socketContext: us_socket_context_t) => {
+        const protocol = pickSubprotocol(req.getHeader("sec-websocket-protocol"));
+        if (protocol === undefined) {
+          context.refuse("WebSocket upgrade without subprotocol mqtt or mqttv3.1", textAddress(res.getRemoteAddressAsText()));
+          res.writeStatus("400 Bad Request").writeHeader("Content-Type", "text/plain")
+            .end("MQTT over WebSocket needs the subprotocol mqtt (or mqttv3.1) in Sec-WebSocket-Protocol\n");
+          return;
+        }
+        res.upgrade<WsData>({ transport: undefined }, req.getHeader("sec-websocket-key"), protocol,
+          req.getHeader("sec-websocket-extensions"), socketContext);
+      },
+      open: (ws: WebSocket<WsData>) => {
+        const transport = new WsTransport(ws, kind, textAddress(ws.getRemoteAddressAsText()));
+        ws.getUserData().transport = transport;
+        context.accept(transport);
+      },
+      message: (ws: WebSocket<WsData>, message: ArrayBuffer, isBinary: boolean) => {
+        const transport = ws.getUserData().transport!;
+        if (isBinary) return transport.onMessage(message);
+        // [MQTT-6.0.0-1] a data frame other than binary closes the connection.
+        context.refuse("WebSocket text frame (MQTT needs binary frames)", transport.remoteAddress);
+        ws.end(1003, "MQTT needs binary frames");
+      },
+      drain: (ws: WebSocket<WsData>) => ws.getUserData().transport?.onDrain(),
+      close: (ws: WebSocket<WsData>, code: number) => ws.getUserData().transport?.onClose(code),
+    };
+  }
+
+  private createApp(uws: Uws): TemplatedApp {
+    const config = this.config;
+    const app = config.type === "wss"
+      ? uws.SSLApp({
+        cert_file_name: config.cert,
+        key_file_name: config.key,
+        ...(config.ca === undefined ? {} : { ca_file_name: config.ca }),
+        ...(config.passphrase === undefined ? {} : { passphrase: config.passphrase }),
+        ...(config.ciphers === undefined ? {} : { ssl_ciphers: config.ciphers }),
+      })
+      : uws.App();
+    const paths = config.path === undefined ? ["/mqtt"] : Array.isArray(config.path) ? config.path : [config.path];
+    const behavior = this.behavior();
+    for (const path of paths) app.ws(path, behavior);
+    app.any("/*", (res) => {
+      res.writeStatus("404 Not Found").writeHeader("Content-Type", "text/plain")
+        .end(`MQTT over WebSocket is served at ${paths.join(", ")}\n`);
+    });
+    return app;
+  }
+
+  private open(app: TemplatedApp, host: string, port: number): Promise<us_listen_socket> {
+    return new Promise((resolve, reject) => {
+      app.listen(host, port, (token) => {
+        if (token === false) reject(new Error(`${this.config.type} listener: cannot listen on ${host}:${port}`));
+        else resolve(token);
+      });
+    });
+  }
+
+  async listen(): Promise<{ host: string; port: number }> {
+    const { uws, native } = await loadUws(this.context.log);
+    if (this.config.type === "wss" && !native) {
+      throw new Error("wss listener: uWebSockets.js runs its JS fallback here (no native binary for this Node.js), which has no TLS");
+    }
+    this.uws = uws;
+    this.app = this.createApp(uws);
+    this.token = await this.open(this.app, this.config.host, this.config.port);
+    this.port = uws.us_socket_local_port(this.token as never);
+    return { host: this.config.host, port: this.port };
+  }
+
+  /** wss: a new SSLApp with the files as they are now, on the same port; the old one stops accepting, its connections stay. */
+  async reloadCertificates(): Promise<void> {
+    if (this.config.type !== "wss" || this.uws === undefined || this.token === undefined) return;
+    const app = this.createApp(this.uws);
+    const token = await this.open(app, this.config.host, this.port);
+    this.uws.us_listen_socket_close(this.token);
+    this.app = app;
+    this.token = token;
+  }
+
+  async close(): Promise<void> {
+    if (this.token !== undefined) this.uws!.us_listen_socket_close(this.token);
+    this.token = undefined;
+  }
+}
