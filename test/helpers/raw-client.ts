@@ -67,7 +67,7 @@ export class RawClient {
 }
 
 /** Total length of the packet at the start of `bytes`, or 0 when its fixed header is incomplete. */
-function packetLength(bytes: Buffer): number {
+export function packetLength(bytes: Buffer): number {
   let remaining = 0;
   for (let i = 1; i <= 4; i++) {
     if (bytes.length <= i) return 0;
