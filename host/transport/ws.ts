@@ -1,7 +1,8 @@
 // WebSocket (ws) and secure WebSocket (wss) listeners on uWebSockets.js: MQTT on the configured paths
 // (default /mqtt), subprotocol mqtt or mqttv3.1 negotiated, binary messages only. wss reloads its
-// certificate by opening a new SSLApp on the same port (uWS listens with SO_REUSEPORT), then closing the old one.
-import type { HttpRequest, HttpResponse, TemplatedApp, us_listen_socket, us_socket_context_t, WebSocket, WebSocketBehavior } from "uWebSockets.js";
+// certificate through uWS server names (SNI): see reloadCertificates().
+import { readFileSync } from "node:fs";
+import type { AppOptions, HttpRequest, HttpResponse, TemplatedApp, us_listen_socket, us_socket_context_t, WebSocket, WebSocketBehavior } from "uWebSockets.js";
 import type { WsListenerConfig, WssListenerConfig } from "../config/listeners.ts";
 import { loadUws, type Uws } from "./uws.ts";
 import { WsTransport, type WsData } from "./ws-transport.ts";
@@ -10,6 +11,8 @@ import type { Listener, ListenerContext } from "./transport.ts";
 /** The subprotocols MQTT over WebSocket uses, in our order of preference ([MQTT-6.0.0-3]: "mqtt"; 3.1: "mqttv3.1"). */
 const SUBPROTOCOLS = ["mqtt", "mqttv3.1"];
 const DEFAULT_MAX_PAYLOAD = 16 << 20;
+/** Server names given their own context after a reload: any client can ask for any name, so they are capped. */
+const MAX_SERVER_NAMES = 64;
 
 type Config = (WsListenerConfig | WssListenerConfig) & { host: string; port: number };
 
@@ -32,10 +35,16 @@ export class WsListener implements Listener {
   private app: TemplatedApp | undefined;
   private token: us_listen_socket | undefined;
   private port = 0;
+  private readonly behavior: WebSocketBehavior<WsData>;
+  /** wss: server names given a context from the files since the last reload. */
+  private readonly serverNames = new Set<string>();
+  private reloaded = false;
 
-  constructor(private readonly config: Config, private readonly context: ListenerContext) {}
+  constructor(private readonly config: Config, private readonly context: ListenerContext) {
+    this.behavior = this.makeBehavior();
+  }
 
-  private behavior(): WebSocketBehavior<WsData> {
+  private makeBehavior(): WebSocketBehavior<WsData> {
     const { context, config } = this;
     const kind = config.type;
     return {
@@ -72,24 +81,36 @@ export class WsListener implements Listener {
     };
   }
 
-  private createApp(uws: Uws): TemplatedApp {
+  private sslOptions(config: WssListenerConfig): AppOptions {
+    return {
+      cert_file_name: config.cert,
+      key_file_name: config.key,
+      ...(config.ca === undefined ? {} : { ca_file_name: config.ca }),
+      ...(config.passphrase === undefined ? {} : { passphrase: config.passphrase }),
+      ...(config.ciphers === undefined ? {} : { ssl_ciphers: config.ciphers }),
+    };
+  }
+
+  /** The MQTT paths, and 404 elsewhere, on an app or one of its server names. */
+  private route(app: TemplatedApp): void {
     const config = this.config;
-    const app = config.type === "wss"
-      ? uws.SSLApp({
-        cert_file_name: config.cert,
-        key_file_name: config.key,
-        ...(config.ca === undefined ? {} : { ca_file_name: config.ca }),
-        ...(config.passphrase === undefined ? {} : { passphrase: config.passphrase }),
-        ...(config.ciphers === undefined ? {} : { ssl_ciphers: config.ciphers }),
-      })
-      : uws.App();
     const paths = config.path === undefined ? ["/mqtt"] : Array.isArray(config.path) ? config.path : [config.path];
-    const behavior = this.behavior();
-    for (const path of paths) app.ws(path, behavior);
+    for (const path of paths) app.ws(path, this.behavior);
     app.any("/*", (res) => {
       res.writeStatus("404 Not Found").writeHeader("Content-Type", "text/plain")
         .end(`MQTT over WebSocket is served at ${paths.join(", ")}\n`);
     });
+  }
+
+  private createApp(uws: Uws): TemplatedApp {
+    const config = this.config;
+    if (config.type === "wss") {
+      readFileSync(config.cert); // uWS only logs a bad file; say which one instead
+      readFileSync(config.key);
+    }
+    const app = config.type === "wss" ? uws.SSLApp(this.sslOptions(config)) : uws.App();
+    this.route(app);
+    if (config.type === "wss") app.missingServerName((name) => this.onMissingServerName(name));
     return app;
   }
 
@@ -114,14 +135,30 @@ export class WsListener implements Listener {
     return { host: this.config.host, port: this.port };
   }
 
-  /** wss: a new SSLApp with the files as they are now, on the same port; the old one stops accepting, its connections stay. */
+  /**
+   * wss: uWS cannot swap an SSLApp's certificate, nor (this build) reopen its port while connections from the
+   * old socket live. So after a reload each server name a client asks for (SNI) gets a context read from the
+   * files as they are now, with the MQTT routes on it; old connections keep theirs. A client that sends no
+   * server name (connecting by IP address) still sees the certificate the listener started with.
+   */
   async reloadCertificates(): Promise<void> {
-    if (this.config.type !== "wss" || this.uws === undefined || this.token === undefined) return;
-    const app = this.createApp(this.uws);
-    const token = await this.open(app, this.config.host, this.port);
-    this.uws.us_listen_socket_close(this.token);
-    this.app = app;
-    this.token = token;
+    const config = this.config;
+    const app = this.app;
+    if (config.type !== "wss" || app === undefined) return;
+    readFileSync(config.cert); // a missing file fails here, before the old contexts go
+    readFileSync(config.key);
+    for (const name of this.serverNames) app.removeServerName(name);
+    this.serverNames.clear();
+    this.reloaded = true;
+  }
+
+  /** uWS asks for a server name it has no context for (synchronously, mid-handshake). */
+  private onMissingServerName(name: string): void {
+    const app = this.app!;
+    if (!this.reloaded || this.serverNames.size >= MAX_SERVER_NAMES || this.config.type !== "wss") return;
+    this.serverNames.add(name);
+    app.addServerName(name, this.sslOptions(this.config));
+    this.route(app.domain(name));
   }
 
   async close(): Promise<void> {
