@@ -6,21 +6,15 @@ import type { AppOptions, HttpRequest, HttpResponse, TemplatedApp, us_listen_soc
 import type { WsListenerConfig, WssListenerConfig } from "../config/listeners.ts";
 import { loadUws, type Uws } from "./uws.ts";
 import { WsTransport, type WsData } from "./ws-transport.ts";
+import { WsFallbackListener } from "./ws-fallback.ts";
+import { pickSubprotocol, wsPaths } from "./ws-paths.ts";
 import type { Listener, ListenerContext } from "./transport.ts";
 
-/** The subprotocols MQTT over WebSocket uses, in our order of preference ([MQTT-6.0.0-3]: "mqtt"; 3.1: "mqttv3.1"). */
-const SUBPROTOCOLS = ["mqtt", "mqttv3.1"];
 const DEFAULT_MAX_PAYLOAD = 16 << 20;
 /** Server names given their own context after a reload: any client can ask for any name, so they are capped. */
 const MAX_SERVER_NAMES = 64;
 
 type Config = (WsListenerConfig | WssListenerConfig) & { host: string; port: number };
-
-/** The first subprotocol the client offers that MQTT speaks, or undefined. */
-export function pickSubprotocol(header: string): string | undefined {
-  const offered = header.split(",").map((p) => p.trim().toLowerCase());
-  return SUBPROTOCOLS.find((p) => offered.includes(p));
-}
 
 /** uWS gives IPv4-mapped and IPv6 addresses in full hex form; node:net's shortest form reads better. */
 function textAddress(raw: ArrayBuffer): string {
@@ -35,6 +29,8 @@ export class WsListener implements Listener {
   private app: TemplatedApp | undefined;
   private token: us_listen_socket | undefined;
   private port = 0;
+  /** ws without uWS's native binary: the `ws` package serves instead. */
+  private fallback: WsFallbackListener | undefined;
   private readonly behavior: WebSocketBehavior<WsData>;
   /** wss: server names given a context from the files since the last reload. */
   private readonly serverNames = new Set<string>();
@@ -94,7 +90,7 @@ export class WsListener implements Listener {
   /** The MQTT paths, and 404 elsewhere, on an app or one of its server names. */
   private route(app: TemplatedApp): void {
     const config = this.config;
-    const paths = config.path === undefined ? ["/mqtt"] : Array.isArray(config.path) ? config.path : [config.path];
+    const paths = wsPaths(config);
     for (const path of paths) app.ws(path, this.behavior);
     app.any("/*", (res) => {
       res.writeStatus("404 Not Found").writeHeader("Content-Type", "text/plain")
@@ -125,8 +121,11 @@ export class WsListener implements Listener {
 
   async listen(): Promise<{ host: string; port: number }> {
     const { uws, native } = await loadUws(this.context.log);
-    if (this.config.type === "wss" && !native) {
-      throw new Error("wss listener: uWebSockets.js runs its JS fallback here (no native binary for this Node.js), which has no TLS");
+    if (!native) {
+      const config = this.config;
+      if (config.type === "wss") throw new Error("wss listener: uWebSockets.js has no native binary for this Node.js, and its JS fallback has no TLS");
+      this.fallback = new WsFallbackListener(config, this.context);
+      return this.fallback.listen();
     }
     this.uws = uws;
     this.app = this.createApp(uws);
@@ -162,6 +161,7 @@ export class WsListener implements Listener {
   }
 
   async close(): Promise<void> {
+    await this.fallback?.close();
     if (this.token !== undefined) this.uws!.us_listen_socket_close(this.token);
     this.token = undefined;
   }

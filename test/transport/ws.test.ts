@@ -96,6 +96,7 @@ describe("MQTT over WebSocket", () => {
     client.sendText("\u0030\u0000");
     expect(await client.waitClosed()).toBe(1003);
     expect(broker!.stats.transportRefused).toBe(1);
+    for (let i = 0; i < 20 && broker!.stats.connections > 0; i++) await new Promise((r) => setTimeout(r, 50));
     expect(broker!.stats.connections).toBe(0);
   });
 
