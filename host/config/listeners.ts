@@ -55,7 +55,9 @@ export interface WsListenerConfig extends Common, WsSettings {
   type: "ws";
 }
 
-export interface WssListenerConfig extends Common, WsSettings, TlsSettings {
+/** uWS's SSLApp takes files, passphrase and ciphers; it verifies a client certificate signed by `ca` when one is
+ *  shown (without handing it to hooks) and accepts TLS 1.2 and up. */
+export interface WssListenerConfig extends Common, WsSettings, Omit<TlsSettings, "minVersion" | "requestCert" | "requireCert"> {
   type: "wss";
 }
 
@@ -98,12 +100,16 @@ const ws: Record<string, [Rule, string]> = {
 };
 const proxy: Record<string, [Rule, string]> = { proxyProtocol: [bool, "true or false"] };
 
+function pick<T>(from: Record<string, T>, keys: string[]): Record<string, T> {
+  return Object.fromEntries(keys.map((k) => [k, from[k]!]));
+}
+
 /** The keys each listener type takes, with their checks. */
 export const listenerKeys: Record<ListenerType, Record<string, [Rule, string]>> = {
   tcp: { ...common, ...proxy },
   tls: { ...common, ...tls, ...proxy },
   ws: { ...common, ...ws },
-  wss: { ...common, ...tls, ...ws },
+  wss: { ...common, ...pick(tls, ["cert", "key", "ca", "passphrase", "ciphers"]), ...ws },
 };
 
 /**
@@ -186,7 +192,10 @@ export function mergeShorthands(fileListeners: ListenerConfig[] | undefined, val
   };
   if (values.has("tlsPort")) added.push({ type: "tls", host, port: values.get("tlsPort") as number, ...tlsFiles() });
   if (values.has("wsPort")) added.push({ type: "ws", host, port: values.get("wsPort") as number });
-  if (values.has("wssPort")) added.push({ type: "wss", host, port: values.get("wssPort") as number, ...tlsFiles() });
+  if (values.has("wssPort")) {
+    const { requestCert: _, ...files } = tlsFiles();
+    added.push({ type: "wss", host, port: values.get("wssPort") as number, ...files });
+  }
   if (added.length === 0) return listeners;
   if (listeners === undefined) {
     // The tcp shorthand stays open next to the added listeners.
