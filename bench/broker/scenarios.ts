@@ -14,6 +14,8 @@ export interface FlowParams {
   rate?: number;
   /** Record per-message end-to-end latency (and publish-to-ack latency at QoS > 0). */
   latency: boolean;
+  /** How the load generator connects (bench/broker/transports.ts). Default tcp. */
+  transport?: "tcp" | "tls" | "ws";
 }
 export interface RetainedParams { kind: "retained"; topics: number }
 export interface ConnsParams { kind: "conns"; max: number }
@@ -47,6 +49,8 @@ export const scenarios: Scenario[] = [
   { name: "conns", group: "conns", params: { kind: "conns", max: 10_000 }, semantics: false, duration: 0, reps: 2 },
   { name: "large-1M", group: "large", params: flow({ layout: "pairs", count: 1, qos: 0, payloadLength: 1 << 20, window: 4, latency: false }), semantics: false, duration: 2, reps: 2 },
   { name: "large-16M", group: "large", params: flow({ layout: "pairs", count: 1, qos: 0, payloadLength: 16 << 20, window: 2, latency: false }), semantics: false, duration: 2, reps: 1 },
+  { name: "ws-pairs", group: "ws", params: flow({ layout: "pairs", count: 10, qos: 0, payloadLength: 64, window: 256, latency: false, transport: "ws" }), semantics: false, duration: 2, reps: 2 },
+  { name: "tls-pairs", group: "tls", params: flow({ layout: "pairs", count: 10, qos: 0, payloadLength: 64, window: 256, latency: false, transport: "tls" }), semantics: false, duration: 2, reps: 2 },
   { name: "http", group: "http", params: { kind: "http", connections: 50 }, semantics: true, duration: 2, reps: 1 },
 ];
 
