@@ -1,21 +1,13 @@
 // A bare TCP client for exact-byte tests: send bytes, read whole MQTT packets back, see the close.
 import net from "node:net";
+import { PacketReader } from "./packet-reader.ts";
 
-export class RawClient {
-  private buffered = Buffer.alloc(0);
-  private waiter: (() => void) | undefined;
-  closed = false;
-
+export class RawClient extends PacketReader {
   private constructor(private readonly socket: net.Socket) {
-    socket.on("data", (chunk) => {
-      this.buffered = Buffer.concat([this.buffered, chunk]);
-      this.waiter?.();
-    });
+    super();
+    socket.on("data", (chunk: Buffer) => this.received(chunk));
     socket.on("error", () => {});
-    socket.on("close", () => {
-      this.closed = true;
-      this.waiter?.();
-    });
+    socket.on("close", () => this.ended());
   }
 
   static connect(port: number): Promise<RawClient> {
@@ -29,53 +21,14 @@ export class RawClient {
     this.socket.write(Uint8Array.from(bytes));
   }
 
-  /** The next whole packet's bytes; rejects on close or after `timeoutMs`. */
-  async packet(timeoutMs = 3000): Promise<Buffer> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const length = packetLength(this.buffered);
-      if (length > 0 && this.buffered.length >= length) {
-        const packet = this.buffered.subarray(0, length);
-        this.buffered = this.buffered.subarray(length);
-        return Buffer.from(packet);
-      }
-      if (this.closed) throw new Error("connection closed");
-      await this.wait(deadline);
-    }
-  }
-
   /** Resolves true when the server closes the connection within `timeoutMs` (data before the close is kept). */
-  async waitClosed(timeoutMs = 3000): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    while (!this.closed) {
-      if (Date.now() >= deadline) return false;
-      await this.wait(deadline).catch(() => {});
-    }
-    return true;
-  }
-
-  private wait(deadline: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => { this.waiter = undefined; reject(new Error("timeout waiting for bytes")); }, Math.max(0, deadline - Date.now()));
-      this.waiter = () => { clearTimeout(timer); this.waiter = undefined; resolve(); };
-    });
+  waitClosed(timeoutMs = 3000): Promise<boolean> {
+    return this.closedWithin(timeoutMs);
   }
 
   destroy(): void {
     this.socket.destroy();
   }
-}
-
-/** Total length of the packet at the start of `bytes`, or 0 when its fixed header is incomplete. */
-export function packetLength(bytes: Buffer): number {
-  let remaining = 0;
-  for (let i = 1; i <= 4; i++) {
-    if (bytes.length <= i) return 0;
-    const b = bytes[i]!;
-    remaining += (b & 0x7f) * 128 ** (i - 1);
-    if ((b & 0x80) === 0) return 1 + i + remaining;
-  }
-  return 0;
 }
 
 /** A variable byte integer. */

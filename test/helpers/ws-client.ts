@@ -1,27 +1,18 @@
 // A bare WebSocket client (the `ws` package) for exact-byte tests over ws:// and wss://: each send is one
 // binary (or text) frame; what comes back is read as one byte stream of whole MQTT packets.
 import WebSocket from "ws";
-import { packetLength } from "./raw-client.ts";
+import { PacketReader } from "./packet-reader.ts";
 
-export class RawWsClient {
-  private buffered = Buffer.alloc(0);
-  private waiter: (() => void) | undefined;
+export class RawWsClient extends PacketReader {
   closeCode: number | undefined;
-  closed = false;
-  /** Binary messages received (a message may hold several packets or part of one). */
-  messages = 0;
 
   private constructor(private readonly ws: WebSocket) {
-    ws.on("message", (data: Buffer) => {
-      this.messages++;
-      this.buffered = Buffer.concat([this.buffered, data]);
-      this.waiter?.();
-    });
+    super();
+    ws.on("message", (data: Buffer) => this.received(data));
     ws.on("error", () => {});
     ws.on("close", (code) => {
       this.closeCode = code;
-      this.closed = true;
-      this.waiter?.();
+      this.ended();
     });
   }
 
@@ -61,36 +52,9 @@ export class RawWsClient {
     this.ws.resume();
   }
 
-  /** The next whole packet's bytes; rejects on close or after `timeoutMs`. */
-  async packet(timeoutMs = 3000): Promise<Buffer> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const length = packetLength(this.buffered);
-      if (length > 0 && this.buffered.length >= length) {
-        const packet = this.buffered.subarray(0, length);
-        this.buffered = this.buffered.subarray(length);
-        return Buffer.from(packet);
-      }
-      if (this.closed) throw new Error("connection closed");
-      await this.wait(deadline);
-    }
-  }
-
   /** Resolves with the close code when the server closes within `timeoutMs`, else undefined. */
   async waitClosed(timeoutMs = 3000): Promise<number | undefined> {
-    const deadline = Date.now() + timeoutMs;
-    while (!this.closed) {
-      if (Date.now() >= deadline) return undefined;
-      await this.wait(deadline).catch(() => {});
-    }
-    return this.closeCode;
-  }
-
-  private wait(deadline: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => { this.waiter = undefined; reject(new Error("timeout waiting for bytes")); }, Math.max(0, deadline - Date.now()));
-      this.waiter = () => { clearTimeout(timer); this.waiter = undefined; resolve(); };
-    });
+    return (await this.closedWithin(timeoutMs)) ? this.closeCode : undefined;
   }
 
   close(): void {

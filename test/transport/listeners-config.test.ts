@@ -1,32 +1,14 @@
 // The `listeners` list: read from a real YAML file (defaults per type, paths resolved, every problem named),
 // the single-listener flags, and a broker that opens a tcp and a ws listener and serves mqtt.js on both.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import mqtt from "mqtt";
-import { afterAll, describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../../host/config/load.ts";
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../host/config/load.ts";
 import { effectiveListeners } from "../../host/config/listeners.ts";
 import { createBroker } from "../../host/index.ts";
+import { configDir, problems } from "../helpers/config-files.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "quarkmq-listeners-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function file(name: string, text: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-}
-
-function problems(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error("expected a ConfigError");
-}
+const { dir, file } = configDir("quarkmq-listeners-");
 
 describe("listeners in the config", () => {
   it("keeps one TCP listener on 127.0.0.1:1883 by default", () => {
