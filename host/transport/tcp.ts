@@ -89,7 +89,7 @@ export class TcpTransport implements Transport {
 export class TcpListener implements Listener {
   private readonly server: net.Server;
 
-  constructor(private readonly config: TcpListenerConfig & { host: string; port: number }, context: ListenerContext) {
+  constructor(private readonly config: TcpListenerConfig & { host: string; port: number }, private readonly context: ListenerContext) {
     this.server = net.createServer({ noDelay: true }, config.proxyProtocol === true
       ? (socket) => readProxyHeader(socket, context.headerTimeout,
         (remoteAddress) => context.accept(new TcpTransport(socket, "tcp", remoteAddress)),
@@ -98,7 +98,7 @@ export class TcpListener implements Listener {
   }
 
   listen(): Promise<{ host: string; port: number }> {
-    return listenOn(this.server, this.config.host, this.config.port);
+    return listenOn(this.server, this.config.host, this.config.port, this.context);
   }
 
   close(): Promise<void> {
@@ -106,12 +106,14 @@ export class TcpListener implements Listener {
   }
 }
 
-/** Listens; resolves with the bound address (the port picked when 0 was asked). */
-export function listenOn(server: net.Server, host: string, port: number): Promise<{ host: string; port: number }> {
+/** Listens; resolves with the bound address (the port picked when 0 was asked). Later errors (accept failing
+ *  for want of file descriptors) are logged. */
+export function listenOn(server: net.Server, host: string, port: number, context: ListenerContext): Promise<{ host: string; port: number }> {
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => {
       server.off("error", reject);
+      server.on("error", (error) => context.log.warn({ err: error, host, port }, "listener error"));
       const address = server.address() as net.AddressInfo;
       resolve({ host: address.address, port: address.port });
     });

@@ -73,7 +73,7 @@ export class TlsListener implements Listener {
   }
 
   listen(): Promise<{ host: string; port: number }> {
-    return listenOn(this.front ?? this.server, this.config.host, this.config.port);
+    return listenOn(this.front ?? this.server, this.config.host, this.config.port, this.context);
   }
 
   async reloadCertificates(): Promise<void> {

@@ -74,7 +74,7 @@ class WsFallbackTransport implements Transport {
 export class WsFallbackListener implements Listener {
   private readonly server: http.Server;
 
-  constructor(private readonly config: WsListenerConfig & { host: string; port: number }, context: ListenerContext) {
+  constructor(private readonly config: WsListenerConfig & { host: string; port: number }, private readonly context: ListenerContext) {
     const paths = wsPaths(config);
     const wss = new WebSocketServer({
       noServer: true,
@@ -100,7 +100,7 @@ export class WsFallbackListener implements Listener {
   }
 
   listen(): Promise<{ host: string; port: number }> {
-    return listenOn(this.server, this.config.host, this.config.port);
+    return listenOn(this.server, this.config.host, this.config.port, this.context);
   }
 
   close(): Promise<void> {
