@@ -130,7 +130,7 @@ describe("MQTT 5.0", () => {
     const second = await broker.open();
     second.send(connect({ level: 5, clientId }));
     await second.expectType(T.CONNACK);
-    await first.expectDisconnectOrClose(0x8e);
+    await first.expectDisconnect(0x8e);
     await expectPublish(sub, 5, { topic, payload: "taken" });
   });
 

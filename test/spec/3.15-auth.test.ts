@@ -29,10 +29,10 @@ const level = 5;
 const auth = (reasonCode: number, properties: Buffer) => packet(T.AUTH, [reasonCode], properties);
 
 describe("MQTT 5.0", () => {
-  it("v5 [MQTT-4.12.0-1] an Authentication Method the server does not support: CONNACK 0x8C or 0x87 at most, then the close", async () => {
+  it("v5 [MQTT-4.12.0-1] an Authentication Method the server does not support: CONNACK 0x8C, then the close", async () => {
     const c = await plain.open();
     c.send(connect({ level, clientId: id(), properties: props(P.authenticationMethod("SCRAM-SHA-1")) }));
-    await c.expectRefusal([0x8c, 0x87]);
+    await c.expectRefusal(5, 0x8c);
   });
 
   it("v5 [MQTT-4.12.0-6] without an Authentication Method in CONNECT the server sends no AUTH and no method in CONNACK", async () => {
@@ -51,10 +51,10 @@ describe("MQTT 5.0", () => {
     expect(hex(property(ack, 4, 0x15) ?? Buffer.alloc(0))).toBe(hex(bytes([0, 5], Buffer.from("token"))));
   });
 
-  it("v5 [MQTT-4.12.0-4] a failed authentication: CONNACK with a reason code of 0x80 or more at most, then the close", async () => {
+  it("v5 [MQTT-4.12.0-4] a failed authentication: CONNACK 0x87, then the close", async () => {
     const c = await broker.open();
     c.send(connect({ level, clientId: id(), properties: props(P.authenticationMethod("token"), P.authenticationData(Buffer.from("no"))) }));
-    await c.expectRefusal([0x87]);
+    await c.expectRefusal(5, 0x87);
   });
 
   it("v5 [MQTT-3.15.2-1] re-authentication: AUTH 0x19 with the method gets AUTH 0x00 (Success) with the method", async () => {
@@ -67,12 +67,12 @@ describe("MQTT 5.0", () => {
   it("v5 [MQTT-4.12.1-2] a failed re-authentication closes the connection", async () => {
     const c = await broker.connected({ level, clientId: id(), properties: props(P.authenticationMethod("token"), P.authenticationData(Buffer.from("ok"))) });
     c.send(auth(0x19, props(P.authenticationMethod("token"), P.authenticationData(Buffer.from("no")))));
-    await c.expectDisconnectOrClose(0x87);
+    await c.expectDisconnect(0x87);
   });
 
   it("v5 [MQTT-3.15.1-1] an AUTH with a reserved flag set closes the connection", async () => {
     const c = await broker.connected({ level, clientId: id(), properties: props(P.authenticationMethod("token"), P.authenticationData(Buffer.from("ok"))) });
     c.send(packet(T.AUTH | 0x01, [0x19], props(P.authenticationMethod("token"))));
-    await c.expectDisconnectOrClose(0x81);
+    await c.expectDisconnect(0x81);
   });
 });

@@ -31,8 +31,7 @@ for (const level of [4, 5] as const) {
       c.send(publish(level, { topic: "q/x", qos: 2, packetId: 5, payload: "x" }));
       await c.expectType(T.PUBREC);
       c.send(packet(0x60, u16(5))); // PUBREL with flags 0000
-      if (level === 5) await c.expectDisconnectOrClose(0x81);
-      else await c.expectClose();
+      await c.expectServerClose(level, 0x81);
     });
 
     it("[MQTT-3.3.1-3] the DUP flag sent is not the one received: a DUP 1 PUBLISH is forwarded with DUP 0", async () => {

@@ -3,6 +3,7 @@
 import { expect } from "vitest";
 import type { TestBroker } from "./broker.ts";
 import type { RawClient } from "./raw-client.ts";
+import { uniqueId } from "./ids.ts";
 import { ack, hex, publish, T, subscribe, suback, type ConnectFields, type PublishFields } from "./packets.ts";
 
 /** Sends SUBSCRIBE (packetId 1) of these filters and expects a SUBACK granting `grant` (default: each requested QoS). */
@@ -67,4 +68,18 @@ export async function expectAmong(c: RawClient, level: number, fields: PublishFi
   });
   expect(seen).toContain("match");
   return got;
+}
+
+const closingId = uniqueId("close");
+
+/**
+ * Sends each packet on a connection of its own at `level` and expects the server to close it: at v5 after exactly
+ * DISCONNECT `reasonCode`, at 3.1.1 without a byte (the spec has no DISCONNECT from the server there).
+ */
+export async function expectEachClosed(broker: TestBroker, level: 3 | 4 | 5, packets: Buffer[], reasonCode: number): Promise<void> {
+  for (const bytes of packets) {
+    const c = await broker.connected({ level, clientId: closingId() });
+    c.send(bytes);
+    await c.expectServerClose(level, reasonCode);
+  }
 }
