@@ -20,8 +20,8 @@ const TIME_LIMIT_MS = Number(process.env.QUARKMQ_FUZZ_MS ?? 12_000);
 const corpus: Record<number, number[][]> = { 3: [], 4: [], 5: [] };
 for (const fixture of fixtures) {
   if (fixture.direction === "out") continue;
-  corpus[fixture.level]!.push(fixture.bytes);
-  if (fixture.level === 4) corpus[3]!.push(fixture.bytes);
+  corpus[fixture.level]!.push([...fixture.bytes]);
+  if (fixture.level === 4) corpus[3]!.push([...fixture.bytes]);
 }
 
 interface FuzzTally { connections: number; bytesSent: number }

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { startBroker, type TestBroker } from "./support/broker.ts";
 import { uniqueId } from "./support/ids.ts";
-import { bytes, packet, publish, str, T } from "./support/packets.ts";
+import { bytes, packet, publish, str, T } from "../helpers/packets.ts";
 import { expectPublish, subscriber, expectEachClosed } from "./support/session.ts";
 
 let broker: TestBroker;

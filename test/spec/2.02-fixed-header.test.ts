@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { startBroker, type TestBroker } from "./support/broker.ts";
 import { uniqueId } from "./support/ids.ts";
-import { ack, noProps, packet, publish, str, subscribe, T, u16, unsubscribe } from "./support/packets.ts";
+import { ack, noProps, packet, publish, str, subscribe, T, u16, unsubscribe } from "../helpers/packets.ts";
 import { expectPublish, subscriber, expectEachClosed } from "./support/session.ts";
 
 let broker: TestBroker;

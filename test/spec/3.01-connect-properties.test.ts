@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { startBroker, type TestBroker } from "./support/broker.ts";
 import { uniqueId } from "./support/ids.ts";
-import { P, props, publish } from "./support/packets.ts";
+import { P, props, publish } from "../helpers/packets.ts";
 import { expectPublish, subscribeOk, subscriber } from "./support/session.ts";
 
 let broker: TestBroker;

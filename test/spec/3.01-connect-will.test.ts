@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { startBroker, type TestBroker } from "./support/broker.ts";
 import { uniqueId } from "./support/ids.ts";
-import { connect, P, props, T, type Will } from "./support/packets.ts";
+import { connect, P, props, T, type Will } from "../helpers/packets.ts";
 import { expectPublish, subscriber } from "./support/session.ts";
 
 let broker: TestBroker;

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readProperties, startBroker, type TestBroker } from "./support/broker.ts";
 import { uniqueId } from "./support/ids.ts";
-import { bin, connack, connect, hex, noProps, packet, pingreq, str, T, u16 } from "./support/packets.ts";
+import { bin, connack, connect, hex, noProps, packet, pingreq, str, T, u16 } from "../helpers/packets.ts";
 
 let broker: TestBroker;
 beforeAll(async () => {

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { property, readProperties, startBroker, type TestBroker } from "./support/broker.ts";
 import { uniqueId } from "./support/ids.ts";
-import { connect, hex, P, props, publish, T } from "./support/packets.ts";
+import { connect, hex, P, props, publish, T } from "../helpers/packets.ts";
 
 let limited: TestBroker;
 beforeAll(async () => {

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { property, startBroker, type TestBroker } from "./support/broker.ts";
 import { uniqueId } from "./support/ids.ts";
-import { connack, connect, hex, P, pingreq, pingresp, props, publish, subscribe, suback, T } from "./support/packets.ts";
+import { connack, connect, hex, P, pingreq, pingresp, props, publish, subscribe, suback, T } from "../helpers/packets.ts";
 
 let broker: TestBroker;
 beforeAll(async () => {

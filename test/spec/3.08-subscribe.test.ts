@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { startBroker, type TestBroker } from "./support/broker.ts";
 import { uniqueId } from "./support/ids.ts";
-import { noProps, packet, publish, str, subscribe, suback, T, u16 } from "./support/packets.ts";
+import { noProps, packet, publish, str, subscribe, suback, T, u16 } from "../helpers/packets.ts";
 import { expectPublish, subscribeOk, subscriber, expectEachClosed } from "./support/session.ts";
 
 let broker: TestBroker;

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readProperties, startBroker, type TestBroker } from "./support/broker.ts";
 import { uniqueId } from "./support/ids.ts";
-import { connect, pingreq, pingresp, T } from "./support/packets.ts";
+import { connect, pingreq, pingresp, T } from "../helpers/packets.ts";
 
 let broker: TestBroker;
 beforeAll(async () => {

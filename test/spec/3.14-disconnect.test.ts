@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readProperties, startBroker, type TestBroker } from "./support/broker.ts";
 import { uniqueId } from "./support/ids.ts";
-import { connect, disconnect, noProps, packet, publish, str, T, u16 } from "./support/packets.ts";
+import { connect, disconnect, noProps, packet, publish, str, T, u16 } from "../helpers/packets.ts";
 import { expectPublish, subscriber } from "./support/session.ts";
 
 let broker: TestBroker;

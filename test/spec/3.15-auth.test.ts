@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { property, readProperties, startBroker, type TestBroker } from "./support/broker.ts";
 import { uniqueId } from "./support/ids.ts";
-import { bytes, connect, hex, P, packet, props, T } from "./support/packets.ts";
+import { bytes, connect, hex, P, packet, props, T } from "../helpers/packets.ts";
 
 let broker: TestBroker;
 let plain: TestBroker;

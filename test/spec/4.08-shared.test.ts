@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBroker, type TestBroker } from "./support/broker.ts";
 import { uniqueId } from "./support/ids.ts";
-import { ack, connect, hex, P, props, publish, subscribe, suback, T } from "./support/packets.ts";
+import { ack, connect, hex, P, props, publish, subscribe, suback, T } from "../helpers/packets.ts";
 import type { RawClient } from "./support/raw-client.ts";
 import { expectPublish, subscriber } from "./support/session.ts";
 

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { startBroker, type TestBroker } from "./support/broker.ts";
 import { uniqueId } from "./support/ids.ts";
-import { connect, disconnect, noProps, P, packet, props, publish, str, subscribe, T, u16 } from "./support/packets.ts";
+import { connect, disconnect, noProps, P, packet, props, publish, str, subscribe, T, u16 } from "../helpers/packets.ts";
 
 let broker: TestBroker;
 beforeAll(async () => {

@@ -4,7 +4,7 @@ import { expect } from "vitest";
 import { startMosquitto } from "./mosquitto.ts";
 import type { BrokerOptions } from "../../../host/config/options.ts";
 import { RawClient } from "./raw-client.ts";
-import { connect, hex, T, type ConnectFields } from "./packets.ts";
+import { connect, hex, T, type ConnectFields } from "../../helpers/packets.ts";
 
 export interface TestBroker {
   port: number;

@@ -2,7 +2,7 @@
 // exact reply bytes, a v5 DISCONNECT, the socket's close or silence, every wait bounded by a timeout.
 import net from "node:net";
 import { expect } from "vitest";
-import { connack, disconnect, hex, T } from "./packets.ts";
+import { connack, disconnect, hex, T } from "../../helpers/packets.ts";
 
 /** Set when the spec tests run against the reference broker (support/mosquitto.ts) instead of quarkmq. */
 const referenceBroker = process.env.SPEC_BROKER === "mosquitto";

@@ -4,7 +4,7 @@ import { expect } from "vitest";
 import type { TestBroker } from "./broker.ts";
 import type { RawClient } from "./raw-client.ts";
 import { uniqueId } from "./ids.ts";
-import { ack, hex, publish, T, subscribe, suback, type ConnectFields, type PublishFields } from "./packets.ts";
+import { ack, hex, publish, T, subscribe, suback, type ConnectFields, type PublishFields } from "../../helpers/packets.ts";
 
 /** Sends SUBSCRIBE (packetId 1) of these filters and expects a SUBACK granting `grant` (default: each requested QoS). */
 export async function subscribeOk(c: RawClient, level: number, filters: [string, number][], grant?: number[]): Promise<void> {

@@ -1,6 +1,6 @@
-// A small builder of MQTT packets as exact bytes, for spec tests: fixed header + varint + fields, built
-// from the same primitives the spec uses (Two Byte Integer, UTF-8 Encoded String, properties), so each test's
-// input reads field by field. Nothing here validates: malformed packets are built on purpose.
+// The one builder of MQTT packets as exact bytes for test/ (and bench/): fixed header + varint + fields, built from
+// the primitives the spec uses (Two Byte Integer, UTF-8 Encoded String, properties), so each input reads field by
+// field. Nothing here validates (malformed packets are built on purpose) and nothing imports vitest.
 
 /** Bytes of any of these: a Buffer, an array of byte values. */
 export type Bytes = Buffer | Uint8Array | number[];
@@ -43,7 +43,7 @@ export const packet = (first: number, ...fields: Bytes[]): Buffer => {
 };
 
 // v5 properties (2.2.2): Property Length then identifier + value pairs.
-export const props = (...entries: Buffer[]): Buffer => {
+export const props = (...entries: Bytes[]): Buffer => {
   const body = bytes(...entries);
   return bytes(varint(body.length), body);
 };
