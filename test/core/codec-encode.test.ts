@@ -4,7 +4,7 @@ import { describe, it, expect } from "vitest";
 import { Core } from "../../host/core/core.ts";
 import { Codec } from "../../host/core/codec.ts";
 import { R_ERROR, R_PAYLOAD_LENGTH } from "../../host/core/layout.ts";
-import { packet, str, u16 } from "../fixtures/bytes.ts";
+import { packet, str, u16 } from "../helpers/packets.ts";
 
 const codec = new Codec(new Core());
 

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { BrokerMessage, ClientInfo, PublishEvent } from "../../host/index.ts";
 import { Harness, collect, nextMessage, once } from "../helpers/broker.ts";
-import { connectBytes, publishBytes } from "../helpers/raw-client.ts";
+import { connectBytes, publishBytes } from "../helpers/packets.ts";
 
 const h = new Harness();
 afterEach(() => h.close());

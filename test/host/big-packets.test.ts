@@ -6,7 +6,7 @@ import { HEAD_BYTES } from "../../host/core/codec.ts";
 import { H_INBOX_CAPACITY } from "../../host/core/layout.ts";
 import type { Transport, TransportSink } from "../../host/transport/transport.ts";
 import { Harness, messages, nextMessage } from "../helpers/broker.ts";
-import { connectBytes, packet, str, varint } from "../helpers/raw-client.ts";
+import { connectBytes, packet, str, varint } from "../helpers/packets.ts";
 
 const h = new Harness();
 afterEach(() => h.close());
