@@ -1,7 +1,9 @@
 // Wires the core, sessions, routing, hooks and transports into one broker; owns nothing else.
 import { EventEmitter } from "node:events";
 import { Core } from "./core/core.ts";
-import { Codec } from "./core/codec.ts";
+import { Framer } from "./core/framer.ts";
+import { PacketEncoder } from "./core/packet-encoder.ts";
+import { Records } from "./core/records.ts";
 import { TopicIndex } from "./core/topics.ts";
 import type { Properties, Will } from "./core/packets.ts";
 import { Backpressure } from "./connection/backpressure.ts";
@@ -62,9 +64,11 @@ export class Broker extends EventEmitter<BrokerEvents> {
   readonly hooks: Hooks;
   readonly log: Logger;
   readonly core = new Core();
-  readonly codec = new Codec(this.core);
+  readonly framer = new Framer(this.core);
+  readonly records = new Records(this.core);
+  readonly encoder = new PacketEncoder(this.core);
   readonly topics = new TopicIndex(this.core);
-  readonly encoder = new PublishEncoder(this.codec);
+  readonly publishEncoder = new PublishEncoder(this.encoder);
   readonly sessions = new Sessions(this);
   readonly retained = new RetainedStore(this.topics);
   readonly router: Router;

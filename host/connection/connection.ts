@@ -9,7 +9,7 @@ import type { Message } from "../routing/message.ts";
 import type { Session } from "../session/session.ts";
 import type { Transport, TransportSink } from "../transport/transport.ts";
 import { PRESSURE_BYTES } from "./backpressure.ts";
-import { holdReading, receive } from "./inbound.ts";
+import { InboundReader } from "./inbound.ts";
 import { Lifecycle } from "./lifecycle.ts";
 import { flush, sendAck, sendPublish, write } from "./outbound.ts";
 import type { OutboundAliases } from "./outbound-aliases.ts";
@@ -43,17 +43,8 @@ export class Connection implements TransportSink, Timed {
   wheelIndex = 0;
   /** close()'s fallback: destroy the transport if it has not closed 2 s after end(). */
   private destroyTimer: NodeJS.Timeout | undefined;
-  /** Inbound framing state (inbound.ts). An incomplete tail (and what arrived after it), made only when there is one. */
-  parts: Buffer[] | undefined;
-  partsLength = 0;
-  need = 0;
-  /** The big packet being gathered (allocUnsafe: pages are only touched as bytes arrive), and its bytes so far. */
-  big: Buffer | undefined;
-  bigFilled = 0;
-  /** An async hook is deciding: reading paused, later bytes kept in `parts`. */
-  busy = false;
-  /** Held back by flow control (connection/backpressure.ts). */
-  held = false;
+  /** The bytes-in path and its framing state. */
+  private readonly reader = new InboundReader(this);
   /** Outbound batch (outbound.ts). This tick's writes: the first alone (most ticks write one buffer), all of them in `out` once there are more. */
   outFirst: Buffer | undefined;
   out: Buffer[] | undefined;
@@ -72,12 +63,12 @@ export class Connection implements TransportSink, Timed {
   }
 
   onData(chunk: Buffer): void {
-    receive(this, chunk);
+    this.reader.receive(chunk);
   }
 
   /** Flow control: stop or restart reading (an async hook's pause is kept). */
   holdReading(hold: boolean): void {
-    holdReading(this, hold);
+    this.reader.holdReading(hold);
   }
 
   /** Queues bytes for this tick's single write. */
@@ -144,6 +135,11 @@ export class Connection implements TransportSink, Timed {
     wheel.schedule(this);
   }
 
+  /** A packet arrived: the keep-alive deadline moves, v5 [MQTT-3.1.2-22], v3.1.1 [MQTT-3.1.2-24]. */
+  packetReceived(): void {
+    if (this.keepAlive > 0 && this.state === Lifecycle.Connected) this.timeoutBase = this.broker.timeouts.tick;
+  }
+
   onTimeout(): void {
     if (this.state === Lifecycle.Closed) return;
     if (this.state === Lifecycle.Connected) {
@@ -158,11 +154,11 @@ export class Connection implements TransportSink, Timed {
    *  session present is 0, v5 [MQTT-3.2.2-6], v3.1.1 [MQTT-3.2.2-4]. */
   refuseConnect(reasonCode: number, level = this.protocolLevel): void {
     if (this.state === Lifecycle.Closed) return;
-    const codec = this.broker.codec;
-    if (level === 5) this.write(codec.encodeConnack(5, false, reasonCode));
+    const encoder = this.broker.encoder;
+    if (level === 5) this.write(encoder.encodeConnack(5, false, reasonCode));
     else {
       const returnCode = connectReturnCode(reasonCode);
-      if (returnCode !== undefined) this.write(codec.encodeConnack(level === 3 ? 3 : 4, false, returnCode));
+      if (returnCode !== undefined) this.write(encoder.encodeConnack(level === 3 ? 3 : 4, false, returnCode));
     }
     this.close(reasonCode);
   }
@@ -170,7 +166,7 @@ export class Connection implements TransportSink, Timed {
   /** Server-side end of a connected client: v5 DISCONNECT with the reason code (v5 4.13), then close. Wills go out. */
   disconnect(reasonCode: number): void {
     if (this.state === Lifecycle.Connected && this.protocolLevel === 5) {
-      this.write(this.broker.codec.encodeDisconnect(5, reasonCode));
+      this.write(this.broker.encoder.encodeDisconnect(5, reasonCode));
     }
     this.close(reasonCode);
   }
@@ -201,9 +197,7 @@ export class Connection implements TransportSink, Timed {
     this.outFirst = undefined;
     this.out = undefined;
     this.outBytes = 0;
-    this.parts = undefined;
-    this.partsLength = 0;
-    this.big = undefined;
+    this.reader.clear();
     broker.connections.delete(this);
     broker.backpressure.forget(this);
     const session = this.session;

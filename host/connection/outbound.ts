@@ -1,5 +1,6 @@
 // The bytes-out path of a connection: PUBLISH and acknowledgement encoding, and the per-tick batch of
 // writes (`outFirst`/`out`) flushed to the transport once per tick, honouring backpressure.
+import { publishPacketIdOffset } from "../core/packet-encoder.ts";
 import { PacketType } from "../protocol/packet-type.ts";
 import type { Message } from "../routing/message.ts";
 import { PRESSURE_BYTES } from "./backpressure.ts";
@@ -59,7 +60,7 @@ export function sendPublish(connection: Connection, message: Message, qos: numbe
     broker.stats.dropped++;
     return false;
   }
-  const encoder = broker.encoder;
+  const encoder = broker.publishEncoder;
   const aliases = connection.outboundAliases;
   let topicAlias = 0, aliasSet = false;
   if (aliases !== undefined) {
@@ -77,7 +78,7 @@ export function sendPublish(connection: Connection, message: Message, qos: numbe
   if (qos > 0) {
     const patched = Buffer.allocUnsafe(header.length);
     header.copy(patched);
-    const at = encoder.packetIdOffset;
+    const at = publishPacketIdOffset(header);
     patched[at] = packetId >> 8;
     patched[at + 1] = packetId & 0xff;
     write(connection, patched);
@@ -101,5 +102,5 @@ export function sendAck(connection: Connection, type: PacketType, packetId: numb
     write(connection, ack);
     return;
   }
-  write(connection, connection.broker.codec.encodeAck(type, 5, packetId, reasonCode));
+  write(connection, connection.broker.encoder.encodeAck(type, 5, packetId, reasonCode));
 }

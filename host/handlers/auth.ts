@@ -1,6 +1,5 @@
 // AUTH (v5 spec 3.15): re-authentication through the authenticate hook, with the method the CONNECT
 // used. Multi-step exchanges are not offered: a method the hook accepts in one step or nothing.
-import { R_PROPS_COUNT } from "../core/layout.ts";
 import type { Connection } from "../connection/connection.ts";
 import type { Decision } from "../hooks.ts";
 import { MqttError } from "../protocol/mqtt-error.ts";
@@ -9,8 +8,8 @@ import { decisionCode } from "./decision.ts";
 
 export function handleAuth(connection: Connection, bytes: Buffer, record: number): void | Promise<void> {
   const broker = connection.broker;
-  const codec = broker.codec;
-  const properties = codec.word(record, R_PROPS_COUNT) > 0 ? codec.readProperties(record, bytes) : {};
+  const records = broker.records;
+  const properties = records.propertyCount(record) > 0 ? records.properties(record, bytes) : {};
   const method = properties.authenticationMethod;
   if (connection.authenticationMethod === undefined || method !== connection.authenticationMethod) {
     throw new MqttError(ReasonCode.ProtocolError, "AUTH without the CONNECT's authentication method"); // v5 [MQTT-4.12.0-7]
@@ -25,5 +24,5 @@ export function handleAuth(connection: Connection, bytes: Buffer, record: number
 function finish(connection: Connection, method: string, decision: Awaited<Decision>): void {
   const refusal = decisionCode(decision, ReasonCode.NotAuthorized);
   if (refusal !== 0) return connection.disconnect(refusal);
-  connection.write(connection.broker.codec.encodeAuth(ReasonCode.Success, { authenticationMethod: method }));
+  connection.write(connection.broker.encoder.encodeAuth(ReasonCode.Success, { authenticationMethod: method }));
 }

@@ -17,7 +17,7 @@ const CONNACK_ACCEPTED = [Buffer.from([0x20, 2, 0, 0]), Buffer.from([0x20, 2, 1,
 
 export function handleConnect(connection: Connection, bytes: Buffer, record: number): void | Promise<void> {
   const broker = connection.broker;
-  const packet = broker.codec.readConnect(record, bytes);
+  const packet = broker.records.connect(record, bytes);
   const level = packet.protocolLevel;
   connection.protocolLevel = level;
   connection.client.protocolLevel = level;
@@ -104,7 +104,7 @@ function accept(connection: Connection, packet: ConnectPacket, decision: Awaited
     if (properties.authenticationMethod !== undefined) connack.authenticationMethod = properties.authenticationMethod;
   }
   if (packet.protocolLevel === 4) connection.write(CONNACK_ACCEPTED[sessionPresent ? 1 : 0]);
-  else connection.write(broker.codec.encodeConnack(packet.protocolLevel, sessionPresent, 0, v5 ? connack : undefined));
+  else connection.write(broker.encoder.encodeConnack(packet.protocolLevel, sessionPresent, 0, v5 ? connack : undefined));
   connection.connected();
   broker.stats.connections++;
   if (sessionPresent) {

@@ -1,7 +1,6 @@
 // The one dispatch table: every packet type has a handler (a missing one is a compile error). The
 // dispatcher owns the connection-state gate and maps errors (core error records, MqttError) to a
 // CONNACK refusal, a v5 DISCONNECT, or a plain close.
-import { R_ERROR, R_TYPE } from "../core/layout.ts";
 import type { Connection } from "../connection/connection.ts";
 import { Lifecycle } from "../connection/lifecycle.ts";
 import { MqttError } from "../protocol/mqtt-error.ts";
@@ -49,11 +48,11 @@ const handlers: Handler[] = [];
 for (const [type, handler] of Object.entries(table)) handlers[Number(type)] = handler;
 
 export function dispatch(connection: Connection, bytes: Buffer, record: number): void | Promise<void> {
-  const codec = connection.broker.codec;
+  const records = connection.broker.records;
   try {
-    const error = codec.word(record, R_ERROR);
+    const error = records.error(record);
     if (error < 0) throw new MqttError(-error as ReasonCode, `core error 0x${(-error).toString(16)}`);
-    const type = codec.word(record, R_TYPE);
+    const type = records.type(record);
     if (connection.state === Lifecycle.AwaitingConnect) {
       if (type !== PacketType.Connect) throw new MqttError(ReasonCode.ProtocolError, "first packet is not CONNECT"); // [MQTT-3.1.0-1]
     } else if (type === PacketType.Connect) {
@@ -83,5 +82,5 @@ export function fail(connection: Connection, error: unknown): void {
   if (broker.listenerCount("clientError") > 0) broker.emit("clientError", { client: connection.client, reasonCode, error: err });
   if (connection.state === Lifecycle.Connected) connection.disconnect(reasonCode);
   else if (reasonCode === ReasonCode.UnsupportedProtocolVersion) connection.refuseConnect(reasonCode, 4); // [MQTT-3.1.2-2]
-  else connection.refuseConnect(reasonCode, connection.protocolLevel || broker.codec.protocolLevel);
+  else connection.refuseConnect(reasonCode, connection.protocolLevel); // 0 until a CONNECT was read: answered as 3.1.1
 }

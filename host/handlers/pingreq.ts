@@ -2,5 +2,5 @@
 import type { Connection } from "../connection/connection.ts";
 
 export function handlePingreq(connection: Connection): void {
-  connection.write(connection.broker.codec.encodePingresp());
+  connection.write(connection.broker.encoder.encodePingresp());
 }

@@ -1,8 +1,5 @@
 // PUBLISH from a client (spec 3.3): topic aliases, server limits, the QoS 2 duplicate rule, $-topics,
 // authorizePublish, then retain + route and the acknowledgement. Topic and payload are slices of the chunk.
-import {
-  R_EXTRA, R_FLAGS, R_PACKET_ID, R_PAYLOAD_LENGTH, R_PAYLOAD_OFFSET, R_PROPS_COUNT, R_TOPIC_LENGTH, R_TOPIC_OFFSET,
-} from "../core/layout.ts";
 import type { Properties } from "../core/packets.ts";
 import type { Connection } from "../connection/connection.ts";
 import type { Decision, PublishEvent } from "../hooks.ts";
@@ -16,25 +13,25 @@ const DOLLAR = 0x24;
 
 export function handlePublish(connection: Connection, bytes: Buffer, record: number): void | Promise<void> {
   const broker = connection.broker;
-  const codec = broker.codec;
+  const records = broker.records;
   const options = broker.options;
-  const flags = codec.word(record, R_FLAGS);
+  const flags = records.flags(record);
   const qos = ((flags >> 1) & 3) as 0 | 1 | 2;
   const retain = (flags & 1) !== 0;
-  const packetId = codec.word(record, R_PACKET_ID);
+  const packetId = records.packetId(record);
   const session = connection.session!;
   if (qos > options.maximumQoS) throw new MqttError(ReasonCode.QoSNotSupported); // v5 [MQTT-3.2.2-11]
   if (retain && !options.retainAvailable) throw new MqttError(ReasonCode.RetainNotSupported); // v5 [MQTT-3.2.2-14]
-  const topicOffset = codec.word(record, R_TOPIC_OFFSET);
-  const topicLength = codec.word(record, R_TOPIC_LENGTH);
+  const topicOffset = records.topicOffset(record);
+  const topicLength = records.topicLength(record);
   let topic: Uint8Array = bytes.subarray(topicOffset, topicOffset + topicLength);
   let properties: Properties | undefined;
   let expiresAt = 0;
   if (connection.protocolLevel === 5) {
-    const alias = codec.word(record, R_EXTRA);
+    const alias = records.topicAlias(record);
     if (alias !== 0 || topicLength === 0) topic = resolveAlias(connection, topic, alias);
-    if (codec.word(record, R_PROPS_COUNT) > 0) {
-      const { topicAlias: _alias, messageExpiryInterval, subscriptionIdentifiers, ...rest } = codec.readProperties(record, bytes);
+    if (records.propertyCount(record) > 0) {
+      const { topicAlias: _alias, messageExpiryInterval, subscriptionIdentifiers, ...rest } = records.properties(record, bytes);
       if (subscriptionIdentifiers !== undefined) throw new MqttError(ReasonCode.ProtocolError, "subscription identifier in PUBLISH from a client"); // v5 [MQTT-3.3.4-6]
       if (rest.responseTopic !== undefined && /[+#]/.test(rest.responseTopic)) throw new MqttError(ReasonCode.ProtocolError, "wildcard in response topic"); // v5 [MQTT-3.3.2-14]
       if (messageExpiryInterval !== undefined && messageExpiryInterval > 0) expiresAt = Date.now() + messageExpiryInterval * 1000;
@@ -54,8 +51,8 @@ export function handlePublish(connection: Connection, bytes: Buffer, record: num
     if (session.inboundQos2.size >= options.receiveMaximum) throw new MqttError(ReasonCode.ReceiveMaximumExceeded); // v5 [MQTT-3.3.4-7]
   }
   if (topic[0] === DOLLAR) return refuse(connection, qos, packetId, ReasonCode.TopicNameInvalid);
-  const payloadOffset = codec.word(record, R_PAYLOAD_OFFSET);
-  const payload = bytes.subarray(payloadOffset, payloadOffset + codec.word(record, R_PAYLOAD_LENGTH));
+  const payloadOffset = records.payloadOffset(record);
+  const payload = bytes.subarray(payloadOffset, payloadOffset + records.payloadLength(record));
   const message = new Message(topic, payload, qos, retain, properties, expiresAt);
   const authorize = broker.hooks.authorizePublish;
   if (authorize === undefined) return accept(connection, message, packetId, true);

@@ -6,11 +6,12 @@ import type { Decision } from "../hooks.ts";
 import { MqttError } from "../protocol/mqtt-error.ts";
 import { PacketType } from "../protocol/packet-type.ts";
 import { ReasonCode } from "../protocol/reason-code.ts";
+import { optionsByte } from "../protocol/subscription-options.ts";
 import { decisionCode } from "./decision.ts";
 
 export function handleSubscribe(connection: Connection, bytes: Buffer, record: number): void | Promise<void> {
   const broker = connection.broker;
-  const packet = broker.codec.readSubscribe(record, bytes);
+  const packet = broker.records.subscribe(record, bytes);
   for (const subscription of packet.subscriptions) {
     if (subscription.noLocal && subscription.topicFilter.startsWith("$share/")) {
       throw new MqttError(ReasonCode.ProtocolError, "no-local on a shared subscription"); // v5 [MQTT-3.8.3-4]
@@ -43,7 +44,7 @@ function complete(connection: Connection, packet: SubscribePacket, decisions: Ar
     }
     let qos = Math.min(subscription.qos, broker.options.maximumQoS);
     if (typeof decision === "number" && decision < qos) qos = decision;
-    const options = qos | (subscription.noLocal ? 4 : 0) | (subscription.retainAsPublished ? 8 : 0) | (subscription.retainHandling << 4);
+    const options = optionsByte(qos, subscription.noLocal, subscription.retainAsPublished, subscription.retainHandling);
     const result = broker.topics.subscribe(session.subscriberId, subscription.topicFilter, options, subscriptionId);
     if (result < 0) {
       reasonCodes.push(v5 ? -result : ReasonCode.UnspecifiedError);
@@ -60,7 +61,7 @@ function complete(connection: Connection, packet: SubscribePacket, decisions: Ar
       broker.emit("subscribe", { client: connection.client, topicFilter: subscription.topicFilter, qos: qos as 0 | 1 | 2 });
     }
   }
-  connection.write(broker.codec.encodeSubAck(PacketType.Suback, connection.protocolLevel, packet.packetId, reasonCodes)); // [MQTT-3.8.4-1]
+  connection.write(broker.encoder.encodeSubAck(PacketType.Suback, connection.protocolLevel, packet.packetId, reasonCodes)); // [MQTT-3.8.4-1]
   const now = Date.now();
   const ids = subscriptionId !== 0 ? [subscriptionId] : undefined;
   for (const [subscription, qos, isNew] of retained) {

@@ -6,7 +6,7 @@ import { ReasonCode } from "../protocol/reason-code.ts";
 
 export function handleUnsubscribe(connection: Connection, bytes: Buffer, record: number): void {
   const broker = connection.broker;
-  const packet = broker.codec.readUnsubscribe(record, bytes);
+  const packet = broker.records.unsubscribe(record, bytes);
   const session = connection.session!;
   const reasonCodes: number[] = [];
   for (const topicFilter of packet.topicFilters) {
@@ -19,5 +19,5 @@ export function handleUnsubscribe(connection: Connection, bytes: Buffer, record:
     reasonCodes.push(existed ? ReasonCode.Success : ReasonCode.NoSubscriptionExisted);
   }
   const codes = connection.protocolLevel === 5 ? reasonCodes : [];
-  connection.write(broker.codec.encodeSubAck(PacketType.Unsuback, connection.protocolLevel, packet.packetId, codes)); // [MQTT-3.10.4-4]
+  connection.write(broker.encoder.encodeSubAck(PacketType.Unsuback, connection.protocolLevel, packet.packetId, codes)); // [MQTT-3.10.4-4]
 }

@@ -4,13 +4,11 @@ import type { Properties } from "../core/packets.ts";
 
 export class Message {
   private topicString: string | undefined;
-  /** The first encoded PUBLISH header (packet id 0), its variant and packet id offset (routing/publish-encoder.ts). */
+  /** The first encoded PUBLISH header (packet id 0) and its variant (routing/publish-encoder.ts). */
   header: Buffer | undefined;
   headerVariant = -1;
-  headerPacketIdOffset = -1;
   /** Headers of further variants, when recipients differ in protocol, QoS or retain. */
   moreHeaders: Array<Buffer | undefined> | undefined;
-  morePacketIdOffsets: number[] | undefined;
   private ownedCopy: Message | undefined;
 
   constructor(
