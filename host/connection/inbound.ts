@@ -1,11 +1,14 @@
 // The bytes-in path of a connection: frames each chunk (keeping only an incomplete tail, gathering a big
 // packet into one Buffer of its length), dispatches the packets, and pauses reading while an async hook decides.
 // The framing state (tail, big packet, pause) is this reader's alone.
-import { FrameResult, HEAD_BYTES, MAX_RECORDS } from "../core/framer.ts";
-import { dispatch, fail } from "../handlers/index.ts";
+import type { BrokerOptions } from "../config/options.ts";
+import { FrameResult, type Framer, HEAD_BYTES, MAX_RECORDS } from "../core/framer.ts";
+import type { Records } from "../core/records.ts";
 import { MqttError } from "../protocol/mqtt-error.ts";
 import { ReasonCode } from "../protocol/reason-code.ts";
-import type { Connection } from "./connection.ts";
+import type { BrokerStats } from "../stats.ts";
+import type { Transport } from "../transport/transport.ts";
+import type { Backpressure, Holdable } from "./backpressure.ts";
 import { Lifecycle } from "./lifecycle.ts";
 
 /** Largest first packet (the CONNECT) buffered before a client is accepted: its fields are each at most 64 KiB,
@@ -15,7 +18,32 @@ const CONNECT_MAX_BYTES = 1 << 20;
  *  (Framer.frameHead), so its payload is copied once and never into Wasm memory. */
 const BIG_PACKET_BYTES = 64 << 10;
 
-export class InboundReader {
+/** The connection a reader serves. */
+export interface InboundOwner extends Holdable {
+  readonly state: Lifecycle;
+  readonly protocolLevel: number;
+  readonly transport: Transport;
+  /** A packet arrived (keep-alive). */
+  packetReceived(): void;
+}
+
+/** Where framed packets go (handlers/index.ts Dispatcher): a Promise while an async hook decides. */
+export interface PacketSink<C> {
+  dispatch(connection: C, bytes: Buffer, record: number): void | Promise<void>;
+  /** Ends the connection for a protocol violation (or a failing handler). */
+  fail(connection: C, error: unknown): void;
+}
+
+export interface InboundServices<C> {
+  readonly options: Pick<BrokerOptions, "maxPacketSize">;
+  readonly stats: BrokerStats;
+  readonly framer: Framer;
+  readonly records: Records;
+  readonly backpressure: Backpressure;
+  readonly packets: PacketSink<C>;
+}
+
+export class InboundReader<C extends InboundOwner> {
   /** An incomplete tail (and what arrived after it), made only when there is one. */
   private parts: Buffer[] | undefined;
   private partsLength = 0;
@@ -31,12 +59,12 @@ export class InboundReader {
   /** The results of this reader's last framing call. */
   private readonly framed = new FrameResult();
 
-  constructor(private readonly connection: Connection) {}
+  constructor(private readonly connection: C, private readonly services: InboundServices<C>) {}
 
   /** One chunk from the transport. */
   receive(chunk: Buffer): void {
     const connection = this.connection;
-    connection.broker.stats.bytesIn += chunk.length;
+    this.services.stats.bytesIn += chunk.length;
     if (connection.state === Lifecycle.Closed) return;
     let data = chunk;
     if (this.big !== undefined && !this.busy) {
@@ -51,7 +79,7 @@ export class InboundReader {
       data = this.takeParts();
     }
     this.frameAndDispatch(data);
-    const backpressure = connection.broker.backpressure;
+    const backpressure = this.services.backpressure;
     if (backpressure.active && (connection.state as Lifecycle) !== Lifecycle.Closed) backpressure.hold(connection);
   }
 
@@ -73,7 +101,7 @@ export class InboundReader {
   /** Copies the start of `chunk` into the big packet; once it is whole, frames and dispatches it.
    *  Returns the bytes of `chunk` used, or chunk.length when nothing more is to be done with it now. */
   private gather(chunk: Buffer): number {
-    const connection = this.connection, broker = connection.broker;
+    const connection = this.connection, services = this.services;
     const big = this.big!;
     const n = Math.min(chunk.length, big.length - this.bigFilled);
     chunk.copy(big, this.bigFilled, 0, n);
@@ -81,12 +109,12 @@ export class InboundReader {
     if (this.bigFilled < big.length) return chunk.length;
     this.big = undefined;
     this.bigFilled = 0;
-    broker.framer.frameHead(big, connection.protocolLevel, broker.options.maxPacketSize, this.framed);
+    services.framer.frameHead(big, connection.protocolLevel, services.options.maxPacketSize, this.framed);
     connection.packetReceived();
-    const pending = dispatch(connection, big, 0);
+    const pending = services.packets.dispatch(connection, big, 0);
     if (connection.state === Lifecycle.Closed) return chunk.length;
     if (pending !== undefined) this.suspend(pending, big.subarray(big.length));
-    if (n === chunk.length && broker.backpressure.active) broker.backpressure.hold(connection);
+    if (n === chunk.length && services.backpressure.active) services.backpressure.hold(connection);
     return n;
   }
 
@@ -102,9 +130,9 @@ export class InboundReader {
   /** Frames every whole packet of `data` (one core call per up to MAX_RECORDS packets and HEAD_BYTES, so the inbox
    *  stays small however big `data` is; a longer packet wholly in `data` through frameHead) and dispatches them. */
   private frameAndDispatch(data: Buffer): void {
-    const connection = this.connection, broker = connection.broker;
-    const framer = broker.framer, framed = this.framed;
-    const maxPacketSize = broker.options.maxPacketSize;
+    const connection = this.connection, services = this.services;
+    const framer = services.framer, packets = services.packets, framed = this.framed;
+    const maxPacketSize = services.options.maxPacketSize;
     for (;;) {
       const whole = data.length <= HEAD_BYTES;
       let count = framer.frame(data, whole ? data.length : HEAD_BYTES, connection.protocolLevel, maxPacketSize, framed);
@@ -114,10 +142,10 @@ export class InboundReader {
       const consumed = framed.consumed, needLength = framed.needLength;
       if (count > 0) connection.packetReceived();
       for (let r = 0; r < count; r++) {
-        const pending = dispatch(connection, data, r);
+        const pending = packets.dispatch(connection, data, r);
         if (connection.state === Lifecycle.Closed) return;
         if (pending !== undefined) {
-          this.suspend(pending, data.subarray(broker.records.end(r)));
+          this.suspend(pending, data.subarray(services.records.end(r)));
           return;
         }
       }
@@ -125,7 +153,7 @@ export class InboundReader {
       data = data.subarray(consumed);
       if (count < MAX_RECORDS && (whole || needLength > data.length)) {
         if (count === 0 && connection.state === Lifecycle.AwaitingConnect && needLength > CONNECT_MAX_BYTES) {
-          fail(connection, new MqttError(ReasonCode.PacketTooLarge, "CONNECT larger than CONNECT_MAX_BYTES"));
+          packets.fail(connection, new MqttError(ReasonCode.PacketTooLarge, "CONNECT larger than CONNECT_MAX_BYTES"));
           return;
         }
         if (needLength > BIG_PACKET_BYTES) {
@@ -157,7 +185,7 @@ export class InboundReader {
       if (this.partsLength > 0) this.frameAndDispatch(this.takeParts());
     }, (error: unknown) => {
       this.busy = false;
-      fail(connection, error);
+      this.services.packets.fail(connection, error);
     });
   }
 }

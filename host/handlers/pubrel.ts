@@ -3,9 +3,10 @@
 import type { Connection } from "../connection/connection.ts";
 import { PacketType } from "../protocol/packet-type.ts";
 import { ReasonCode } from "../protocol/reason-code.ts";
+import type { HandlerContext } from "./context.ts";
 
-export function handlePubrel(connection: Connection, _bytes: Buffer, record: number): void {
-  const packetId = connection.broker.records.packetId(record);
-  const known = connection.session!.inboundQos2.delete(packetId);
+export function handlePubrel(ctx: HandlerContext, connection: Connection, _bytes: Buffer, record: number): void {
+  const packetId = ctx.records.packetId(record);
+  const known = connection.session!.pubrel(packetId);
   connection.sendAck(PacketType.Pubcomp, packetId, known ? ReasonCode.Success : ReasonCode.PacketIdentifierNotFound);
 }
