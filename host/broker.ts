@@ -121,10 +121,10 @@ export class Broker extends EventEmitter<BrokerEvents> {
   /** An in-process subscription; returns its unsubscribe function. Retained messages are delivered first. */
   subscribe(topicFilter: string, handler: (message: BrokerMessage) => void): () => void {
     const local = new LocalSubscription(topicFilter, handler);
-    local.subscriberId = this.sessions.allocateId(local);
-    const result = this.topics.subscribe(local.subscriberId, topicFilter, 2, 0);
+    const subscriberId = this.sessions.allocateId(local);
+    const result = this.topics.subscribe(subscriberId, topicFilter, 2, 0);
     if (result < 0) {
-      this.sessions.releaseId(local.subscriberId);
+      this.sessions.releaseId(subscriberId);
       throw new MqttError(-result, `invalid topic filter: ${topicFilter}`);
     }
     for (const message of this.retained.match(topicFilter, Date.now())) {
@@ -134,8 +134,8 @@ export class Broker extends EventEmitter<BrokerEvents> {
     return () => {
       if (!active) return;
       active = false;
-      this.topics.unsubscribe(local.subscriberId, topicFilter);
-      this.sessions.releaseId(local.subscriberId);
+      this.topics.unsubscribe(subscriberId, topicFilter);
+      this.sessions.releaseId(subscriberId);
     };
   }
 

@@ -32,17 +32,10 @@ export class PublishEncoder {
       return this.encoder.encodePublishHeader(v5 ? 5 : 4, flags, topic, 0, v5 ? properties : undefined, message.payload.length);
     }
     const variant = (v5 ? 8 : 0) | flags;
-    if (message.headerVariant === variant) return message.header;
-    if (message.headerVariant === -1) {
-      message.header = this.encodeVariant(message, v5, flags);
-      message.headerVariant = variant;
-      return message.header;
-    }
-    const headers = (message.moreHeaders ??= []);
-    return headers[variant] ??= this.encodeVariant(message, v5, flags);
-  }
-
-  private encodeVariant(message: Message, v5: boolean, flags: number): Buffer {
-    return this.encoder.encodePublishHeader(v5 ? 5 : 4, flags, message.topic, 0, v5 ? message.properties : undefined, message.payload.length);
+    const cached = message.cachedHeader(variant);
+    if (cached !== undefined) return cached;
+    const header = this.encoder.encodePublishHeader(v5 ? 5 : 4, flags, message.topic, 0, v5 ? message.properties : undefined, message.payload.length);
+    message.cacheHeader(variant, header);
+    return header;
   }
 }

@@ -1,5 +1,6 @@
 // publish → core match → per-recipient rules (granted QoS, retain-as-published, subscription
-// identifiers) → the recipient session's window or queue. Also retained delivery on subscribe.
+// identifiers) → the recipient session's window or queue, or an in-process subscription's handler.
+// Retained messages on subscribe are delivered by handlers/subscribe.ts.
 import type { TopicIndex } from "../core/topics.ts";
 import type { Logger } from "../log.ts";
 import { QOS_MASK, RETAIN_AS_PUBLISHED } from "../protocol/subscription-options.ts";
