@@ -89,6 +89,13 @@ export class Broker extends EventEmitter<BrokerEvents> {
     };
   }
 
+  /** EventEmitter's, then the notifier recounts (it may have lost its own newListener/removeListener listeners). */
+  override removeAllListeners(eventName?: Parameters<EventEmitter<BrokerEvents>["removeAllListeners"]>[0]): this {
+    super.removeAllListeners(eventName);
+    this.notify.watch();
+    return this;
+  }
+
   /** Starts the TCP listener (options.tcp). */
   async listen(): Promise<{ host: string; port: number }> {
     const tcp = this.options.tcp;

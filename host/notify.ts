@@ -24,12 +24,22 @@ export class Notifier {
   private readonly listeners: Record<EventName, number> = { clientConnect: 0, clientDisconnect: 0, publish: 0, subscribe: 0, clientError: 0 };
   /** A publish is observed (hook or listener): only then is its event object made. */
   private publishObserved: boolean;
+  private readonly added = (name: string) => this.count(name, 1);
+  private readonly removed = (name: string) => this.count(name, -1);
 
   constructor(private readonly hooks: Hooks, private readonly emitter: EventEmitter<BrokerEvents>) {
     this.publishObserved = hooks.onPublish !== undefined;
-    const emitterOfAny = emitter as unknown as EventEmitter;
-    emitterOfAny.on("newListener", (name: string) => this.count(name, 1));
-    emitterOfAny.on("removeListener", (name: string) => this.count(name, -1));
+    this.watch();
+  }
+
+  /** Counts the listeners afresh and (again) follows newListener/removeListener: called at start and after
+   *  removeAllListeners(), which may have removed this notifier's own listeners. */
+  watch(): void {
+    const emitter = this.emitter as unknown as EventEmitter;
+    if (!emitter.listeners("newListener").includes(this.added)) emitter.on("newListener", this.added);
+    if (!emitter.listeners("removeListener").includes(this.removed)) emitter.on("removeListener", this.removed);
+    for (const name of Object.keys(this.listeners) as EventName[]) this.listeners[name] = emitter.listenerCount(name);
+    this.publishObserved = this.hooks.onPublish !== undefined || this.listeners.publish > 0;
   }
 
   /** True when published() would reach someone: build the PublishEvent only then. */
