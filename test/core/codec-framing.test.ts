@@ -2,18 +2,18 @@
 // needLength, oversize refused from the fixed header, and resuming when RECORDS or FIELDS fill up.
 import { describe, it, expect } from "vitest";
 import { Core } from "../../host/core/core.ts";
-import { Codec } from "../../host/core/codec.ts";
+import { Codec } from "../helpers/codec.ts";
 import { R_ERROR, R_TYPE, R_START, R_LENGTH, R_PAYLOAD_LENGTH, R_PAYLOAD_OFFSET, R_ITEMS_COUNT, MAX_RECORDS } from "../../host/core/layout.ts";
 import { fixtures, type Decoded } from "../fixtures/packets.ts";
 import { decodedOf } from "../helpers/decoded.ts";
-import { packet, str, u16 } from "../fixtures/bytes.ts";
+import { packet, str, u16 } from "../helpers/packets.ts";
 
 const codec = new Codec(new Core());
 
 /** A v5 session as a client sends it: CONNECT first, then every other v5 fixture a server receives. */
 const inbound = fixtures.filter((f) => f.level === 5 && f.direction !== "out");
 const session = [inbound.find((f) => f.decoded.type === 1)!, ...inbound.filter((f) => f.decoded.type !== 1)];
-const stream = Buffer.from(session.flatMap((f) => f.bytes));
+const stream = Buffer.from(session.flatMap((f) => [...f.bytes]));
 
 /** Feeds `chunks` like a connection does, keeping the unframed tail; returns the decoded packets. */
 function feed(chunks: Buffer[]): Decoded[] {

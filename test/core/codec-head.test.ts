@@ -3,19 +3,19 @@
 // malformed heads give frame()'s error; a head past HEAD_BYTES, or any other type that long, is -0x95.
 import { describe, it, expect } from "vitest";
 import { Core } from "../../host/core/core.ts";
-import { Codec, HEAD_BYTES } from "../../host/core/codec.ts";
+import { Codec, HEAD_BYTES } from "../helpers/codec.ts";
 import {
   H_INBOX_CAPACITY, R_ERROR, R_TYPE, R_START, R_LENGTH, R_PACKET_ID, R_PAYLOAD_LENGTH, R_PAYLOAD_OFFSET,
   R_TOPIC_LENGTH, R_TOPIC_OFFSET,
 } from "../../host/core/layout.ts";
-import { packet, props, str, u16, varint } from "../fixtures/bytes.ts";
+import { packet, props, str, u16, varint, type Bytes } from "../helpers/packets.ts";
 
 const core = new Core();
 const codec = new Codec(core);
 const MB = 1 << 20;
 
 /** A whole packet: first byte, remaining length, `head`, then `payloadLength` bytes of 0xab (not a valid UTF-8 byte). */
-function big(first: number, head: number[], payloadLength: number): Buffer {
+function big(first: number, head: Bytes, payloadLength: number): Buffer {
   const header = [first, ...varint(head.length + payloadLength), ...head];
   const out = Buffer.alloc(header.length + payloadLength, 0xab);
   Buffer.from(header).copy(out);
@@ -23,7 +23,7 @@ function big(first: number, head: number[], payloadLength: number): Buffer {
 }
 
 /** The R_ERROR frame() gives for the same head with a short payload. */
-function frameError(first: number, head: number[], level: number): number {
+function frameError(first: number, head: Bytes, level: number): number {
   const small = Buffer.from(packet(first, head, [1, 2, 3]));
   expect(codec.frame(small, small.length, level, 0)).toBe(1);
   return codec.word(0, R_ERROR);
@@ -69,7 +69,7 @@ describe("frameHead", () => {
     expect(codec.word(0, R_PAYLOAD_LENGTH)).toBe(HEAD_BYTES - 10);
   });
 
-  const malformed: Array<[string, number, number[], number]> = [
+  const malformed: Array<[string, number, Bytes, number]> = [
     ["[MQTT-3.3.1-4] QoS 3", 0x36, [...str("a"), ...u16(1)], 4],
     ["[MQTT-3.3.1-2] DUP at QoS 0", 0x38, str("a"), 4],
     ["v5 [MQTT-1.5.4-1] v3.1.1 [MQTT-1.5.3-1] a topic name that is not UTF-8", 0x30, [0, 2, 0xc3, 0x28], 4],

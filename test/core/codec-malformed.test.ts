@@ -2,26 +2,26 @@
 // Test names cite the normative statement the case breaks.
 import { describe, it, expect } from "vitest";
 import { Core } from "../../host/core/core.ts";
-import { Codec } from "../../host/core/codec.ts";
+import { Codec } from "../helpers/codec.ts";
 import { R_ERROR, R_TYPE } from "../../host/core/layout.ts";
-import { packet, str, u16, u32, props, ascii } from "../fixtures/bytes.ts";
+import { packet, str, u16, u32, props, utf8, type Bytes } from "../helpers/packets.ts";
 
 const codec = new Codec(new Core());
 const MALFORMED = -0x81, PROTOCOL = -0x82, VERSION = -0x84, FILTER = -0x8f, NAME = -0x90, TOO_LARGE = -0x95;
 
-function errorOf(bytes: number[], level: number, maxPacketSize = 0): number {
+function errorOf(bytes: Bytes, level: number, maxPacketSize = 0): number {
   const buffer = Buffer.from(bytes);
   const count = codec.frame(buffer, buffer.length, level, maxPacketSize);
   expect(count).toBe(1);
   return codec.word(0, R_ERROR);
 }
 
-const connect = (level: number, flags: number, ...rest: number[][]) =>
+const connect = (level: number, flags: number, ...rest: Bytes[]) =>
   packet(0x10, str(level === 3 ? "MQIsdp" : "MQTT"), [level], [flags], u16(10), ...(level === 5 ? [props()] : []), str("c"), ...rest);
-const subscribe = (level: number, ...items: number[][]) => packet(0x82, u16(1), ...(level === 5 ? [props()] : []), ...items);
-const publish5 = (topic: number[], ...p: number[][]) => packet(0x30, topic, props(...p), ascii("x"));
+const subscribe = (level: number, ...items: Bytes[]) => packet(0x82, u16(1), ...(level === 5 ? [props()] : []), ...items);
+const publish5 = (topic: Bytes, ...p: Bytes[]) => packet(0x30, topic, props(...p), utf8("x"));
 
-type Case = [name: string, level: number, bytes: number[], code: number];
+type Case = [name: string, level: number, bytes: Bytes, code: number];
 
 const cases: Case[] = [
   // variable byte integers
@@ -58,7 +58,7 @@ const cases: Case[] = [
   // topic names
   ["v5 [MQTT-3.3.2-2] [MQTT-4.7.0-1] PUBLISH topic name with '+'", 5, publish5(str("a/+")), NAME],
   ["v3.1.1 [MQTT-3.3.2-2] [MQTT-4.7.1-1] PUBLISH topic name with '#'", 4, packet(0x30, str("a/#")), NAME],
-  ["v3.1.1 [MQTT-4.7.3-1] PUBLISH with an empty topic name", 4, packet(0x30, str(""), ascii("x")), NAME],
+  ["v3.1.1 [MQTT-4.7.3-1] PUBLISH with an empty topic name", 4, packet(0x30, str(""), utf8("x")), NAME],
   ["v5 PUBLISH with an empty topic name and no topic alias is a Protocol Error (3.3.2.3.4)", 5, publish5(str("")), PROTOCOL],
   ["v5 [MQTT-4.7.0-1] will topic with a wildcard", 0, connect(5, 0x04, props(), str("w/#"), str("p")), NAME],
   // topic filters
@@ -89,7 +89,7 @@ const cases: Case[] = [
   ["v5 Topic Alias 0 is a Protocol Error (3.3.2.3.4)", 5, publish5(str("t"), [0x23], u16(0)), PROTOCOL],
   ["v5 Receive Maximum 0 is a Protocol Error (3.1.2.11.3)", 0,
     packet(0x10, str("MQTT"), [5], [2], u16(0), props([0x21], u16(0)), str("c")), PROTOCOL],
-  ["v5 property value cut short by the property length", 5, packet(0x30, str("t"), [0x03, 0x02, 0x00, 0x00], ascii("xx")), MALFORMED],
+  ["v5 property value cut short by the property length", 5, packet(0x30, str("t"), [0x03, 0x02, 0x00, 0x00], utf8("xx")), MALFORMED],
   // SUBSCRIBE / UNSUBSCRIBE payloads
   ["v5 [MQTT-3.8.3-2] SUBSCRIBE with no topic filter", 5, subscribe(5), PROTOCOL],
   ["v3.1.1 [MQTT-3.8.3-3] SUBSCRIBE with no topic filter", 4, subscribe(4), MALFORMED],

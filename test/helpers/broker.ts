@@ -44,13 +44,13 @@ export class Harness {
   }
 
   async raw(): Promise<RawClient> {
-    const raw = await RawClient.connect(this.port);
+    const raw = await RawClient.open(this.port);
     this.raws.push(raw);
     return raw;
   }
 
   async close(): Promise<void> {
-    for (const raw of this.raws) raw.destroy();
+    for (const raw of this.raws) raw.close();
     await Promise.all(this.clients.map((client) => client.endAsync(true).catch(() => {})));
     this.clients.length = 0;
     this.raws.length = 0;

@@ -1,6 +1,6 @@
 // Seeded packet mutation for fuzzing the live broker: a small PRNG (mulberry32) and mutators that flip
 // bits, truncate, lie about the remaining length, write bogus variable byte integers, or add garbage.
-import { varint } from "./raw-client.ts";
+import { varint } from "./packets.ts";
 
 export class Prng {
   constructor(private state: number) {}

@@ -1,8 +1,10 @@
 // Well-formed but adversarial packet sequences for a stateful fuzz of the live broker: every packet a
 // client may send, with field values drawn from edge cases (unknown packet ids, bad topic aliases,
 // shared-subscription oddities, forbidden properties, reserved option bits, a second CONNECT).
-import { packet, props, str, u16, u32, varint } from "../fixtures/bytes.ts";
+import { packet as packetBytes, props, str, u16, u32, varint, type Bytes } from "./packets.ts";
 import type { Prng } from "./mutate.ts";
+
+const packet = (first: number, ...fields: Bytes[]): number[] => [...packetBytes(first, ...fields)];
 
 const TOPICS = ["a", "a/b", "a/b/c", "/", "a//b", "\u00e9/\u{1F600}", "x".repeat(300)];
 const BAD_TOPICS = ["$SYS/x", "", "a/+", "#"];
@@ -31,7 +33,7 @@ function properties(rng: Prng, level: number, forSubscribe = false): number[] {
   if (level !== 5) return [];
   const list: number[][] = [];
   for (let n = rng.int(3); n > 0; n--) list.push(property(rng, forSubscribe));
-  return props(...list);
+  return [...props(...list)];
 }
 
 const packetId = (rng: Prng) => u16(choose(rng, [1, 2, 3, 65_535], [0]));

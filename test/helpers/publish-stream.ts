@@ -2,7 +2,7 @@
 // buffer, and receive one hashing its payload as it streams in (for payloads of hundreds of MB).
 import { createHash } from "node:crypto";
 import net from "node:net";
-import { str, varint } from "./raw-client.ts";
+import { str, varint } from "./packets.ts";
 
 export interface StreamedPublish {
   first: number;

@@ -1,93 +1,112 @@
-// A bare TCP client for exact-byte tests: send bytes, read whole MQTT packets back, see the close.
+// The one bare TCP client of test/ (and bench/): sends exact bytes, reads whole MQTT packets back, sees the close;
+// every wait bounded by a timeout. No assertions and no vitest here: test/spec/support/spec-client.ts adds those.
 import net from "node:net";
-import { PacketReader } from "./packet-reader.ts";
+import type { Bytes } from "./packets.ts";
 
-export class RawClient extends PacketReader {
-  private constructor(private readonly socket: net.Socket) {
-    super();
-    socket.on("data", (chunk: Buffer) => this.received(chunk));
+export const WAIT_MS = 3000;
+
+export class RawClient {
+  private buffer = Buffer.alloc(0);
+  private ended = false;
+  private wake: (() => void) | undefined;
+
+  constructor(private readonly socket: net.Socket) {
+    socket.on("data", (chunk) => {
+      this.buffer = Buffer.concat([this.buffer, chunk]);
+      this.wake?.();
+    });
+    socket.on("close", () => {
+      this.ended = true;
+      this.wake?.();
+    });
     socket.on("error", () => {});
-    socket.on("close", () => this.ended());
   }
 
-  static connect(port: number): Promise<RawClient> {
+  /** A connected client of this class (or a subclass) to 127.0.0.1 (or `host`) at `port`. */
+  static open<C extends RawClient>(this: new (socket: net.Socket) => C, port: number, host = "127.0.0.1"): Promise<C> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect(port, "127.0.0.1", () => resolve(new RawClient(socket)));
+      const socket = net.connect({ port, host }, () => resolve(new this(socket)));
+      socket.setNoDelay(true);
       socket.once("error", reject);
     });
   }
 
-  send(bytes: number[] | Uint8Array): void {
-    this.socket.write(Uint8Array.from(bytes));
+  get isClosed(): boolean {
+    return this.ended;
   }
 
-  /** Resolves true when the server closes the connection within `timeoutMs` (data before the close is kept). */
-  waitClosed(timeoutMs = 3000): Promise<boolean> {
-    return this.closedWithin(timeoutMs);
+  /** Bytes received and not yet read as a whole packet. */
+  get pending(): Buffer {
+    return this.buffer;
   }
 
-  destroy(): void {
+  send(...packets: Bytes[]): this {
+    for (const p of packets) if (!this.ended) this.socket.write(Uint8Array.from(p as ArrayLike<number>));
+    return this;
+  }
+
+  /** Waits until `ready()` holds, the socket closes or `ms` passes; returns whether ready() held. */
+  protected async until(ready: () => boolean, ms: number): Promise<boolean> {
+    const deadline = Date.now() + ms;
+    while (!ready()) {
+      const left = deadline - Date.now();
+      if (this.ended || left <= 0) return ready();
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+    return true;
+  }
+
+  /** Length of the first whole packet in the buffer, or 0. */
+  private wholePacket(): number {
+    let n = 0;
+    let mul = 1;
+    for (let i = 1; i < 5 && i < this.buffer.length; i++) {
+      const b = this.buffer[i]!;
+      n += (b & 0x7f) * mul;
+      mul *= 128;
+      if ((b & 0x80) === 0) return this.buffer.length >= 1 + i + n ? 1 + i + n : 0;
+    }
+    return 0;
+  }
+
+  /** The next whole packet received, or undefined when the socket closed or `ms` passed first. */
+  async nextPacket(ms = WAIT_MS): Promise<Buffer | undefined> {
+    if (!(await this.until(() => this.wholePacket() > 0, ms))) return undefined;
+    const n = this.wholePacket();
+    const p = this.buffer.subarray(0, n);
+    this.buffer = this.buffer.subarray(n);
+    return Buffer.from(p);
+  }
+
+  /** The next whole packet; rejects when the socket closes or `ms` passes first. */
+  async packet(ms = WAIT_MS): Promise<Buffer> {
+    const got = await this.nextPacket(ms);
+    if (got) return got;
+    throw new Error(this.ended ? "connection closed" : "timeout waiting for bytes");
+  }
+
+  /** Resolves true when the server closes the connection within `ms` (data before the close is kept). */
+  async waitClosed(ms = WAIT_MS): Promise<boolean> {
+    await this.until(() => this.ended, ms);
+    return this.ended;
+  }
+
+  /** Every whole packet that arrives within `ms`. */
+  async collect(ms = 300): Promise<Buffer[]> {
+    const out: Buffer[] = [];
+    const deadline = Date.now() + ms;
+    for (let p = await this.nextPacket(ms); p; p = await this.nextPacket(Math.max(0, deadline - Date.now()))) out.push(p);
+    return out;
+  }
+
+  close(): void {
     this.socket.destroy();
   }
-}
-
-/** A variable byte integer. */
-export function varint(value: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = value % 128;
-    value = Math.floor(value / 128);
-    if (value > 0) b |= 0x80;
-    out.push(b);
-  } while (value > 0);
-  return out;
-}
-
-/** A UTF-8 string with its 2-byte length. */
-export function str(value: string): number[] {
-  const bytes = [...Buffer.from(value, "utf8")];
-  return [bytes.length >> 8, bytes.length & 0xff, ...bytes];
-}
-
-/** A packet from its first byte and body (the remaining length is computed). */
-export function packet(first: number, body: number[]): number[] {
-  return [first, ...varint(body.length), ...body];
-}
-
-export interface ConnectFields {
-  level?: 3 | 4 | 5 | number;
-  clientId?: string;
-  cleanStart?: boolean;
-  keepAlive?: number;
-  /** v5 CONNECT properties, already encoded (without their length). */
-  properties?: number[];
-  /** A will (topic "w" and payload "bye" unless given; v5 will properties encoded, without their length). */
-  will?: { qos: number; retain?: boolean; topicName?: string; payload?: string; properties?: number[] };
-}
-
-/** CONNECT bytes for level 3 (MQIsdp), 4 or 5. */
-export function connectBytes({ level = 4, clientId = "raw", cleanStart = true, keepAlive = 60, properties = [], will }: ConnectFields = {}): number[] {
-  const name = level === 3 ? str("MQIsdp") : str("MQTT");
-  const props = level === 5 ? [...varint(properties.length), ...properties] : [];
-  let flags = cleanStart ? 0x02 : 0x00;
-  let willFields: number[] = [];
-  if (will !== undefined) {
-    flags |= 0x04 | (will.qos << 3) | (will.retain ? 0x20 : 0);
-    const willProps = level === 5 ? [...varint(will.properties?.length ?? 0), ...(will.properties ?? [])] : [];
-    willFields = [...willProps, ...str(will.topicName ?? "w"), ...str(will.payload ?? "bye")];
-  }
-  return packet(0x10, [...name, level, flags, keepAlive >> 8, keepAlive & 0xff, ...props, ...str(clientId), ...willFields]);
-}
-
-/** PUBLISH bytes (v5 with an empty property list unless given). */
-export function publishBytes(level: number, topicName: string, payload: string, qos = 0, packetId = 0, properties: number[] = [], flags = 0): number[] {
-  const id = qos > 0 ? [packetId >> 8, packetId & 0xff] : [];
-  const props = level === 5 ? [...varint(properties.length), ...properties] : [];
-  return packet(0x30 | (qos << 1) | flags, [...str(topicName), ...id, ...props, ...Buffer.from(payload)]);
-}
-
-/** SUBSCRIBE bytes for one filter with its options byte. */
-export function subscribeBytes(level: number, packetId: number, topicFilter: string, options: number, properties: number[] = []): number[] {
-  const props = level === 5 ? [...varint(properties.length), ...properties] : [];
-  return packet(0x82, [packetId >> 8, packetId & 0xff, ...props, ...str(topicFilter), options]);
 }

@@ -1,26 +1,28 @@
-// A bare WebSocket client (the `ws` package) for exact-byte tests over ws:// and wss://: each send is one
-// binary (or text) frame; what comes back is read as one byte stream of whole MQTT packets.
-import WebSocket from "ws";
-import { PacketReader } from "./packet-reader.ts";
+// A bare WebSocket client (the `ws` package) for exact-byte tests over ws:// and wss://: the RawClient of
+// raw-client.ts over a WebSocket stream, so each send is one binary frame and what comes back is read as one
+// byte stream of whole MQTT packets; plus text frames, reading paused, and the close code.
+import type net from "node:net";
+import WebSocket, { createWebSocketStream } from "ws";
+import { RawClient } from "./raw-client.ts";
 
-export class RawWsClient extends PacketReader {
+export class RawWsClient extends RawClient {
+  private ws!: WebSocket;
   closeCode: number | undefined;
 
-  private constructor(private readonly ws: WebSocket) {
-    super();
-    ws.on("message", (data: Buffer) => this.received(data));
-    ws.on("error", () => {});
-    ws.on("close", (code) => {
-      this.closeCode = code;
-      this.ended();
-    });
-  }
-
-  /** Opens; rejects with the HTTP status (`unexpected status 400`) when the upgrade is refused. */
-  static open(url: string, protocols: string[] = ["mqtt"], options: WebSocket.ClientOptions = {}): Promise<RawWsClient> {
+  /** Opens; rejects with the HTTP status (`unexpected status 400`) and body when the upgrade is refused. */
+  static upgrade(url: string, protocols: string[] = ["mqtt"], options: WebSocket.ClientOptions = {}): Promise<RawWsClient> {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(url, protocols, options);
-      ws.once("open", () => resolve(new RawWsClient(ws)));
+      ws.once("open", () => {
+        const stream = createWebSocketStream(ws);
+        const client = new RawWsClient(stream as unknown as net.Socket);
+        client.ws = ws;
+        ws.on("close", (code) => {
+          client.closeCode = code;
+          setImmediate(() => stream.destroy()); // after the stream delivered what came before: RawClient sees the close
+        });
+        resolve(client);
+      });
       ws.once("unexpected-response", (_request, response) => {
         let body = "";
         response.on("data", (chunk: Buffer) => { body += chunk.toString(); });
@@ -32,11 +34,6 @@ export class RawWsClient extends PacketReader {
 
   get protocol(): string {
     return this.ws.protocol;
-  }
-
-  /** One binary frame. */
-  send(bytes: number[] | Uint8Array): void {
-    this.ws.send(Uint8Array.from(bytes), { binary: true });
   }
 
   sendText(text: string): void {
@@ -52,12 +49,8 @@ export class RawWsClient extends PacketReader {
     this.ws.resume();
   }
 
-  /** Resolves with the close code when the server closes within `timeoutMs`, else undefined. */
-  async waitClosed(timeoutMs = 3000): Promise<number | undefined> {
-    return (await this.closedWithin(timeoutMs)) ? this.closeCode : undefined;
-  }
-
-  close(): void {
-    this.ws.terminate();
+  /** The close code when the server closes within `ms`, else undefined. */
+  async closedWith(ms?: number): Promise<number | undefined> {
+    return (await this.waitClosed(ms)) ? this.closeCode : undefined;
   }
 }

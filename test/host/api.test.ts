@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { BrokerMessage, ClientInfo, PublishEvent } from "../../host/index.ts";
 import { Harness, collect, nextMessage, once } from "../helpers/broker.ts";
-import { connectBytes, publishBytes } from "../helpers/raw-client.ts";
+import { connectBytes, publishBytes } from "../helpers/packets.ts";
 
 const h = new Harness();
 afterEach(() => h.close());
@@ -57,6 +57,21 @@ describe("in-process API", () => {
     await client.endAsync();
     expect((await disconnected).client.clientId).toBe("watched");
     expect(h.broker.stats.connections).toBe(0);
+  });
+
+  it("publish events reach listeners added after one was removed and after removeAllListeners()", async () => {
+    await h.start();
+    const seen: string[] = [];
+    const first = (event: PublishEvent) => seen.push(`first ${event.payload}`);
+    h.broker.on("publish", first);
+    const client = await h.connect({ protocolVersion: 4 });
+    await client.publishAsync("ev", "1", { qos: 1 });
+    h.broker.off("publish", first);
+    await client.publishAsync("ev", "2", { qos: 1 });
+    h.broker.removeAllListeners();
+    h.broker.on("publish", (event) => seen.push(`second ${event.payload}`));
+    await client.publishAsync("ev", "3", { qos: 1 });
+    expect(seen).toEqual(["first 1", "second 3"]);
   });
 });
 

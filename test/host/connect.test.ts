@@ -1,7 +1,7 @@
 // CONNECT / CONNACK: exact replies over raw sockets, client id rules, refusals, timeouts, hooks.
 import { afterEach, describe, expect, it } from "vitest";
 import { Harness } from "../helpers/broker.ts";
-import { connectBytes, packet, str } from "../helpers/raw-client.ts";
+import { connectBytes, packet, str } from "../helpers/packets.ts";
 
 const h = new Harness();
 afterEach(() => h.close());

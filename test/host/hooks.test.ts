@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { AuthenticateEvent, Hooks } from "../../host/index.ts";
 import { Harness, once } from "../helpers/broker.ts";
-import { connectBytes, packet, str } from "../helpers/raw-client.ts";
+import { connectBytes, packet, str } from "../helpers/packets.ts";
 
 const h = new Harness();
 afterEach(() => h.close());

@@ -2,7 +2,7 @@
 // v5 session expiry, and the QoS 2 duplicate rule.
 import { afterEach, describe, expect, it } from "vitest";
 import { Harness, collect, delay, messages, nextMessage, once } from "../helpers/broker.ts";
-import { connectBytes, packet, publishBytes, subscribeBytes } from "../helpers/raw-client.ts";
+import { connectBytes, packet, publishBytes, subscribeBytes } from "../helpers/packets.ts";
 
 const h = new Harness();
 afterEach(() => h.close());
@@ -117,7 +117,7 @@ describe("resend", () => {
     await pub.publishAsync("r", "again", { qos: 1 });
     const first = await raw.packet();
     expect(first[0]).toBe(0x32);
-    raw.destroy();
+    raw.close();
     await delay(50);
     const back = await h.raw();
     back.send(connectBytes({ level, clientId: "redo", cleanStart: false, properties: expiry }));
@@ -142,7 +142,7 @@ describe("resend", () => {
     const id = publish.subarray(6, 8);
     raw.send(packet(0x50, [...id]));
     expect([...await raw.packet()]).toEqual([0x62, 0x02, ...id]);
-    raw.destroy();
+    raw.close();
     await delay(50);
     const back = await h.raw();
     back.send(connectBytes({ level, clientId: "half", cleanStart: false, properties: expiry }));

@@ -3,7 +3,7 @@
 // a refused QoS 2 packet id reusable at once.
 import { afterEach, describe, expect, it } from "vitest";
 import { Harness, collect, nextMessage } from "../helpers/broker.ts";
-import { connectBytes, publishBytes, subscribeBytes } from "../helpers/raw-client.ts";
+import { connectBytes, publishBytes, subscribeBytes } from "../helpers/packets.ts";
 
 const h = new Harness();
 afterEach(() => h.close());
@@ -44,7 +44,7 @@ describe("v5 topic alias scope", () => {
     first.send(connectBytes({ level: 5, clientId: "aliaser" }));
     await first.packet();
     first.send(publishBytes(5, "a/t", "x", 0, 0, [0x23, 0x00, 0x01]));
-    first.destroy();
+    first.close();
     const second = await h.raw();
     second.send(connectBytes({ level: 5, clientId: "aliaser" }));
     await second.packet();

@@ -2,7 +2,7 @@
 // subscriptions, v5 no-local and subscription identifiers, authorizeSubscribe.
 import { afterEach, describe, expect, it } from "vitest";
 import { Harness, collect, delay, messages, nextMessage } from "../helpers/broker.ts";
-import { connectBytes, packet, str, subscribeBytes } from "../helpers/raw-client.ts";
+import { connectBytes, packet, str, subscribeBytes } from "../helpers/packets.ts";
 import { accessHooks } from "../../host/config/access.ts";
 
 const h = new Harness();

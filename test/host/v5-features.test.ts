@@ -2,7 +2,7 @@
 // directions, and the application properties forwarded untouched.
 import { afterEach, describe, expect, it } from "vitest";
 import { Harness, collect, delay, nextMessage } from "../helpers/broker.ts";
-import { connectBytes, packet, publishBytes, str, subscribeBytes } from "../helpers/raw-client.ts";
+import { connectBytes, packet, publishBytes, str, subscribeBytes } from "../helpers/packets.ts";
 
 const h = new Harness();
 afterEach(() => h.close());

@@ -2,7 +2,7 @@
 // DISCONNECT; v5 DISCONNECT 0x04, will delay (and its cancellation by a reconnect), will retain.
 import { afterEach, describe, expect, it } from "vitest";
 import { Harness, collect, delay, nextMessage } from "../helpers/broker.ts";
-import { connectBytes, packet } from "../helpers/raw-client.ts";
+import { connectBytes, packet } from "../helpers/packets.ts";
 
 const h = new Harness();
 afterEach(() => h.close());
@@ -10,7 +10,7 @@ afterEach(() => h.close());
 const will = { topic: "will/t", payload: Buffer.from("gone"), qos: 1 as const, retain: false };
 
 /** A raw CONNECT with a QoS 1 will on "will/t" (payload "gone"). */
-function connectWithWill(level: 4 | 5, clientId: string, keepAlive = 60, willProperties: number[] = [], properties: number[] = []): number[] {
+function connectWithWill(level: 4 | 5, clientId: string, keepAlive = 60, willProperties: number[] = [], properties: number[] = []): Buffer {
   return connectBytes({ level, clientId, keepAlive, properties, will: { qos: 1, topicName: "will/t", payload: "gone", properties: willProperties } });
 }
 
@@ -92,7 +92,7 @@ describe("v5 will options", () => {
     const raw = await h.raw();
     raw.send(connectWithWill(5, "delayed", 60, [0x18, 0, 0, 0, 1], [0x11, 0, 0, 0, 30]));
     await raw.packet();
-    raw.destroy();
+    raw.close();
     expect(await collect(watcher, 400)).toEqual([]);
     expect((await nextMessage(watcher, 3000)).payload.toString()).toBe("gone");
   });
@@ -104,7 +104,7 @@ describe("v5 will options", () => {
     const raw = await h.raw();
     raw.send(connectWithWill(5, "returning", 60, [0x18, 0, 0, 0, 1], [0x11, 0, 0, 0, 30]));
     await raw.packet();
-    raw.destroy();
+    raw.close();
     await delay(100);
     await h.connect({ protocolVersion: 5, clientId: "returning", clean: false, properties: { sessionExpiryInterval: 30 } });
     expect(await collect(watcher, 1500)).toEqual([]);
@@ -117,7 +117,7 @@ describe("v5 will options", () => {
     const raw = await h.raw();
     raw.send(connectWithWill(5, "patient", 60, [0x18, 0x3b, 0x9a, 0xc9, 0xff], [0x11, 0xff, 0xff, 0xff, 0xff])); // 999,999,999 s; session never expires
     await raw.packet();
-    raw.destroy();
+    raw.close();
     expect(await collect(watcher, 400)).toEqual([]);
   });
 
@@ -128,7 +128,7 @@ describe("v5 will options", () => {
     const raw = await h.raw();
     raw.send(connectWithWill(5, "short", 60, [0x18, 0, 0, 0, 100], [0x11, 0, 0, 0, 1]));
     await raw.packet();
-    raw.destroy();
+    raw.close();
     expect((await nextMessage(watcher, 3000)).payload.toString()).toBe("gone");
   });
 });

@@ -4,7 +4,7 @@ import net from "node:net";
 import type { MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChildBroker, MB, connectClient, until } from "../helpers/child-broker.ts";
-import { connectBytes, publishBytes } from "../helpers/raw-client.ts";
+import { connectBytes, publishBytes } from "../helpers/packets.ts";
 
 const RETAINED = 10_000;
 const STORM = 200;
@@ -51,7 +51,7 @@ describe("churn", () => {
     const topics = Array.from({ length: RETAINED }, (_, i) => `ret/${i}/x`);
     const base = await broker.gcSnapshot();
     for (let round = 0; round < 3; round++) {
-      writeAll(publisher, topics.map((t) => publishBytes(4, t, t, 0, 0, [], 1)));
+      writeAll(publisher, topics.map((t) => [...publishBytes(4, t, t, 0, 0, [], 1)]));
       await until("all retained", async () => (await broker.snapshot()).retainedCount === RETAINED, 20_000);
       const replayed = new Set<string>();
       const onMessage = (topic: string, payload: Buffer) => { if (topic === payload.toString()) replayed.add(topic); };
@@ -60,7 +60,7 @@ describe("churn", () => {
       await until("every retained message replayed", () => replayed.size === RETAINED, 20_000);
       watcher.off("message", onMessage);
       await watcher.unsubscribeAsync("ret/+/x");
-      writeAll(publisher, topics.map((t) => publishBytes(4, t, "", 0, 0, [], 1)));
+      writeAll(publisher, topics.map((t) => [...publishBytes(4, t, "", 0, 0, [], 1)]));
       await until("all cleared", async () => (await broker.snapshot()).retainedCount === 0, 20_000);
       const after = await broker.gcSnapshot();
       expect(after.wasmBytes).toBe(base.wasmBytes);

@@ -8,7 +8,7 @@ import { fixtures } from "../fixtures/packets.ts";
 import { ChildBroker, MB, connectClient, until, type BrokerSnapshot } from "../helpers/child-broker.ts";
 import { Prng, mutate } from "../helpers/mutate.ts";
 import { protocolPacket } from "../helpers/protocol-fuzz.ts";
-import { connectBytes } from "../helpers/raw-client.ts";
+import { connectBytes } from "../helpers/packets.ts";
 
 // A longer hunt: QUARKMQ_FUZZ_SEED=7 QUARKMQ_FUZZ_ROUNDS=200 QUARKMQ_FUZZ_MS=60000 npx vitest run test/robustness/fuzz.test.ts
 const SEED = Number(process.env.QUARKMQ_FUZZ_SEED ?? 0x5eed);
@@ -20,8 +20,8 @@ const TIME_LIMIT_MS = Number(process.env.QUARKMQ_FUZZ_MS ?? 12_000);
 const corpus: Record<number, number[][]> = { 3: [], 4: [], 5: [] };
 for (const fixture of fixtures) {
   if (fixture.direction === "out") continue;
-  corpus[fixture.level]!.push(fixture.bytes);
-  if (fixture.level === 4) corpus[3]!.push(fixture.bytes);
+  corpus[fixture.level]!.push([...fixture.bytes]);
+  if (fixture.level === 4) corpus[3]!.push([...fixture.bytes]);
 }
 
 interface FuzzTally { connections: number; bytesSent: number }
@@ -31,7 +31,7 @@ interface FuzzTally { connections: number; bytesSent: number }
 async function fuzzOnce(port: number, rng: Prng, tally: FuzzTally): Promise<void> {
   const level = rng.pick([3, 4, 5, 5]);
   const clientId = `fz-${rng.int(40)}`;
-  const connect = connectBytes({ level, clientId, cleanStart: rng.next() < 0.9, keepAlive: rng.int(3) * 30 });
+  const connect = [...connectBytes({ level, clientId, cleanStart: rng.next() < 0.9, keepAlive: rng.int(3) * 30 })];
   const packets: number[][] = [];
   if (rng.next() < 0.5) {
     packets.push(rng.next() < 0.2 ? mutate(connect, rng) : connect);

@@ -6,7 +6,8 @@ import type { MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChildBroker, MB, connectClient } from "../helpers/child-broker.ts";
 import { PublishStream, writePublish } from "../helpers/publish-stream.ts";
-import { RawClient, connectBytes, subscribeBytes, varint } from "../helpers/raw-client.ts";
+import { RawClient } from "../helpers/raw-client.ts";
+import { connectBytes, subscribeBytes, varint } from "../helpers/packets.ts";
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
@@ -150,13 +151,13 @@ describe("a packet over maxPacketSize", () => {
   });
 
   afterAll(async () => {
-    for (const raw of raws) raw.destroy();
+    for (const raw of raws) raw.close();
     await broker?.close();
   });
 
   /** A raw client past CONNACK at `level`, then the fixed header of a 200 MB PUBLISH and its first bytes. */
   async function sendOversize(level: 4 | 5): Promise<RawClient> {
-    const raw = await RawClient.connect(broker.port);
+    const raw = await RawClient.open(broker.port);
     raws.push(raw);
     raw.send(connectBytes({ level, clientId: `oversize-${level}` }));
     expect((await raw.packet())[0]).toBe(0x20);
@@ -198,13 +199,13 @@ describe("a first packet (CONNECT) over 1 MiB", () => {
   });
 
   afterAll(async () => {
-    raw?.destroy();
+    raw?.close();
     await broker?.close();
   });
 
   it("is refused from its fixed header before the client is accepted, even under the default maxPacketSize", async () => {
     const before = await broker.gcSnapshot();
-    raw = await RawClient.connect(broker.port);
+    raw = await RawClient.open(broker.port);
     raw.send([0x10, ...varint(100 * MB), 0x00, 0x04, 0x4d, 0x51, 0x54, 0x54]);
     expect(await raw.waitClosed()).toBe(true);
     const after = await broker.gcSnapshot();

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChildBroker, until } from "../helpers/child-broker.ts";
-import { connectBytes, packet, publishBytes, str } from "../helpers/raw-client.ts";
+import { connectBytes, packet, publishBytes, str } from "../helpers/packets.ts";
 
 /** The soft limit on open files (the child broker inherits it). */
 function openFileLimit(): number {
@@ -82,8 +82,8 @@ describe(`${CLIENTS} clients at once (${WANTED} wanted; open-file limit ${openFi
 
   it("a publish reaches the sample, another reaches every client", async () => {
     const publisher = clients[1]!.socket;
-    const sampleBytes = publishBytes(4, "fleet/sample", "s");
-    const allBytes = publishBytes(4, "fleet/all", "a");
+    const sampleBytes = [...publishBytes(4, "fleet/sample", "s")];
+    const allBytes = [...publishBytes(4, "fleet/all", "a")];
     publisher.write(Uint8Array.from([...sampleBytes, ...allBytes]));
     const expected = (c: Client) => c.sample ? [...sampleBytes, ...allBytes] : allBytes;
     await until("the fan-out", () => clients.every((c) => c.received.length >= expected(c).length), 60_000);

@@ -4,7 +4,7 @@
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChildBroker, MB, connectClient, until } from "../helpers/child-broker.ts";
-import { connectBytes, publishBytes } from "../helpers/raw-client.ts";
+import { connectBytes, publishBytes } from "../helpers/packets.ts";
 
 const COUNT = 1000;
 

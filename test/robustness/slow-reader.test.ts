@@ -3,7 +3,7 @@
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChildBroker, MB, until } from "../helpers/child-broker.ts";
-import { connectBytes, subscribeBytes } from "../helpers/raw-client.ts";
+import { connectBytes, subscribeBytes } from "../helpers/packets.ts";
 import { writePublish } from "../helpers/publish-stream.ts";
 
 const PAYLOAD = Buffer.alloc(64 * 1024, 0x61);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixtures } from "../fixtures/packets.ts";
 import { startBroker, type TestBroker } from "./support/broker.ts";
 import { uniqueId } from "./support/ids.ts";
-import { hex, P, props, publish, T } from "./support/packets.ts";
+import { hex, P, props, publish, T } from "../helpers/packets.ts";
 
 let broker: TestBroker;
 beforeAll(async () => {

@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { startBroker, type TestBroker } from "./support/broker.ts";
 import { uniqueId } from "./support/ids.ts";
-import { ack, noProps, packet, publish, str, subscribe, T, u16, unsubscribe } from "./support/packets.ts";
-import { expectPublish, subscriber } from "./support/session.ts";
+import { ack, noProps, packet, publish, str, subscribe, T, u16, unsubscribe } from "../helpers/packets.ts";
+import { expectPublish, subscriber, expectEachClosed } from "./support/session.ts";
 
 let broker: TestBroker;
 beforeAll(async () => {
@@ -23,15 +23,9 @@ const badFlags = (level: 4 | 5): [string, Buffer][] => [
   ["DISCONNECT 1110 0010", packet(T.DISCONNECT | 0x02, level === 5 ? [0] : [])],
 ];
 
-/** Sends each packet on a connection of its own; expects each closed (v5: DISCONNECT 0x81 allowed). */
-async function closesOn(level: 4 | 5, packets: [string, Buffer][]) {
-  for (const [, bytes] of packets) {
-    const c = await broker.connected({ level, clientId: id() });
-    c.send(bytes);
-    if (level === 5) await c.expectDisconnectOrClose([0x81, 0x82]);
-    else await c.expectClose();
-  }
-}
+/** Sends each packet on a connection of its own; expects each closed (v5: DISCONNECT 0x81). */
+const closesOn = (level: 4 | 5, packets: [string, Buffer][]) =>
+  expectEachClosed(broker, level, packets.map(([, bytes]) => bytes), 0x81);
 
 describe("MQTT 3.1.1", () => {
   it("v3.1.1 [MQTT-2.2.2-1] v3.1.1 [MQTT-2.2.2-2] invalid fixed header flags close the connection", () => closesOn(4, badFlags(4)));

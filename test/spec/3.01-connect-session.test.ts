@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBroker, type TestBroker } from "./support/broker.ts";
 import { uniqueId } from "./support/ids.ts";
-import { connack, connect, disconnect, hex, P, props, publish, T, type ConnectFields } from "./support/packets.ts";
+import { connack, connect, disconnect, hex, P, props, publish, T, type ConnectFields } from "../helpers/packets.ts";
 import { expectPublish, subscribeOk } from "./support/session.ts";
 
 let broker: TestBroker;

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { startBroker, type TestBroker } from "./support/broker.ts";
 import { uniqueId } from "./support/ids.ts";
-import { connect, P, props, T, type Will } from "./support/packets.ts";
+import { connect, P, props, T, type Will } from "../helpers/packets.ts";
 import { expectPublish, subscriber } from "./support/session.ts";
 
 let broker: TestBroker;
@@ -130,7 +130,7 @@ describe("MQTT 5.0", () => {
     const second = await broker.open();
     second.send(connect({ level: 5, clientId }));
     await second.expectType(T.CONNACK);
-    await first.expectDisconnectOrClose(0x8e);
+    await first.expectDisconnect(0x8e);
     await expectPublish(sub, 5, { topic, payload: "taken" });
   });
 

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { property, readProperties, startBroker, type TestBroker } from "./support/broker.ts";
 import { uniqueId } from "./support/ids.ts";
-import { bytes, connect, hex, P, packet, props, T } from "./support/packets.ts";
+import { bytes, connect, hex, P, packet, props, T } from "../helpers/packets.ts";
 
 let broker: TestBroker;
 let plain: TestBroker;
@@ -29,10 +29,10 @@ const level = 5;
 const auth = (reasonCode: number, properties: Buffer) => packet(T.AUTH, [reasonCode], properties);
 
 describe("MQTT 5.0", () => {
-  it("v5 [MQTT-4.12.0-1] an Authentication Method the server does not support: CONNACK 0x8C or 0x87 at most, then the close", async () => {
+  it("v5 [MQTT-4.12.0-1] an Authentication Method the server does not support: CONNACK 0x8C, then the close", async () => {
     const c = await plain.open();
     c.send(connect({ level, clientId: id(), properties: props(P.authenticationMethod("SCRAM-SHA-1")) }));
-    await c.expectRefusal([0x8c, 0x87]);
+    await c.expectRefusal(5, 0x8c);
   });
 
   it("v5 [MQTT-4.12.0-6] without an Authentication Method in CONNECT the server sends no AUTH and no method in CONNACK", async () => {
@@ -51,10 +51,10 @@ describe("MQTT 5.0", () => {
     expect(hex(property(ack, 4, 0x15) ?? Buffer.alloc(0))).toBe(hex(bytes([0, 5], Buffer.from("token"))));
   });
 
-  it("v5 [MQTT-4.12.0-4] a failed authentication: CONNACK with a reason code of 0x80 or more at most, then the close", async () => {
+  it("v5 [MQTT-4.12.0-4] a failed authentication: CONNACK 0x87, then the close", async () => {
     const c = await broker.open();
     c.send(connect({ level, clientId: id(), properties: props(P.authenticationMethod("token"), P.authenticationData(Buffer.from("no"))) }));
-    await c.expectRefusal([0x87]);
+    await c.expectRefusal(5, 0x87);
   });
 
   it("v5 [MQTT-3.15.2-1] re-authentication: AUTH 0x19 with the method gets AUTH 0x00 (Success) with the method", async () => {
@@ -64,23 +64,15 @@ describe("MQTT 5.0", () => {
     await c.expect(auth(0x00, method));
   });
 
-  it("v5 [MQTT-3.15.2-2] v5 [MQTT-3.15.2-3] the AUTH to a client with Maximum Packet Size 14 fits in 14 bytes", async () => {
-    const login = props(P.authenticationMethod("token"), P.authenticationData(Buffer.from("ok")), P.maximumPacketSize(14));
-    const c = await broker.connected({ level, clientId: id(), properties: login });
-    c.send(auth(0x19, props(P.authenticationMethod("token"), P.authenticationData(Buffer.from("ok")))));
-    const got = await c.expectType(T.AUTH);
-    expect(got.length).toBeLessThanOrEqual(14);
-  });
-
   it("v5 [MQTT-4.12.1-2] a failed re-authentication closes the connection", async () => {
     const c = await broker.connected({ level, clientId: id(), properties: props(P.authenticationMethod("token"), P.authenticationData(Buffer.from("ok"))) });
     c.send(auth(0x19, props(P.authenticationMethod("token"), P.authenticationData(Buffer.from("no")))));
-    await c.expectDisconnectOrClose(0x87);
+    await c.expectDisconnect(0x87);
   });
 
   it("v5 [MQTT-3.15.1-1] an AUTH with a reserved flag set closes the connection", async () => {
     const c = await broker.connected({ level, clientId: id(), properties: props(P.authenticationMethod("token"), P.authenticationData(Buffer.from("ok"))) });
     c.send(packet(T.AUTH | 0x01, [0x19], props(P.authenticationMethod("token"))));
-    await c.expectDisconnectOrClose(0x81);
+    await c.expectDisconnect(0x81);
   });
 });

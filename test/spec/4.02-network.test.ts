@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBroker, type TestBroker } from "./support/broker.ts";
 import { uniqueId } from "./support/ids.ts";
-import { ack, connect, pingreq, pingresp, publish, subscribe, suback, T } from "./support/packets.ts";
+import { ack, connect, pingreq, pingresp, publish, subscribe, suback, T } from "../helpers/packets.ts";
 
 let broker: TestBroker;
 beforeAll(async () => {

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBroker, type TestBroker } from "./support/broker.ts";
 import { uniqueId } from "./support/ids.ts";
-import { ack, connect, P, props, publish, T, type ConnectFields } from "./support/packets.ts";
+import { ack, connect, P, props, publish, T, type ConnectFields } from "../helpers/packets.ts";
 import { expectPublish, subscriber } from "./support/session.ts";
 
 let broker: TestBroker;
@@ -29,15 +29,21 @@ async function resume(level: 4 | 5, clientId: string) {
   return c;
 }
 
+/** A kept-session subscriber at `qos` holding one unacknowledged PUBLISH of `payload`, with what a test needs next. */
+async function inFlight(level: 4 | 5, qos: 1 | 2, payload: string) {
+  const clientId = id();
+  const topic = `rt/${clientId}`;
+  const sub = await subscriber(broker, keep(level, clientId), topic, qos);
+  const pub = await broker.connected({ level, clientId: id() });
+  pub.send(publish(level, { topic, qos, packetId: 1, payload }));
+  const packetId = await expectPublish(sub, level, { topic, qos, payload });
+  return { clientId, topic, sub, pub, packetId };
+}
+
 for (const level of [4, 5] as const) {
   describe(level === 5 ? "MQTT 5.0" : "MQTT 3.1.1", () => {
     it("[MQTT-4.4.0-1] [MQTT-3.3.1-1] v5 [MQTT-4.3.2-3] an unacknowledged QoS 1 PUBLISH is resent on reconnect with its packetId and DUP 1", async () => {
-      const clientId = id();
-      const topic = `rt/${clientId}`;
-      const sub = await subscriber(broker, keep(level, clientId), topic, 1);
-      const pub = await broker.connected({ level, clientId: id() });
-      pub.send(publish(level, { topic, qos: 1, packetId: 1, payload: "again" }));
-      const packetId = await expectPublish(sub, level, { topic, qos: 1, payload: "again" });
+      const { clientId, topic, sub, packetId } = await inFlight(level, 1, "again");
       sub.close();
       const back = await resume(level, clientId);
       await back.expect(publish(level, { topic, qos: 1, dup: true, packetId, payload: "again" }));
@@ -46,12 +52,7 @@ for (const level of [4, 5] as const) {
     });
 
     it("[MQTT-4.4.0-1] v5 [MQTT-4.3.3-3] an unacknowledged QoS 2 PUBLISH is resent on reconnect with its packetId and DUP 1", async () => {
-      const clientId = id();
-      const topic = `rt/${clientId}`;
-      const sub = await subscriber(broker, keep(level, clientId), topic, 2);
-      const pub = await broker.connected({ level, clientId: id() });
-      pub.send(publish(level, { topic, qos: 2, packetId: 1, payload: "two" }));
-      const packetId = await expectPublish(sub, level, { topic, qos: 2, payload: "two" });
+      const { clientId, topic, sub, packetId } = await inFlight(level, 2, "two");
       sub.close();
       const back = await resume(level, clientId);
       await back.expect(publish(level, { topic, qos: 2, dup: true, packetId, payload: "two" }));
@@ -60,12 +61,7 @@ for (const level of [4, 5] as const) {
     });
 
     it("[MQTT-4.4.0-1] v5 [MQTT-4.3.3-5] v5 [MQTT-4.3.3-6] an unacknowledged PUBREL is resent on reconnect with its packetId, not the PUBLISH", async () => {
-      const clientId = id();
-      const topic = `rt/${clientId}`;
-      const sub = await subscriber(broker, keep(level, clientId), topic, 2);
-      const pub = await broker.connected({ level, clientId: id() });
-      pub.send(publish(level, { topic, qos: 2, packetId: 1, payload: "two" }));
-      const packetId = await expectPublish(sub, level, { topic, qos: 2, payload: "two" });
+      const { clientId, sub, packetId } = await inFlight(level, 2, "two");
       sub.send(ack(T.PUBREC, level, packetId));
       await sub.expect(ack(T.PUBREL, level, packetId));
       sub.close();
@@ -76,12 +72,7 @@ for (const level of [4, 5] as const) {
     });
 
     it("[MQTT-4.6.0-5] [MQTT-4.6.0-6] on reconnect the resent in-flight message comes first, then those queued meanwhile, in order", async () => {
-      const clientId = id();
-      const topic = `rt/${clientId}`;
-      const sub = await subscriber(broker, keep(level, clientId), topic, 1);
-      const pub = await broker.connected({ level, clientId: id() });
-      pub.send(publish(level, { topic, qos: 1, packetId: 1, payload: "m1" }));
-      const first = await expectPublish(sub, level, { topic, qos: 1, payload: "m1" });
+      const { clientId, topic, sub, pub, packetId: first } = await inFlight(level, 1, "m1");
       sub.close();
       await new Promise((r) => setTimeout(r, 100));
       for (const n of [2, 3, 4]) pub.send(publish(level, { topic, qos: 1, packetId: n, payload: `m${n}` }));
@@ -140,33 +131,17 @@ describe("MQTT 5.0", () => {
     expect(again.subarray(2, 4 + topic.length + 2).toString("hex")).toBe(got.subarray(2, 4 + topic.length + 2).toString("hex"));
   });
 
-  it("v5 [MQTT-4.4.0-2] v5 [MQTT-4.3.3-4] a QoS 2 PUBLISH answered by a PUBREC of 0x80 gets no PUBREL and is not resent", async () => {
-    const level = 5;
-    const clientId = id();
-    const topic = `rt/${clientId}`;
-    const sub = await subscriber(broker, keep(level, clientId), topic, 2);
-    const pub = await broker.connected({ level, clientId: id() });
-    pub.send(publish(level, { topic, qos: 2, packetId: 1, payload: "refused" }));
-    const packetId = await expectPublish(sub, level, { topic, qos: 2, payload: "refused" });
-    sub.send(ack(T.PUBREC, level, packetId, 0x80));
-    await sub.expectSilence();
-    sub.close();
-    const back = await resume(level, clientId);
-    await back.expectSilence();
-  });
-
-  it("v5 [MQTT-4.4.0-2] a PUBLISH answered by a PUBACK with reason code 0x80 is not resent", async () => {
-    const level = 5;
-    const clientId = id();
-    const topic = `rt/${clientId}`;
-    const sub = await subscriber(broker, keep(level, clientId), topic, 1);
-    const pub = await broker.connected({ level, clientId: id() });
-    pub.send(publish(level, { topic, qos: 1, packetId: 1, payload: "refused" }));
-    const packetId = await expectPublish(sub, level, { topic, qos: 1, payload: "refused" });
-    sub.send(ack(T.PUBACK, level, packetId, 0x80));
-    await sub.expectSilence(200);
-    sub.close();
-    const back = await resume(level, clientId);
-    await back.expectSilence();
-  });
+  for (const [ids, qos, ackType] of [
+    ["v5 [MQTT-4.4.0-2] v5 [MQTT-4.3.3-4]", 2, "PUBREC"],
+    ["v5 [MQTT-4.4.0-2]", 1, "PUBACK"],
+  ] as const) {
+    it(`${ids} a QoS ${qos} PUBLISH answered by a ${ackType} of 0x80 gets nothing more and is not resent`, async () => {
+      const { clientId, sub, packetId } = await inFlight(5, qos, "refused");
+      sub.send(ack(T[ackType], 5, packetId, 0x80));
+      await sub.expectSilence();
+      sub.close();
+      const back = await resume(5, clientId);
+      await back.expectSilence();
+    });
+  }
 });

@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBroker, type TestBroker } from "./support/broker.ts";
 import { uniqueId } from "./support/ids.ts";
-import { ack, connect, hex, P, props, publish, subscribe, suback, T } from "./support/packets.ts";
-import type { RawClient } from "./support/raw-client.ts";
+import { ack, connect, hex, P, props, publish, subscribe, suback, T } from "../helpers/packets.ts";
+import type { SpecClient } from "./support/spec-client.ts";
 import { expectPublish, subscriber } from "./support/session.ts";
 
 let broker: TestBroker;
@@ -26,7 +26,7 @@ async function expectRefused(topicFilter: string) {
 }
 
 /** Two members of one share group on `topic`, subscribed at these QoS. */
-async function group(topic: string, qos: [number, number]): Promise<RawClient[]> {
+async function group(topic: string, qos: [number, number]): Promise<SpecClient[]> {
   const share = `$share/g${id()}/${topic}`;
   return [
     await subscriber(broker, { level, clientId: id() }, share, qos[0]),

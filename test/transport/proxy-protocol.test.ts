@@ -5,7 +5,7 @@ import tls from "node:tls";
 import { readFileSync } from "node:fs";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createBroker, type Broker, type ClientInfo, type ListenerConfig } from "../../host/index.ts";
-import { packet, str, u16 } from "../fixtures/bytes.ts";
+import { packet, str, u16 } from "../helpers/packets.ts";
 import { makeCertificates } from "../helpers/certificates.ts";
 import { RawClient } from "../helpers/raw-client.ts";
 
@@ -15,7 +15,7 @@ afterAll(() => certs.remove());
 let broker: Broker | undefined;
 const raws: RawClient[] = [];
 afterEach(async () => {
-  for (const raw of raws.splice(0)) raw.destroy();
+  for (const raw of raws.splice(0)) raw.close();
   await broker?.close();
   broker = undefined;
 });
@@ -28,12 +28,12 @@ async function start(listener: ListenerConfig = { type: "tcp", port: 0, proxyPro
 }
 
 async function raw(port: number): Promise<RawClient> {
-  const client = await RawClient.connect(port);
+  const client = await RawClient.open(port);
   raws.push(client);
   return client;
 }
 
-const CONNECT = packet(0x10, str("MQTT"), [4, 0x02], u16(60), str("proxied"));
+const CONNECT = [...packet(0x10, str("MQTT"), [4, 0x02], u16(60), str("proxied"))];
 const CONNACK = [0x20, 0x02, 0x00, 0x00];
 const SIGNATURE = [0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0a, 0x51, 0x55, 0x49, 0x54, 0x0a];
 const ascii = (text: string) => [...Buffer.from(text, "latin1")];
@@ -98,7 +98,7 @@ describe("PROXY protocol on a tcp listener", () => {
     const truncated = await raw(port);
     truncated.send(V2_IPV4.slice(0, 20));
     await new Promise((r) => setTimeout(r, 50));
-    truncated.destroy();
+    truncated.close();
     const late = await raw(port);
     late.send(ascii("PROXY TCP4 203.0.113.7"));
     expect(await late.waitClosed(3000)).toBe(true);

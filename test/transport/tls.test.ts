@@ -9,7 +9,7 @@ import mqtt, { type MqttClient } from "mqtt";
 import { pino } from "pino";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createBroker, type Broker, type ClientInfo, type ListenerConfig } from "../../host/index.ts";
-import { packet, str, u16 } from "../fixtures/bytes.ts";
+import { packet, str, u16 } from "../helpers/packets.ts";
 import { makeCertificates, type Pair } from "../helpers/certificates.ts";
 import { startQuarkmq } from "../helpers/quarkmq-process.ts";
 

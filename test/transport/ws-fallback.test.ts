@@ -28,7 +28,7 @@ describe("ws without uWebSockets.js's native binary", () => {
       } finally {
         client.end(true);
       }
-      const refused = await RawWsClient.open(`ws://127.0.0.1:${listeners[0]!.port}/mqtt`, ["chat"]).then(() => undefined, (error: { status: number }) => error);
+      const refused = await RawWsClient.upgrade(`ws://127.0.0.1:${listeners[0]!.port}/mqtt`, ["chat"]).then(() => undefined, (error: { status: number }) => error);
       expect(refused?.status).toBe(400);
     } finally {
       await broker.close();

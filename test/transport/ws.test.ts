@@ -3,7 +3,7 @@
 import mqtt from "mqtt";
 import { afterEach, describe, expect, it } from "vitest";
 import { createBroker, type Broker, type BrokerOptions } from "../../host/index.ts";
-import { packet, str, u16 } from "../fixtures/bytes.ts";
+import { packet, str, u16 } from "../helpers/packets.ts";
 import { RawWsClient } from "../helpers/ws-client.ts";
 
 let broker: Broker | undefined;
@@ -21,7 +21,7 @@ async function start(options: Partial<BrokerOptions> = {}, path?: string | strin
 }
 
 async function open(url: string, protocols?: string[]): Promise<RawWsClient> {
-  const client = await RawWsClient.open(url, protocols);
+  const client = await RawWsClient.upgrade(url, protocols);
   opened.push(client);
   return client;
 }
@@ -55,7 +55,7 @@ describe("MQTT over WebSocket", () => {
   it("refuses an upgrade without subprotocol mqtt with HTTP 400 and says why", async () => {
     const url = await start();
     for (const protocols of [["chat"], []]) {
-      const refused = await RawWsClient.open(`${url}/mqtt`, protocols).then(() => undefined, (error: { status: number; body: string }) => error);
+      const refused = await RawWsClient.upgrade(`${url}/mqtt`, protocols).then(() => undefined, (error: { status: number; body: string }) => error);
       expect(refused?.status).toBe(400);
       expect(refused?.body).toMatch(/subprotocol mqtt/);
     }
@@ -69,7 +69,7 @@ describe("MQTT over WebSocket", () => {
       client.send(connect(`p${path.length}`));
       expect([...await client.packet()]).toEqual(CONNACK);
     }
-    const refused = await RawWsClient.open(`${url}/mqtt`).then(() => undefined, (error: { status: number }) => error);
+    const refused = await RawWsClient.upgrade(`${url}/mqtt`).then(() => undefined, (error: { status: number }) => error);
     expect(refused?.status).toBe(404);
   });
 
@@ -86,7 +86,7 @@ describe("MQTT over WebSocket", () => {
     client.send([...connect("coalesced"), ...subscribe, ...publish]);
     expect([...await client.packet()]).toEqual(CONNACK);
     expect([...await client.packet()]).toEqual([0x90, 0x03, 0x00, 0x01, 0x00]);
-    expect([...await client.packet()]).toEqual(publish);
+    expect([...await client.packet()]).toEqual([...publish]);
   });
 
   it("[MQTT-6.0.0-1] closes the connection on a text frame (close code 1003) and counts it", async () => {
@@ -94,7 +94,7 @@ describe("MQTT over WebSocket", () => {
     client.send(connect("text"));
     expect([...await client.packet()]).toEqual(CONNACK);
     client.sendText("\u0030\u0000");
-    expect(await client.waitClosed()).toBe(1003);
+    expect(await client.closedWith()).toBe(1003);
     expect(broker!.stats.transportRefused).toBe(1);
     for (let i = 0; i < 20 && broker!.stats.connections > 0; i++) await new Promise((r) => setTimeout(r, 50));
     expect(broker!.stats.connections).toBe(0);

@@ -3,15 +3,15 @@
 import { expect } from "vitest";
 import { startMosquitto } from "./mosquitto.ts";
 import type { BrokerOptions } from "../../../host/config/options.ts";
-import { RawClient } from "./raw-client.ts";
-import { connect, hex, T, type ConnectFields } from "./packets.ts";
+import { SpecClient } from "./spec-client.ts";
+import { connect, hex, T, type ConnectFields } from "../../helpers/packets.ts";
 
 export interface TestBroker {
   port: number;
   /** A new raw connection (closed by stop()). */
-  open(): Promise<RawClient>;
+  open(): Promise<SpecClient>;
   /** Opens a connection, sends this CONNECT and expects a successful CONNACK. */
-  connected(fields: ConnectFields): Promise<RawClient>;
+  connected(fields: ConnectFields): Promise<SpecClient>;
   stop(): Promise<void>;
 }
 
@@ -21,9 +21,9 @@ export async function startBroker(options: Partial<BrokerOptions> = {}): Promise
       ? await startMosquitto()
       : await (await import("../../../host/index.ts")).createBroker({ tcp: { port: 0, host: "127.0.0.1" }, logLevel: "silent", ...options });
   const { port } = await broker.listen();
-  const clients: RawClient[] = [];
+  const clients: SpecClient[] = [];
   const open = async () => {
-    const c = await RawClient.open(port);
+    const c = await SpecClient.open(port);
     clients.push(c);
     return c;
   };

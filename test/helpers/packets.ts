@@ -1,6 +1,6 @@
-// A small builder of MQTT packets as exact bytes, for spec tests: fixed header + varint + fields, built
-// from the same primitives the spec uses (Two Byte Integer, UTF-8 Encoded String, properties), so each test's
-// input reads field by field. Nothing here validates: malformed packets are built on purpose.
+// The one builder of MQTT packets as exact bytes for test/ (and bench/): fixed header + varint + fields, built from
+// the primitives the spec uses (Two Byte Integer, UTF-8 Encoded String, properties), so each input reads field by
+// field. Nothing here validates (malformed packets are built on purpose) and nothing imports vitest.
 
 /** Bytes of any of these: a Buffer, an array of byte values. */
 export type Bytes = Buffer | Uint8Array | number[];
@@ -43,7 +43,7 @@ export const packet = (first: number, ...fields: Bytes[]): Buffer => {
 };
 
 // v5 properties (2.2.2): Property Length then identifier + value pairs.
-export const props = (...entries: Buffer[]): Buffer => {
+export const props = (...entries: Bytes[]): Buffer => {
   const body = bytes(...entries);
   return bytes(varint(body.length), body);
 };
@@ -209,3 +209,36 @@ export const disconnect = (level: number, reasonCode = 0, properties?: Buffer): 
   level === 5 ? packet(T.DISCONNECT, [reasonCode], properties ?? []) : packet(T.DISCONNECT);
 
 export const hex = (b: Bytes): string => Buffer.from(b as Uint8Array).toString("hex").replace(/(..)(?!$)/g, "$1 ");
+
+// Shorthands the host and robustness tests write in one line, built from the builders above; v5 properties are
+// given as their encoded entries (without the Property Length), a will's payload as text.
+
+export interface ShortConnect {
+  level?: number;
+  clientId?: string;
+  cleanStart?: boolean;
+  keepAlive?: number;
+  properties?: Bytes;
+  will?: { qos: number; retain?: boolean; topicName?: string; payload?: string; properties?: Bytes };
+}
+
+/** CONNECT with defaults: 3.1.1, clientId "raw", Clean Session, keepAlive 60; a will on topic "w" saying "bye". */
+export function connectBytes({ level = 4, clientId = "raw", cleanStart = true, keepAlive = 60, properties = [], will }: ShortConnect = {}): Buffer {
+  return connect({
+    level: level as ConnectFields["level"],
+    clientId,
+    cleanStart,
+    keepAlive,
+    properties: props(properties),
+    will: will && { qos: will.qos, retain: will.retain, topic: will.topicName ?? "w", payload: utf8(will.payload ?? "bye"), properties: props(will.properties ?? []) },
+  });
+}
+
+/** PUBLISH from positional fields; `flags` adds raw bits (DUP 0x08, RETAIN 0x01) to the first byte. */
+export function publishBytes(level: number, topicName: string, payload: string, qos = 0, packetId = 0, properties: Bytes = [], flags = 0): Buffer {
+  return packet(T.PUBLISH | (qos << 1) | flags, str(topicName), qos > 0 ? u16(packetId) : [], level === 5 ? props(properties) : [], utf8(payload));
+}
+
+/** SUBSCRIBE of one filter with its options byte. */
+export const subscribeBytes = (level: number, packetId: number, topicFilter: string, options: number, properties: Bytes = []): Buffer =>
+  subscribe(level, packetId, [[topicFilter, options]], level === 5 ? props(properties) : undefined);
