@@ -2,6 +2,7 @@
 // (default /mqtt), subprotocol mqtt or mqttv3.1 negotiated, binary messages only. wss reloads its
 // certificate through uWS server names (SNI): see reloadCertificates().
 import { readFileSync } from "node:fs";
+import net from "node:net";
 import type { AppOptions, HttpRequest, HttpResponse, TemplatedApp, us_listen_socket, us_socket_context_t, WebSocket, WebSocketBehavior } from "uWebSockets.js";
 import type { WsListenerConfig, WssListenerConfig } from "../config/listeners.ts";
 import { loadUws, type Uws } from "./uws.ts";
@@ -21,7 +22,7 @@ function textAddress(raw: ArrayBuffer): string {
   const text = Buffer.from(raw).toString();
   const mapped = /^(?:0000:){5}ffff:([0-9a-f]{2})([0-9a-f]{2}):([0-9a-f]{2})([0-9a-f]{2})$/i.exec(text);
   if (mapped) return mapped.slice(1).map((h) => parseInt(h, 16)).join(".");
-  return text.includes(":") ? text.replace(/\b0{1,3}(?=[0-9a-f])/gi, "") : text;
+  return net.isIPv6(text) ? new net.SocketAddress({ address: text, family: "ipv6" }).address : text;
 }
 
 export class WsListener implements Listener {

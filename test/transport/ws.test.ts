@@ -2,7 +2,7 @@
 // and coalescing packets across frames, subprotocol negotiation, text frames, paths, and backpressure.
 import mqtt from "mqtt";
 import { afterEach, describe, expect, it } from "vitest";
-import { createBroker, type Broker, type BrokerOptions } from "../../host/index.ts";
+import { createBroker, type Broker, type BrokerOptions, type ClientInfo } from "../../host/index.ts";
 import { packet, str, u16 } from "../helpers/packets.ts";
 import { RawWsClient } from "../helpers/ws-client.ts";
 
@@ -71,6 +71,16 @@ describe("MQTT over WebSocket", () => {
     }
     const refused = await RawWsClient.upgrade(`${url}/mqtt`).then(() => undefined, (error: { status: number }) => error);
     expect(refused?.status).toBe(404);
+  });
+
+  it("gives the client record the transport kind and the address, IPv6 in its short form", async () => {
+    const seen: ClientInfo[] = [];
+    broker = await createBroker({ listeners: [{ type: "ws", host: "::1", port: 0 }], hooks: { onConnect: ({ client }) => { seen.push(client); } } });
+    const { port } = await broker.listen();
+    const client = await open(`ws://[::1]:${port}/mqtt`);
+    client.send(connect("six"));
+    expect([...await client.packet()]).toEqual(CONNACK);
+    expect(seen[0]).toMatchObject({ clientId: "six", transport: "ws", remoteAddress: "::1" });
   });
 
   it("reassembles a CONNECT sent one byte a frame", async () => {
