@@ -30,7 +30,8 @@ export class WsTransport implements Transport {
     this.sink = sink;
   }
 
-  /** A binary message: copied (uWS neuters the ArrayBuffer after the handler returns), then delivered or held. */
+  /** A binary message: copied (uWS neuters the ArrayBuffer after the handler returns), then delivered or held.
+   *  The sink frames the byte stream, not the messages [MQTT-6.0.0-2]. */
   onMessage(message: ArrayBuffer): void {
     const chunk = Buffer.copyBytesFrom(new Uint8Array(message));
     if (!this.paused) return this.sink!.onData(chunk);

@@ -83,13 +83,13 @@ describe("MQTT over WebSocket", () => {
     expect(seen[0]).toMatchObject({ clientId: "six", transport: "ws", remoteAddress: "::1" });
   });
 
-  it("reassembles a CONNECT sent one byte a frame", async () => {
+  it("[MQTT-6.0.0-2] reassembles a CONNECT sent one byte a frame", async () => {
     const client = await open(`${await start()}/mqtt`);
     for (const byte of connect("split")) client.send([byte]);
     expect([...await client.packet()]).toEqual(CONNACK);
   });
 
-  it("reads several packets from one frame: CONNECT, SUBSCRIBE and PUBLISH coalesced", async () => {
+  it("[MQTT-6.0.0-2] reads several packets from one frame: CONNECT, SUBSCRIBE and PUBLISH coalesced", async () => {
     const client = await open(`${await start()}/mqtt`);
     const subscribe = packet(0x82, u16(1), str("c/1"), [0]);
     const publish = packet(0x30, str("c/1"), [...Buffer.from("hi")]);
