@@ -75,7 +75,7 @@ describe("MQTT over WebSocket", () => {
 
   it("gives the client record the transport kind and the address, IPv6 in its short form", async () => {
     const seen: ClientInfo[] = [];
-    broker = await createBroker({ listeners: [{ type: "ws", host: "::1", port: 0 }], hooks: { onConnect: ({ client }) => { seen.push(client); } } });
+    broker = await createBroker({ listeners: [{ type: "ws", host: "::1", port: 0 }], hooks: { authenticate: ({ client }) => { seen.push(client); return true; } } });
     const { port } = await broker.listen();
     const client = await open(`ws://[::1]:${port}/mqtt`);
     client.send(connect("six"));
