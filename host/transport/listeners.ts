@@ -23,8 +23,8 @@ export class Listeners {
   async listen(configs: ResolvedListener[]): Promise<ListenerAddress[]> {
     const addresses: ListenerAddress[] = [];
     for (const config of configs) {
-      const listener = create(config, this.context);
       try {
+        const listener = create(config, this.context); // tls reads its files here: a bad one throws
         const address = await listener.listen();
         this.open.push(listener);
         addresses.push({ type: config.type, ...address });

@@ -1,8 +1,9 @@
 // TLS listeners with real clients: mqtt.js over mqtts:// with and without a client certificate, refusals of
 // a missing, wrong-CA and expired certificate, the TLS version floor, mosquitto_sub interop, and the
 // `quarkmq` binary swapping its certificate on SIGHUP while an old connection stays up.
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
+import net from "node:net";
 import { join } from "node:path";
 import tls from "node:tls";
 import mqtt, { type MqttClient } from "mqtt";
@@ -122,6 +123,27 @@ describe("tls listener", () => {
     await subscribed;
     await broker!.publish({ topicName: "interop/tls", payload: "from quarkmq" });
     expect(await output).toBe("from quarkmq\n");
+  });
+});
+
+describe("tls listener files", () => {
+  it("reads a key encrypted with a passphrase; a wrong passphrase fails listen() and closes the listeners already open", async () => {
+    const key = join(certs.dir, "server-encrypted.key");
+    execFileSync("openssl", ["pkey", "-in", certs.server.key, "-aes256", "-passout", "pass:s3cret", "-out", key]);
+    const port = await start({ key, passphrase: "s3cret" });
+    await connect(port);
+    await broker!.close();
+    const free = net.createServer();
+    await new Promise<void>((resolve) => free.listen(0, "127.0.0.1", resolve));
+    const tcpPort = (free.address() as net.AddressInfo).port;
+    await new Promise((resolve) => free.close(resolve));
+    broker = await createBroker({ listeners: [{ type: "tcp", port: tcpPort }, { type: "tls", port: 0, cert: certs.server.cert, key, passphrase: "wrong" }] });
+    await expect(broker.listen()).rejects.toThrow(/bad decrypt|bad password/i);
+    const refused = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(tcpPort, "127.0.0.1", () => { socket.destroy(); resolve(false); });
+      socket.on("error", () => resolve(true));
+    });
+    expect(refused).toBe(true);
   });
 });
 
