@@ -1,7 +1,7 @@
 // The store's rules over any backend (memory, lmdb): a message is written once and referenced by queue
 // entries, counted, and deleted with its last reference; load() reads everything back and purges what
 // expired while the broker was down, and what a crash left unreferenced.
-import type { Will } from "../core/packets.ts";
+import type { Properties, Will } from "../core/packets.ts";
 import type { Backend, Key } from "./backend.ts";
 import type {
   RestoredSession, RestoredState, StorableMessage, Store, StoredEntry, StoredMessage, StoredSession,
@@ -95,7 +95,7 @@ export class KeyValueStore implements Store {
     const messages = new Map<number, StoredMessage & { messageId: number }>();
     for (const { key, value } of backend.scan("messages")) {
       const messageId = key as number;
-      messages.set(messageId, { ...(value as StoredMessage), properties: (value as StoredMessage).properties ?? undefined, messageId });
+      messages.set(messageId, { ...normalizeMessage(value as StoredMessage), messageId });
       if (messageId > maxId) maxId = messageId;
     }
     const sessions = new Map<string, RestoredSession>();
@@ -142,13 +142,12 @@ export class KeyValueStore implements Store {
     }
     const retained: StoredMessage[] = [];
     for (const { key, value } of backend.scan("retained")) {
-      const message = value as StoredMessage;
+      const message = normalizeMessage(value as StoredMessage);
       if (message.expiresAt !== 0 && message.expiresAt <= now) { // v5 [MQTT-3.3.2-5]
         backend.remove("retained", key);
         purged.retained++;
         continue;
       }
-      message.properties ??= undefined;
       retained.push(message);
     }
     this.nextId = maxId + 1;
@@ -158,8 +157,25 @@ export class KeyValueStore implements Store {
   }
 }
 
-/** msgpack gives null where undefined was written. */
+/** msgpack gives null where undefined was written, and now and then a Uint8Array where a Buffer was. */
 function normalizeSession(session: StoredSession): StoredSession {
-  session.will ??= undefined;
+  const will = session.will ?? undefined;
+  session.will = will === undefined ? undefined : { ...will, payload: buffer(will.payload), properties: normalizeProperties(will.properties) ?? {} };
   return session;
+}
+
+function normalizeMessage(message: StoredMessage): StoredMessage {
+  message.payload = buffer(message.payload);
+  message.properties = normalizeProperties(message.properties);
+  return message;
+}
+
+function normalizeProperties(properties: Properties | null | undefined): Properties | undefined {
+  if (properties === null || properties === undefined) return undefined;
+  if (properties.correlationData !== undefined) properties.correlationData = buffer(properties.correlationData);
+  return properties;
+}
+
+function buffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

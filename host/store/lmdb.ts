@@ -9,6 +9,7 @@ import { STORE_FORMAT_VERSION } from "./store.ts";
 
 const TABLES: Table[] = ["meta", "sessions", "retained", "messages", "entries", "inbound"];
 const REMOVE = Symbol("remove");
+const STRUCTURES = Symbol.for("structures");
 
 interface Batch {
   ops: Array<[Database, Key, unknown]>;
@@ -25,7 +26,8 @@ class LmdbBackend implements Backend {
   private committing: Batch | undefined;
 
   constructor(private readonly env: RootDatabase, private readonly onError: (error: Error) => void) {
-    this.dbs = Object.fromEntries(TABLES.map((name) => [name, env.openDB({ name })])) as Record<Table, Database>;
+    // Shared msgpack structures: records of one shape are written as a structure id and values (2-4x faster to read back).
+    this.dbs = Object.fromEntries(TABLES.map((name) => [name, env.openDB({ name, sharedStructuresKey: STRUCTURES })])) as Record<Table, Database>;
   }
 
   /** The format version: written into an empty store, else it must be ours. */
