@@ -5,6 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { open } from "lmdb";
 import { afterAll, describe, expect, it } from "vitest";
+import { helpText, parseCommandLine } from "../../host/config/cli-args.ts";
+import { loadConfig } from "../../host/config/load.ts";
 import { setAsideDataDir, StoreOpenError } from "../../host/store/data-dir.ts";
 import { LmdbStore } from "../../host/store/lmdb.ts";
 
@@ -68,5 +70,19 @@ describe("lmdb data directory", () => {
     expect(existsSync(path)).toBe(false);
     expect(readdirSync(target)).toEqual(["data.mdb"]);
     expect(setAsideDataDir(path)).toBeUndefined();
+  });
+});
+
+describe("persistence flags", () => {
+  it("--no-persistence, --persistence, --data-dir, QUARKMQ_DATA_DIR and --reset-store", () => {
+    const off = parseCommandLine(["--no-persistence"]);
+    expect(loadConfig({ flags: off.flags, env: {} }).options.persistence).toBe(false);
+    expect(loadConfig({ env: {} }).options).toMatchObject({ persistence: true, dataDir: "./quarkmq-data" });
+    expect(loadConfig({ flags: parseCommandLine(["--data-dir", "/var/lib/q"]).flags, env: {} }).options.dataDir).toBe("/var/lib/q");
+    expect(loadConfig({ env: { QUARKMQ_DATA_DIR: "/srv/q", QUARKMQ_PERSISTENCE: "no" } }).options).toMatchObject({ dataDir: "/srv/q", persistence: false });
+    expect(parseCommandLine(["--reset-store"]).resetStore).toBe(true);
+    expect(parseCommandLine([]).resetStore).toBe(false);
+    expect(helpText()).toContain("--no-persistence");
+    expect(helpText()).toContain("--reset-store");
   });
 });
