@@ -140,20 +140,22 @@ export class KeyValueStore implements Store {
       if (restored === undefined) backend.remove("inbound", key as Key);
       else restored.inboundQos2.push(packetId);
     }
-    const retained: StoredMessage[] = [];
-    for (const { key, value } of backend.scan("retained")) {
-      const message = normalizeMessage(value as StoredMessage);
-      if (message.expiresAt !== 0 && message.expiresAt <= now) { // v5 [MQTT-3.3.2-5]
-        backend.remove("retained", key);
-        purged.retained++;
-        continue;
-      }
-      retained.push(message);
-    }
     this.nextId = maxId + 1;
     for (const restored of sessions.values()) restored.entries.sort((a, b) => a.entry.entryId - b.entry.entryId);
     await backend.whenCommitted();
-    return { sessions: [...sessions.values()], retained, wills, purged };
+    return { sessions: [...sessions.values()], retained: this.retained(now, purged), wills, purged };
+  }
+
+  private *retained(now: number, purged: RestoredState["purged"]): IterableIterator<StoredMessage> {
+    for (const { key, value } of this.backend.scan("retained")) {
+      const message = normalizeMessage(value as StoredMessage);
+      if (message.expiresAt !== 0 && message.expiresAt <= now) { // v5 [MQTT-3.3.2-5]
+        this.backend.remove("retained", key);
+        purged.retained++;
+        continue;
+      }
+      yield message;
+    }
   }
 }
 

@@ -69,7 +69,9 @@ export interface RestoredSession {
 
 export interface RestoredState {
   sessions: RestoredSession[];
-  retained: StoredMessage[];
+  /** Read as it is iterated (once): a million retained messages are never all held twice. Expired ones are
+   *  purged on the way (counted in `purged.retained` by the end of the iteration). */
+  retained: Iterable<StoredMessage>;
   /** Wills of sessions that expired while the broker was down: due now. */
   wills: Will[];
   /** What load() purged: expired sessions, retained and queued messages, unreferenced records. */

@@ -5,14 +5,15 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { connectBytes, publishBytes, RawClient, subscribeBytes } from "../helpers/raw-client.ts";
+import { connectBytes, publishBytes, subscribeBytes } from "../helpers/packets.ts";
+import { RawClient } from "../helpers/raw-client.ts";
 import { startQuarkmq, type QuarkmqProcess } from "../helpers/quarkmq-process.ts";
 
 const root = mkdtempSync(join(tmpdir(), "quarkmq-qos-state-"));
 const raws: RawClient[] = [];
 const processes: QuarkmqProcess[] = [];
 afterEach(async () => {
-  for (const raw of raws.splice(0)) raw.destroy();
+  for (const raw of raws.splice(0)) raw.close();
   for (const broker of processes.splice(0)) await broker.stop("SIGKILL");
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -25,7 +26,7 @@ async function start(dataDir: string): Promise<number> {
 
 /** A 3.1.1 client with a session that never expires (clean session 0); checks CONNACK's session present. */
 async function persistent(port: number, clientId: string, sessionPresent: boolean): Promise<RawClient> {
-  const raw = await RawClient.connect(port);
+  const raw = await RawClient.open(port);
   raws.push(raw);
   raw.send(connectBytes({ clientId, cleanStart: false }));
   expect([...await raw.packet()]).toEqual([0x20, 2, sessionPresent ? 1 : 0, 0]);
@@ -47,7 +48,7 @@ describe("QoS state in the lmdb store across SIGKILL", () => {
     pub.send(publishBytes(4, "q/1", "one", 1, 7));
     expect([...await pub.packet()]).toEqual(ack(0x40, 7));
     const first = await sub.packet();
-    expect([...first]).toEqual(publishBytes(4, "q/1", "one", 1, first.readUInt16BE(7)));
+    expect([...first]).toEqual([...publishBytes(4, "q/1", "one", 1, first.readUInt16BE(7))]);
     pub.send(publishBytes(4, "q/2", "two", 2, 8));
     expect([...await pub.packet()]).toEqual(ack(0x50, 8));
     pub.send(ack(0x62, 8));
@@ -62,7 +63,7 @@ describe("QoS state in the lmdb store across SIGKILL", () => {
     sub = await persistent(port, "sub", true);
     const resent = [await sub.packet(), await sub.packet()].map((b) => [...b]);
     expect(resent).toEqual(expect.arrayContaining([
-      publishBytes(4, "q/1", "one", 1, first.readUInt16BE(7), [], 0x08), // DUP set [MQTT-3.3.1-1]
+      [...publishBytes(4, "q/1", "one", 1, first.readUInt16BE(7), [], 0x08)], // DUP set [MQTT-3.3.1-1]
       ack(0x62, qos2Id),
     ]));
   }, 60_000);

@@ -109,7 +109,7 @@ for (const kind of kinds) {
       store.putRetained({ ...keep, topicName: "r/3", expiresAt: 4000 });
       await store.whenCommitted();
       const state = await (await reopen(store)).load(5000);
-      expect(state.retained).toEqual([keep]);
+      expect([...state.retained]).toEqual([keep]);
       expect(state.purged.retained).toBe(1);
     });
 
