@@ -78,12 +78,18 @@ class LmdbBackend implements Backend {
     if (batch === undefined || this.committing !== undefined) return;
     this.queued = undefined;
     this.committing = batch;
-    this.env.transaction(() => {
-      for (const [db, key, value] of batch.ops) {
-        if (value === REMOVE) db.remove(key);
-        else db.put(key, value);
-      }
-    }).then(
+    let committed: Promise<unknown>;
+    try {
+      committed = this.env.transaction(() => {
+        for (const [db, key, value] of batch.ops) {
+          if (value === REMOVE) db.remove(key);
+          else db.put(key, value);
+        }
+      });
+    } catch (error) { // the environment is closed, or a record could not be encoded
+      committed = Promise.reject(error);
+    }
+    committed.then(
       () => this.settle(batch, undefined),
       (error: Error & { commitError?: Promise<unknown> }) => {
         error.commitError?.catch(() => undefined); // lmdb's detail (e.g. EIO, ENOSPC), already in error's chain
