@@ -16,6 +16,8 @@ export interface FlowParams {
   latency: boolean;
   /** How the load generator connects (bench/broker/transports.ts). Default tcp. */
   transport?: "tcp" | "tls" | "ws";
+  /** Sessions that outlive the connection (3.1.1 clean session 0): what a durable broker writes to disk. */
+  persistent?: boolean;
 }
 export interface RetainedParams { kind: "retained"; topics: number }
 export interface ConnsParams { kind: "conns"; max: number }
@@ -31,6 +33,8 @@ export interface Scenario {
   /** Default duration (s) and repetitions. */
   duration: number;
   reps: number;
+  /** The brokers it compares, when not the ones asked for with --brokers. */
+  brokers?: string[];
 }
 
 const flow = (p: Omit<FlowParams, "kind">): FlowParams => ({ kind: "flow", ...p });
@@ -51,6 +55,10 @@ export const scenarios: Scenario[] = [
   { name: "large-16M", group: "large", params: flow({ layout: "pairs", count: 1, qos: 0, payloadLength: 16 << 20, window: 2, latency: false }), semantics: false, duration: 2, reps: 1 },
   { name: "ws-pairs", group: "ws", params: flow({ layout: "pairs", count: 10, qos: 0, payloadLength: 64, window: 256, latency: false, transport: "ws" }), semantics: false, duration: 2, reps: 2 },
   { name: "tls-pairs", group: "tls", params: flow({ layout: "pairs", count: 10, qos: 0, payloadLength: 64, window: 256, latency: false, transport: "tls" }), semantics: false, duration: 2, reps: 2 },
+  // The qos1 pairs with persistent sessions: quarkmq's lmdb store (PUBACK after the fsync'd commit), Mosquitto with
+  // `persistence true` (weaker: a snapshot every autosave_interval), quarkmq in memory.
+  { name: "qos1-durable", group: "qos1-durable", params: flow({ layout: "pairs", count: 10, qos: 1, payloadLength: 64, window: 64, latency: true, persistent: true }), semantics: true, duration: 2, reps: 2,
+    brokers: ["quarkmq-lmdb", "mosquitto-persistent", "quarkmq"] },
   { name: "http", group: "http", params: { kind: "http", connections: 50 }, semantics: true, duration: 2, reps: 1 },
 ];
 

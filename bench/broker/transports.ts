@@ -71,7 +71,7 @@ export function transportKind(kind: BrokerKind, transport: BenchTransport | unde
   switch (kind.name) {
     case "quarkmq":
       return { ...kind, httpFlag: undefined, command: (port) => ({ cmd: process.execPath, args: [...quarkmqNodeFlags, "--import", "tsx", "host/cli.ts",
-        "--port", "0", "--host", "127.0.0.1", "--log-level", "warn", ...(transport === "ws" ? ["--ws-port", String(port)] : ["--tls-port", String(port), ...tlsFlags()])] }) };
+        "--port", "0", "--host", "127.0.0.1", "--log-level", "warn", "--no-persistence", ...(transport === "ws" ? ["--ws-port", String(port)] : ["--tls-port", String(port), ...tlsFlags()])] }) };
     case "mosquitto":
       return { ...kind, command: (port) => ({ cmd: brokerKinds.mosquitto.command(0, 0).cmd, args: ["-c", mosquittoConfig(port, transport)] }) };
     case "aedes":

@@ -65,6 +65,8 @@ const known: Record<string, { check: Check; help: string }> = {
   tlsCert: { check: filePath, help: "PEM certificate (chain) file for --tls-port and --wss-port" },
   tlsKey: { check: filePath, help: "PEM private key file for --tls-port and --wss-port" },
   tlsCa: { check: filePath, help: "PEM CA file: asks TLS clients for a certificate verified against it" },
+  persistence: { check: boolean, help: "keep sessions, queued QoS 1/2 messages and retained messages in the data directory (lmdb)" },
+  dataDir: { check: (v) => (typeof v === "string" && v.length > 0 ? { value: v } : { expected: "a directory path" }), help: "the durable store's directory" },
 };
 
 /** Flags and variables for the common single-listener cases: each adds to the listeners, so none is a file key. */
