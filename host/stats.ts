@@ -7,6 +7,8 @@ export interface BrokerStats {
   /** Messages not delivered to a recipient: queue full, expired, too large, or a congested client at QoS 0. */
   dropped: number;
   protocolErrors: number;
+  /** Packets not sent because they exceeded the client's v5 Maximum Packet Size (the connection closed, PUBLISH aside). */
+  packetsTooLarge: number;
   bytesIn: number;
   bytesOut: number;
 }

@@ -2,6 +2,7 @@
 // it. The bytes-in path is inbound.ts (InboundReader), the bytes-out path outbound.ts (OutboundWriter).
 import type { Will } from "../core/packets.ts";
 import type { ClientInfo } from "../hooks.ts";
+import { fitPacket } from "../protocol/packet-limit.ts";
 import { PacketType } from "../protocol/packet-type.ts";
 import { ReasonCode, connectReturnCode } from "../protocol/reason-code.ts";
 import type { Message } from "../routing/message.ts";
@@ -68,9 +69,28 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
     this.reader.holdReading(hold);
   }
 
-  /** Queues bytes for this tick's single write. */
-  write(buf: Buffer): void {
-    this.writer.write(buf);
+  /** The one send gate of every packet but PUBLISH (whose own rule is in publishHeader): queues it for this tick's
+   *  single write, within the client's v5 Maximum Packet Size, its Reason String and User Properties dropped first if
+   *  they would cross it. False when even that is too large: it is not sent and the connection closes. */
+  write(buf: Buffer): boolean {
+    const fitted = fitPacket(buf, this.maxPacketSize);
+    if (fitted !== undefined) {
+      this.writer.write(fitted);
+      return true;
+    }
+    this.tooLarge(buf[0]! >> 4, buf.length); // v5 [MQTT-3.1.2-24]
+    return false;
+  }
+
+  /** A packet over the client's Maximum Packet Size: counted, logged, not sent. A CONNACK means the connection closes
+   *  with nothing sent (no will: it was never accepted); after it, DISCONNECT 0x95 when that fits, then the close. */
+  private tooLarge(type: number, length: number): void {
+    const { stats, log } = this.context;
+    stats.packetsTooLarge++;
+    log.info({ clientId: this.client.clientId, type, length, maxPacketSize: this.maxPacketSize }, "packet over the client's Maximum Packet Size not sent");
+    if (type === PacketType.Connack) this.will = undefined;
+    if (type === PacketType.Connack || type === PacketType.Disconnect) this.close(ReasonCode.PacketTooLarge);
+    else this.disconnect(ReasonCode.PacketTooLarge);
   }
 
   /** Resolved once the connection is closed. */
@@ -122,7 +142,7 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
 
   /** PUBACK, PUBREC, PUBREL or PUBCOMP. */
   sendAck(type: PacketType, packetId: number, reasonCode: number): void {
-    this.writer.write(ackBytes(this.context.encoder, this.level, type, packetId, reasonCode));
+    this.write(ackBytes(this.context.encoder, this.level, type, packetId, reasonCode));
   }
 
   sendPubrel(packetId: number): void {
@@ -134,9 +154,10 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
     return (this.inboundAliases ??= new InboundAliases()).resolve(topic, alias, this.context.options.topicAliasMaximum);
   }
 
-  /** A CONNECT of protocol `level` is being decided. */
-  connecting(level: 3 | 4 | 5): void {
+  /** A CONNECT of protocol `level` is being decided; the client's v5 Maximum Packet Size (0: none) holds from its CONNACK on. */
+  connecting(level: 3 | 4 | 5, maxPacketSize: number): void {
     this.level = level;
+    this.maxPacketSize = maxPacketSize;
     this.client.protocolLevel = level;
     this.lifecycle = Lifecycle.Connecting;
   }
@@ -145,7 +166,6 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
   negotiated(settings: Negotiated): void {
     this.keepAlive = settings.keepAlive;
     this.quota = settings.sendQuota;
-    this.maxPacketSize = settings.maxPacketSize;
     if (settings.topicAliasMaximum > 0) this.outboundAliases = new OutboundAliases(settings.topicAliasMaximum); // v5 [MQTT-3.1.2-27]
     this.method = settings.authenticationMethod;
     this.will = settings.will;
