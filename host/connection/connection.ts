@@ -1,6 +1,6 @@
 // One client connection: its state, lifecycle, keep-alive and CONNECT timeouts, and the server-side ways to end
 // it. The bytes-in path is inbound.ts (InboundReader), the bytes-out path outbound.ts (OutboundWriter).
-import type { Will } from "../core/packets.ts";
+import type { Properties, Will } from "../core/packets.ts";
 import type { ClientInfo } from "../hooks.ts";
 import { fitPacket } from "../protocol/packet-limit.ts";
 import { PacketType } from "../protocol/packet-type.ts";
@@ -141,8 +141,8 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
   }
 
   /** PUBACK, PUBREC, PUBREL or PUBCOMP. */
-  sendAck(type: PacketType, packetId: number, reasonCode: number): void {
-    this.write(ackBytes(this.context.encoder, this.level, type, packetId, reasonCode));
+  sendAck(type: PacketType, packetId: number, reasonCode: number, properties?: Properties): void {
+    this.write(ackBytes(this.context.encoder, this.level, type, packetId, reasonCode, properties));
   }
 
   sendPubrel(packetId: number): void {
@@ -207,10 +207,10 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
 
   /** Refuses a CONNECT: CONNACK with the reason code (v5) or its return code (3.1/3.1.1), then close;
    *  session present is 0, v5 [MQTT-3.2.2-6], v3.1.1 [MQTT-3.2.2-4]. */
-  refuseConnect(reasonCode: number, level = this.level): void {
+  refuseConnect(reasonCode: number, properties?: Properties, level = this.level): void {
     if (this.lifecycle === Lifecycle.Closed) return;
     const encoder = this.context.encoder;
-    if (level === 5) this.write(encoder.encodeConnack(5, false, reasonCode));
+    if (level === 5) this.write(encoder.encodeConnack(5, false, reasonCode, properties));
     else {
       const returnCode = connectReturnCode(reasonCode);
       if (returnCode !== undefined) this.write(encoder.encodeConnack(level === 3 ? 3 : 4, false, returnCode));
@@ -219,9 +219,9 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
   }
 
   /** Server-side end of a connected client: v5 DISCONNECT with the reason code (v5 4.13), then close. Wills go out. */
-  disconnect(reasonCode: number): void {
+  disconnect(reasonCode: number, properties?: Properties): void {
     if (this.lifecycle === Lifecycle.Connected && this.level === 5) {
-      this.write(this.context.encoder.encodeDisconnect(5, reasonCode));
+      this.write(this.context.encoder.encodeDisconnect(5, reasonCode, properties));
     }
     this.close(reasonCode);
   }

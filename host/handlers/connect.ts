@@ -8,7 +8,7 @@ import type { Decision } from "../hooks.ts";
 import { ReasonCode } from "../protocol/reason-code.ts";
 import { NEVER_EXPIRES } from "../session/session.ts";
 import type { HandlerContext } from "./context.ts";
-import { decisionCode } from "./decision.ts";
+import { decisionCode, refusalProperties } from "./decision.ts";
 
 /** Largest packet the protocol allows: remaining length 268,435,455 plus a 5-byte fixed header. */
 const PROTOCOL_MAX_PACKET_SIZE = 268_435_460;
@@ -53,7 +53,7 @@ export function handleConnect(ctx: HandlerContext, connection: Connection, bytes
 function accept(ctx: HandlerContext, connection: Connection, packet: ConnectPacket, decision: Awaited<Decision>, assigned: string | undefined): void {
   if (connection.state !== Lifecycle.Connecting) return;
   const refusal = decisionCode(decision, ReasonCode.BadUserNameOrPassword);
-  if (refusal !== 0) return connection.refuseConnect(refusal);
+  if (refusal !== 0) return connection.refuseConnect(refusal, refusalProperties(decision));
   const { options, sessions } = ctx;
   const clientId = connection.client.clientId;
   const v5 = packet.protocolLevel === 5;

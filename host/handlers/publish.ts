@@ -9,7 +9,7 @@ import { PacketType } from "../protocol/packet-type.ts";
 import { ReasonCode } from "../protocol/reason-code.ts";
 import { Message } from "../routing/message.ts";
 import type { HandlerContext } from "./context.ts";
-import { decisionCode } from "./decision.ts";
+import { decisionCode, refusalProperties } from "./decision.ts";
 
 const DOLLAR = 0x24;
 
@@ -64,7 +64,7 @@ export function handlePublish(ctx: HandlerContext, connection: Connection, bytes
 
 function accept(ctx: HandlerContext, connection: Connection, message: Message, packetId: number, decision: Awaited<Decision>): void {
   const refusal = decisionCode(decision, ReasonCode.NotAuthorized);
-  if (refusal !== 0) return refuse(ctx, connection, message.qos, packetId, refusal);
+  if (refusal !== 0) return refuse(ctx, connection, message.qos, packetId, refusal, refusalProperties(decision));
   const session = connection.session!;
   ctx.stats.messagesIn++;
   if (message.qos === 2) session.receivedQos2(packetId);
@@ -97,13 +97,14 @@ function refuseUnstored(ctx: HandlerContext, connection: Connection, qos: 1 | 2,
 }
 
 /** A refused PUBLISH: v5 acknowledges with the reason code; 3.1.1 acknowledges as usual and drops it, v3.1.1 [MQTT-3.3.5-2]. */
-function refuse(ctx: HandlerContext, connection: Connection, qos: number, packetId: number, reasonCode: number): void {
+function refuse(ctx: HandlerContext, connection: Connection, qos: number, packetId: number, reasonCode: number,
+                properties?: Properties): void {
   ctx.stats.dropped++;
   ctx.log.debug({ clientId: connection.client.clientId, reasonCode }, "publish refused");
-  if (qos === 1) connection.sendAck(PacketType.Puback, packetId, reasonCode);
+  if (qos === 1) connection.sendAck(PacketType.Puback, packetId, reasonCode, properties);
   else if (qos === 2) {
     if (connection.protocolLevel !== 5) connection.session!.receivedQos2(packetId);
-    connection.sendAck(PacketType.Pubrec, packetId, reasonCode);
+    connection.sendAck(PacketType.Pubrec, packetId, reasonCode, properties);
   }
 }
 

@@ -19,7 +19,8 @@ export function fitPacket(packet: Buffer, maxPacketSize: number): Buffer | undef
  *  [MQTT-3.11.2-1] [MQTT-3.11.2-2] UNSUBACK, [MQTT-3.14.2-3] [MQTT-3.14.2-4] DISCONNECT, [MQTT-3.15.2-2]
  *  [MQTT-3.15.2-3] AUTH); undefined when it has none to drop. */
 function withoutDiagnostics(packet: Buffer): Buffer | undefined {
-  const [remaining, headerLength] = varint(packet, 1);
+  const [remaining, remainingBytes] = varint(packet, 1);
+  const headerLength = 1 + remainingBytes;
   const type = packet[0]! >> 4;
   const start = headerLength + propertiesAfter(type);
   if (start >= headerLength + remaining) return undefined; // no property section
