@@ -2,7 +2,7 @@
 // it. The bytes-in path is inbound.ts (InboundReader), the bytes-out path outbound.ts (OutboundWriter).
 import type { Properties, Will } from "../core/packets.ts";
 import type { ClientInfo } from "../hooks.ts";
-import { fitPacket } from "../protocol/packet-limit.ts";
+import { fitPacket, withoutProblemInformation } from "../protocol/packet-limit.ts";
 import { PacketType } from "../protocol/packet-type.ts";
 import { ReasonCode, connectReturnCode } from "../protocol/reason-code.ts";
 import type { Message } from "../routing/message.ts";
@@ -27,6 +27,8 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
   private keepAlive = 0;
   private quota = 65535;
   private maxPacketSize = 0;
+  /** v5 Request Problem Information (default 1): 0 keeps Reason Strings and User Properties to CONNACK and DISCONNECT. */
+  private problemInformation = true;
   private method: string | undefined;
   private inboundAliases: InboundAliases | undefined;
   /** v5 topic aliases we set towards the client; only when its CONNECT Topic Alias Maximum is > 0 [MQTT-3.1.2-27]. */
@@ -73,7 +75,7 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
    *  single write, within the client's v5 Maximum Packet Size, its Reason String and User Properties dropped first if
    *  they would cross it. False when even that is too large: it is not sent and the connection closes. */
   write(buf: Buffer): boolean {
-    const fitted = fitPacket(buf, this.maxPacketSize);
+    const fitted = fitPacket(this.problemInformation ? buf : withoutProblemInformation(buf), this.maxPacketSize);
     if (fitted !== undefined) {
       this.writer.write(fitted);
       return true;
@@ -154,10 +156,12 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
     return (this.inboundAliases ??= new InboundAliases()).resolve(topic, alias, this.context.options.topicAliasMaximum);
   }
 
-  /** A CONNECT of protocol `level` is being decided; the client's v5 Maximum Packet Size (0: none) holds from its CONNACK on. */
-  connecting(level: 3 | 4 | 5, maxPacketSize: number): void {
+  /** A CONNECT of protocol `level` is being decided; the client's v5 Maximum Packet Size (0: none) and Request Problem
+   *  Information hold from its CONNACK on. */
+  connecting(level: 3 | 4 | 5, maxPacketSize: number, problemInformation: boolean): void {
     this.level = level;
     this.maxPacketSize = maxPacketSize;
+    this.problemInformation = problemInformation;
     this.client.protocolLevel = level;
     this.lifecycle = Lifecycle.Connecting;
   }

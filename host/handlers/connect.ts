@@ -18,7 +18,7 @@ const CONNACK_ACCEPTED = [Buffer.from([0x20, 2, 0, 0]), Buffer.from([0x20, 2, 1,
 export function handleConnect(ctx: HandlerContext, connection: Connection, bytes: Buffer, record: number): void | Promise<void> {
   const packet = ctx.records.connect(record, bytes);
   const level = packet.protocolLevel;
-  connection.connecting(level, packet.properties.maximumPacketSize ?? 0);
+  connection.connecting(level, packet.properties.maximumPacketSize ?? 0, packet.properties.requestProblemInformation !== 0);
   const client = connection.client;
   let assigned: string | undefined;
   if (packet.clientId.length > 0) client.clientId = packet.clientId;

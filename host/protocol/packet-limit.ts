@@ -1,5 +1,6 @@
-// The client's v5 Maximum Packet Size (3.1.2.11.4) applied to a packet the server is about to send: over the limit,
-// it loses its Reason String and User Properties first; still over, it is not sent. Used by the one send gate.
+// The client's v5 Maximum Packet Size (3.1.2.11.4) and Request Problem Information (3.1.2.11.7) applied to a packet
+// the server is about to send: its Reason String and User Properties dropped when they would cross the limit or the
+// client asked for none; a packet still over the limit is not sent. Used by the one send gate, Connection.write.
 import { PROPERTY_BY_ID, T_BINARY, T_BYTE, T_PAIR, T_STRING, T_U16, T_U32, T_VARINT } from "../core/property-ids.ts";
 import { PacketType } from "./packet-type.ts";
 
@@ -11,6 +12,14 @@ export function fitPacket(packet: Buffer, maxPacketSize: number): Buffer | undef
   if (maxPacketSize === 0 || packet.length <= maxPacketSize) return packet;
   const stripped = withoutDiagnostics(packet);
   return stripped !== undefined && stripped.length <= maxPacketSize ? stripped : undefined;
+}
+
+/** `packet` for a client whose Request Problem Information is 0: a Reason String or User Property only on a CONNACK or
+ *  DISCONNECT (PUBLISH keeps its own), v5 [MQTT-3.1.2-29]. */
+export function withoutProblemInformation(packet: Buffer): Buffer {
+  const type = packet[0]! >> 4;
+  if (type === PacketType.Connack || type === PacketType.Disconnect) return packet;
+  return withoutDiagnostics(packet) ?? packet;
 }
 
 /** A copy of a v5 packet other than PUBLISH without its Reason String and User Property entries (v5 [MQTT-3.2.2-19]

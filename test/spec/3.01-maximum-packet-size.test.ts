@@ -134,4 +134,17 @@ describe("MQTT 5.0, a refusal's Reason String and User Property", () => {
       await c.expectClose();
     }
   });
+
+  it("v5 [MQTT-3.1.2-29] Request Problem Information 0: no Reason String or User Property on a SUBACK or PUBACK; a CONNACK still has them", async () => {
+    const c = await open();
+    c.send(connect({ level, clientId: id(), properties: props(P.requestProblemInformation(0)) }));
+    await c.expectType(T.CONNACK);
+    c.send(subscribe(level, 1, [[`deny/${id()}`, 0]]));
+    await c.expect(suback(level, 1, [0x87]));
+    c.send(publish(level, { topic: `deny/${id()}`, qos: 1, packetId: 2, payload: "x" }));
+    await c.expect(ack(T.PUBACK, 5, 2, 0x87, noProps));
+    const refused = await open();
+    refused.send(connect({ level, clientId: id(), username: "why", properties: props(P.requestProblemInformation(0)) }));
+    await refused.expect(connack(5, false, 0x87, diagnostics));
+  });
 });
