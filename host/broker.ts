@@ -67,7 +67,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
   readonly backpressure = new Backpressure();
   /** Every connection's CONNECT timeout and keep-alive. */
   readonly timeouts = new TimerWheel();
-  readonly stats: BrokerStats = { connections: 0, messagesIn: 0, messagesOut: 0, dropped: 0, protocolErrors: 0, transportRefused: 0, bytesIn: 0, bytesOut: 0 };
+  readonly stats: BrokerStats = { connections: 0, messagesIn: 0, messagesOut: 0, dropped: 0, protocolErrors: 0, transportRefused: 0, packetsTooLarge: 0, bytesIn: 0, bytesOut: 0 };
   /** Hooks, then EventEmitter listeners: the one way events reach the embedding service. */
   readonly notify: Notifier;
   /** What connections and handlers may use (built once; see connection/context.ts and handlers/context.ts). */
@@ -209,10 +209,11 @@ export class Broker extends EventEmitter<BrokerEvents> {
     };
   }
 
-  /** Stores a retained message when asked, then routes. publisherId: the publisher's subscriberId or -1. */
-  publishMessage(message: Message, publisherId: number): void {
+  /** Stores a retained message when asked, then routes. publisherId: the publisher's subscriberId or -1.
+   *  Returns the number of subscriptions it went to. */
+  publishMessage(message: Message, publisherId: number): number {
     if (message.retain && this.options.retainAvailable) this.retained.set(message);
-    this.router.route(message, publisherId);
+    return this.router.route(message, publisherId);
   }
 
   publishWill(will: Will): void {

@@ -10,6 +10,8 @@ export interface BrokerStats {
   /** Connections closed before MQTT: a bad PROXY header, a failed TLS handshake or client certificate, a
    *  WebSocket upgrade without the mqtt subprotocol, a text frame. */
   transportRefused: number;
+  /** Packets not sent because they exceeded the client's v5 Maximum Packet Size (the connection closed, PUBLISH aside). */
+  packetsTooLarge: number;
   bytesIn: number;
   bytesOut: number;
 }

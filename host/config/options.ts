@@ -39,6 +39,8 @@ export interface BrokerOptions {
   allowAnonymous: boolean;
   /** Retained messages allowed. Default true. */
   retainAvailable: boolean;
+  /** v5: acknowledge a QoS 1/2 PUBLISH that matched no subscription with 0x10 No matching subscribers (3.4.2.1). Default true. */
+  noMatchingSubscribersReasonCode: boolean;
   /** Highest QoS granted. Default 2. */
   maximumQoS: 0 | 1 | 2;
   /** Most Session Expiry Interval a v5 client may ask for, seconds. Default 0xFFFFFFFF (never). */
@@ -69,6 +71,7 @@ export const defaultOptions: Omit<BrokerOptions, "hooks"> = {
   maxInflightMessages: 100,
   allowAnonymous: true,
   retainAvailable: true,
+  noMatchingSubscribersReasonCode: true,
   maximumQoS: 2,
   maxSessionExpiryInterval: 0xffffffff,
   logLevel: "info",

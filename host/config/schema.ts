@@ -56,6 +56,7 @@ const known: Record<string, { check: Check; help: string }> = {
   maxInflightMessages: { check: integer(1, 65_535), help: "QoS 1/2 messages in flight to a client that sets no Receive Maximum" },
   allowAnonymous: { check: boolean, help: "accept clients that give no username" },
   retainAvailable: { check: boolean, help: "accept retained messages" },
+  noMatchingSubscribersReasonCode: { check: boolean, help: "v5: acknowledge a QoS 1/2 publish nobody subscribed to with 0x10 No matching subscribers" },
   maximumQoS: { check: integer(0, 2), help: "highest QoS granted (0, 1 or 2)" },
   maxSessionExpiryInterval: { check: integer(0, 0xffff_ffff), help: "longest v5 Session Expiry Interval granted, seconds" },
   logLevel: { check: oneOf(logLevels), help: `log level: ${logLevels.join(", ")}` },
