@@ -24,7 +24,7 @@ process.on("message", async (m: { type: string } & Partial<Job>) => {
     let result: LoadResult;
     if (job.params.kind === "flow") result = await runFlow(job.port, job.params, job.durationMs, mark);
     else if (job.params.kind === "retained") result = await runRetained(job.port, job.params, mark);
-    else if (job.params.kind === "conns") result = await runConns(job.port, job.conns, mark);
+    else if (job.params.kind === "conns") result = await runConns(job.port, job.conns, job.params.concurrency, mark);
     else throw new Error(`the load generator does not run ${job.params.kind}`);
     await send({ type: "result", result });
   } catch (e) {

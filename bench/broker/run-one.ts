@@ -11,6 +11,9 @@ import type { ProcSample } from "./proc-stats.ts";
 import type { Scenario } from "./scenarios.ts";
 import type { LoadResult } from "./load-result.ts";
 
+/** The load generator's share of one core above which a run is reported as bound by it. */
+export const SATURATED = 0.9;
+
 export interface RunRecord {
   scenario: string;
   broker: string;
@@ -110,6 +113,8 @@ function figuresOf(scenario: Scenario, r: LoadResult, marks: Record<string, Proc
     brokerCpuPct: (cpuMs / r.wallMs) * 100,
     rssMB: marks.end.rssBytes / 1e6,
     loadgenCpuPct: (r.loadgenCpuMs / r.wallMs) * 100,
+    /** 1 when the load generator used ~all of a core: then it, not the broker, set the pace of the run. */
+    loadgenSaturated: r.loadgenCpuMs / r.wallMs >= SATURATED ? 1 : 0,
     delivered: r.delivered,
     published: r.published,
     duplicates: r.duplicates,
