@@ -1,4 +1,4 @@
-// `npm run bench -- --scenario headline|all|<group>|<name>,... --brokers quarkmq,mosquitto,ceiling,aedes --duration S --reps N`:
+// `npm run bench -- --scenario headline|all|<group>|<name>,... --brokers quarkmq,mosquitto,ceiling,aedes --duration S --reps N --warmup S`:
 // runs every scenario against every broker interleaved (A B C A B C ...), a fresh broker process per run, then
 // prints the tables and targets and writes bench/results/<time>.json, latest.md and latest.svg. Exits non-zero when any run failed.
 import { parseArgs } from "node:util";
@@ -14,6 +14,8 @@ const { values } = parseArgs({
     brokers: { type: "string", default: "quarkmq,mosquitto,ceiling" },
     duration: { type: "string" },
     reps: { type: "string" },
+    /** Seconds of unmeasured load before each flow run's measured phase (the broker's JIT warm-up). */
+    warmup: { type: "string", default: "2" },
     out: { type: "string", default: "bench/results" },
     profile: { type: "string" },
   },
@@ -38,7 +40,7 @@ for (const s of chosen) {
   for (let rep = 0; rep < reps; rep++) {
     for (const b of brokers) {
       if (skipped.has(b)) continue;
-      const r = await runOne(brokerKinds[b], s, duration);
+      const r = await runOne(brokerKinds[b], s, duration, Number(values.warmup));
       records.push(r);
       const f = r.figures;
       const unit = s.params.kind === "conns" ? "conns" : s.group === "http" ? "req" : "msgs";

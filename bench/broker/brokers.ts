@@ -100,12 +100,13 @@ export function freePort(): Promise<number> {
 
 export interface RunningBroker { kind: BrokerKind; pid: number; port: number; httpPort: number; child: ChildProcess; stop(): Promise<void> }
 
-/** Starts a broker and resolves once its port accepts connections (or rejects with its stderr). */
-export async function startBroker(kind: BrokerKind, withHttp = false): Promise<RunningBroker> {
+/** Starts a broker and resolves once its port accepts connections (or rejects with its stderr); its stdout
+ *  goes to `stdoutFd` when given (e.g. a `--trace-gc` log), else nowhere. */
+export async function startBroker(kind: BrokerKind, withHttp = false, stdoutFd?: number): Promise<RunningBroker> {
   const port = await freePort();
   const httpPort = withHttp && kind.httpFlag?.() ? await freePort() : 0;
   const { cmd, args } = kind.command(port, httpPort);
-  const child = spawn(cmd, args, { cwd: root, stdio: ["ignore", "ignore", "pipe"], });
+  const child = spawn(cmd, args, { cwd: root, stdio: ["ignore", stdoutFd ?? "ignore", "pipe"] });
   let stderr = "";
   child.stderr!.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
   let exited: number | null = null;
