@@ -2,7 +2,7 @@
 // runs every scenario against every broker interleaved (A B C A B C ...), a fresh broker process per run, then
 // prints the tables and targets and writes bench/results/<time>.json, latest.md and latest.svg. Exits non-zero when any run failed.
 import { parseArgs } from "node:util";
-import { brokerKinds, quarkmqNodeFlags } from "./broker/brokers.ts";
+import { brokerKind, quarkmqNodeFlags } from "./broker/brokers.ts";
 import { report } from "./broker/report.ts";
 import { runOne } from "./broker/run-one.ts";
 import type { RunRecord } from "./broker/run-one.ts";
@@ -15,7 +15,7 @@ const { values } = parseArgs({
     duration: { type: "string" },
     reps: { type: "string" },
     /** Seconds of unmeasured load before each flow run's measured phase (the broker's JIT warm-up). */
-    warmup: { type: "string", default: "2" },
+    warmup: { type: "string", default: "3" },
     out: { type: "string", default: "bench/results" },
     profile: { type: "string" },
   },
@@ -28,7 +28,7 @@ if (!chosen.length) {
   process.exit(2);
 }
 const names = values.brokers!.split(",");
-for (const n of names) if (!brokerKinds[n]) { console.error(`unknown broker ${n}; known: quarkmq, aedes, mosquitto, ceiling`); process.exit(2); }
+for (const n of names) if (!brokerKind(n)) { console.error(`unknown broker ${n}; known: quarkmq, mosquitto, ceiling, aedes, quarkmq@DIR (another checkout)`); process.exit(2); }
 
 const records: RunRecord[] = [];
 const started = Date.now();
@@ -40,7 +40,7 @@ for (const s of chosen) {
   for (let rep = 0; rep < reps; rep++) {
     for (const b of brokers) {
       if (skipped.has(b)) continue;
-      const r = await runOne(brokerKinds[b], s, duration, Number(values.warmup));
+      const r = await runOne(brokerKind(b)!, s, duration, Number(values.warmup));
       records.push(r);
       const f = r.figures;
       const unit = s.params.kind === "conns" ? "conns" : s.group === "http" ? "req" : "msgs";

@@ -14,8 +14,8 @@ export interface BrokerKind {
   name: string;
   /** null when it can run here, else why not. */
   unavailable(): string | null;
-  /** httpPort: a second free port, for brokers whose `httpFlag()` is set. */
-  command(port: number, httpPort: number): { cmd: string; args: string[] };
+  /** httpPort: a second free port, for brokers whose `httpFlag()` is set; cwd defaults to this checkout. */
+  command(port: number, httpPort: number): { cmd: string; args: string[]; cwd?: string };
   version(): string;
   /** The flag that enables the broker's HTTP endpoint, when it has one. */
   httpFlag?: () => string | undefined;
@@ -83,6 +83,19 @@ export const brokerKinds: Record<string, BrokerKind> = {
   },
 };
 
+/** A broker by its command-line name: one of brokerKinds, or `quarkmq@DIR`, the quarkmq of another checkout
+ *  (built, with node_modules), to compare a change before/after in one interleaved run. */
+export function brokerKind(name: string): BrokerKind | undefined {
+  if (!name.startsWith("quarkmq@")) return brokerKinds[name];
+  const dir = name.slice("quarkmq@".length);
+  return {
+    name,
+    unavailable: () => (existsSync(join(dir, "host/cli.ts")) ? null : `${dir}/host/cli.ts is not there`),
+    command: (port) => ({ cmd: process.execPath, cwd: dir, args: [...quarkmqNodeFlags, ...tsx, "host/cli.ts", "--port", String(port), "--host", "127.0.0.1", "--log-level", "warn"] }),
+    version: () => "other checkout",
+  };
+}
+
 /** The ceiling forwarder with a fault injected (e.g. ["--drop-every", "1000"]), to show the verifier catches it. */
 export function faultyCeiling(fault: string[]): BrokerKind {
   return { ...brokerKinds.ceiling, name: `ceiling ${fault.join(" ")}`, command: (port) => ({ cmd: process.execPath, args: ["bench/brokers/ceiling.mjs", "--port", String(port), ...fault] }) };
@@ -105,8 +118,8 @@ export interface RunningBroker { kind: BrokerKind; pid: number; port: number; ht
 export async function startBroker(kind: BrokerKind, withHttp = false, stdoutFd?: number): Promise<RunningBroker> {
   const port = await freePort();
   const httpPort = withHttp && kind.httpFlag?.() ? await freePort() : 0;
-  const { cmd, args } = kind.command(port, httpPort);
-  const child = spawn(cmd, args, { cwd: root, stdio: ["ignore", stdoutFd ?? "ignore", "pipe"] });
+  const { cmd, args, cwd } = kind.command(port, httpPort);
+  const child = spawn(cmd, args, { cwd: cwd ?? root, stdio: ["ignore", stdoutFd ?? "ignore", "pipe"] });
   let stderr = "";
   child.stderr!.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
   let exited: number | null = null;

@@ -7,7 +7,7 @@ import { closeSync, openSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { brokerKinds, quarkmqNodeFlags, startBroker } from "./brokers.ts";
+import { brokerKind, quarkmqNodeFlags, startBroker } from "./brokers.ts";
 import { loadOnce } from "./run-one.ts";
 import { scenarios } from "./scenarios.ts";
 
@@ -20,7 +20,7 @@ if (!scenario) throw new Error(`no scenario ${values.scenario}`);
 quarkmqNodeFlags.push("--trace-gc", ...values.flags!.split(" ").filter(Boolean));
 const log = join(tmpdir(), `quarkmq-swing-${process.pid}.log`);
 const fd = openSync(log, "w");
-const broker = await startBroker(brokerKinds[values.broker!]!, false, fd);
+const broker = await startBroker(brokerKind(values.broker!)!, false, fd);
 console.log(`${values.broker} pid ${broker.pid} (e.g. perf record -e cpu-clock -g -p ${broker.pid}), GC log ${log}`);
 
 /** Scavenges, mark-compacts and their total pause (ms, wall time), deoptimizations and optimizations
