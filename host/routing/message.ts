@@ -1,6 +1,7 @@
 // One application message as routed: topic and payload are ranges of the chunk it arrived in (no copy, and no
 // view until one is asked for), shared by every recipient; PUBLISH headers are encoded once per variant and cached here.
 import type { Properties } from "../core/packets.ts";
+import { ownedBytes } from "./owned-bytes.ts";
 
 export class Message {
   private topicString: string | undefined;
@@ -101,7 +102,7 @@ export class Message {
     if (this.ownedCopy !== undefined) return this.ownedCopy;
     const topicLength = this.topicLength, size = topicLength + this.payloadLength;
     if (this.payload.buffer.byteLength <= 2 * size + 1024 && this.topic.buffer.byteLength <= 2 * size + 1024) return (this.ownedCopy = this);
-    const bytes = Buffer.allocUnsafeSlow(size);
+    const bytes = ownedBytes(size);
     bytes.set(this.topic, 0);
     bytes.set(this.payload, topicLength);
     const copy = new Message(bytes.subarray(0, topicLength), bytes.subarray(topicLength), this.qos, this.retain, this.properties,
