@@ -33,7 +33,7 @@ for (const n of names) if (!brokerKind(n)) { console.error(`unknown broker ${n};
 const records: RunRecord[] = [];
 const started = Date.now();
 for (const s of chosen) {
-  const brokers = [...names.filter((n) => !((s.semantics || s.params.kind === "conns") && n === "ceiling")), ...(s.params.kind === "conns" ? ["net"] : [])];
+  const brokers = s.brokers ?? [...names.filter((n) => !((s.semantics || s.params.kind === "conns") && n === "ceiling")), ...(s.params.kind === "conns" ? ["net"] : [])];
   const reps = values.reps ? Number(values.reps) : s.reps;
   const duration = values.duration ? Number(values.duration) : s.duration;
   const skipped = new Set<string>();

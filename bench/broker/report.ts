@@ -76,7 +76,7 @@ export function report(records: RunRecord[], chosen: Scenario[], brokers: string
     const cols = columnsOf(s);
     const main = cols[0][0];
     lines.push(`\n### ${s.name}${s.headline ? " (issue 11)" : ""}\n`, `| broker | ${cols.map((c) => c[1]).join(" | ")} | spread | runs |`, `|---|${cols.map(() => "---:").join("|")}|---:|---:|`);
-    for (const b of [...brokers, "net"]) {
+    for (const b of [...(s.brokers ?? brokers), "net"]) {
       const row = summary[s.name]?.[b];
       const failed = records.find((r) => r.scenario === s.name && r.broker === b && !r.ok);
       const runs = records.filter((r) => r.scenario === s.name && r.broker === b && r.ok);

@@ -2,6 +2,7 @@
 // CLI flags all resolve to this one shape (host/config.ts); createBroker() takes it directly.
 import type { Hooks } from "../hooks.ts";
 import type { Logger } from "../log.ts";
+import type { Store } from "../store/store.ts";
 
 export interface ListenerOptions {
   /** 0 picks a free port (tests). */
@@ -40,6 +41,13 @@ export interface BrokerOptions {
   maxSessionExpiryInterval: number;
   /** pino log level: fatal, error, warn, info, debug, trace, silent. Default info (silent for the library unless set). */
   logLevel: string;
+  /** Keep sessions, queues and retained messages in a durable store (the binary: lmdb in dataDir). Default: the
+   *  binary true, the library uses `store` (memory unless given). */
+  persistence: boolean;
+  /** The durable store's directory (binary). Default ./quarkmq-data. */
+  dataDir: string;
+  /** The store (library): a MemoryStore when not given; the binary opens an LmdbStore in dataDir. */
+  store?: Store;
   /** A pino logger to use instead of createLogger(logLevel). */
   logger?: Logger;
   hooks: Hooks;
@@ -60,4 +68,6 @@ export const defaultOptions: Omit<BrokerOptions, "hooks"> = {
   maximumQoS: 2,
   maxSessionExpiryInterval: 0xffffffff,
   logLevel: "info",
+  persistence: true,
+  dataDir: "./quarkmq-data",
 };

@@ -25,6 +25,8 @@ export class Message {
    *  DUP or RETAIN, byte for byte what such a delivery sends (it arrived so from a 3.1/3.1.1 client). */
   readonly packetOffset: number;
   readonly packetLength: number;
+  /** Its record in the store once a session with an expiry queued it (0: not stored). */
+  storeId = 0;
 
   constructor(
     /** Topic name bytes (UTF-8); undefined: source[topicOffset, topicOffset + topicLength). */

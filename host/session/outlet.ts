@@ -4,6 +4,7 @@ import type { BrokerOptions } from "../config/options.ts";
 import type { Will } from "../core/packets.ts";
 import type { Message } from "../routing/message.ts";
 import type { BrokerStats } from "../stats.ts";
+import type { Store } from "../store/store.ts";
 
 export interface Outlet {
   /** The client's Receive Maximum: QoS 1/2 publishes we may have unacknowledged to it. */
@@ -26,6 +27,8 @@ export interface Outlet {
 export interface SessionServices<S> {
   readonly options: Pick<BrokerOptions, "maxQueuedMessages" | "maxQueuedBytes">;
   readonly stats: BrokerStats;
+  /** Where a session with an expiry is written (session-storage.ts). */
+  readonly store: Store;
   /** Publishes a will now. */
   publishWill(will: Will): void;
   /** Ends a session (its expiry passed, or it ends with its connection). */
