@@ -17,6 +17,8 @@ export interface FlowParams {
   onePerWrite?: boolean;
   /** Record per-message end-to-end latency (and publish-to-ack latency at QoS > 0). */
   latency: boolean;
+  /** How the load generator connects (bench/broker/transports.ts). Default tcp. */
+  transport?: "tcp" | "tls" | "ws";
   /** Sessions that outlive the connection (3.1.1 clean session 0): what a durable broker writes to disk. */
   persistent?: boolean;
 }
@@ -66,6 +68,8 @@ export const scenarios: Scenario[] = [
   { name: "retained", group: "retained", params: { kind: "retained", topics: 100_000 }, semantics: true, duration: 0, reps: 1 },
   { name: "conns", group: "conns", params: { kind: "conns", max: 10_000, concurrency: 100 }, semantics: false, duration: 0, reps: 1 },
   { name: "large-1M", group: "large", params: flow({ layout: "pairs", count: 1, qos: 0, payloadLength: 1 << 20, window: 4, latency: false }), semantics: false, duration: 2, reps: 1 },
+  { name: "ws-pairs", group: "ws", params: flow({ layout: "pairs", count: 10, qos: 0, payloadLength: 64, window: 256, latency: false, transport: "ws" }), semantics: false, duration: 2, reps: 2 },
+  { name: "tls-pairs", group: "tls", params: flow({ layout: "pairs", count: 10, qos: 0, payloadLength: 64, window: 256, latency: false, transport: "tls" }), semantics: false, duration: 2, reps: 2 },
   // The qos1 pairs with persistent sessions: quarkmq's lmdb store (PUBACK after the fsync'd commit), Mosquitto with
   // `persistence true` (weaker: a snapshot every autosave_interval), quarkmq in memory.
   { name: "qos1-durable", group: "qos1-durable", params: flow({ layout: "pairs", count: 10, qos: 1, payloadLength: 64, window: 64, latency: true, persistent: true }), semantics: true, duration: 2, reps: 2,

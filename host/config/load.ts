@@ -8,7 +8,8 @@ import type { BrokerOptions } from "./options.ts";
 import { defaultOptions } from "./options.ts";
 import type { Hooks } from "../hooks.ts";
 import { accessHooks, denySubscribeReasonCodes, parsePasswordFile, type Acl, type User } from "./access.ts";
-import { didYouMean, fileKeys, fromText, optionSpecs, type OptionSpec } from "./schema.ts";
+import { didYouMean, fileKeys, fromText, listenerShorthands, optionSpecs, type OptionSpec } from "./schema.ts";
+import { mergeShorthands, readListeners, type ListenerConfig } from "./listeners.ts";
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -96,6 +97,7 @@ export function loadConfig(input: ConfigInput = {}): ResolvedConfig {
   let users: User[] | undefined;
   let acl: Acl | undefined;
   let tcpOff = false;
+  let listeners: ListenerConfig[] | undefined;
   if (file !== undefined) {
     const data = readConfigFile(file);
     for (const [key, value] of Object.entries(data)) {
@@ -111,6 +113,9 @@ export function loadConfig(input: ConfigInput = {}): ResolvedConfig {
             else problems.push(unknownKey(`${file}: tcp`, k, ["port", "host"]));
           }
         }
+      } else if (key === "listeners") {
+        if ("tcp" in data) problems.push(`${where}: give either tcp (a single TCP listener) or listeners, not both`);
+        listeners = readListeners(value, where, dirname(file), problems, unknownKey);
       } else if (key === "users") {
         users = [...(users ?? []), ...readUsers(value, where, problems)];
         if (users.length > 0) secretFiles.push(file);
@@ -151,17 +156,18 @@ export function loadConfig(input: ConfigInput = {}): ResolvedConfig {
     else problems.push(`unknown option --${key}`);
   }
 
+  listeners = mergeShorthands(listeners, values, problems);
   if (problems.length > 0) throw new ConfigError(problems);
-  return { ...build(values, tcpOff, users, acl), configPath: file, warnings, secretFiles };
+  return { ...build(values, tcpOff, listeners, users, acl), configPath: file, warnings, secretFiles };
 }
 
-function build(values: Map<string, unknown>, tcpOff: boolean, users?: User[], acl?: Acl) {
-  const rest = Object.fromEntries([...values].filter(([k]) => k !== "port" && k !== "host"));
+function build(values: Map<string, unknown>, tcpOff: boolean, listeners?: ListenerConfig[], users?: User[], acl?: Acl) {
+  const rest = Object.fromEntries([...values].filter(([k]) => k !== "port" && k !== "host" && !(k in listenerShorthands)));
   const base = defaultOptions.tcp === false ? { port: 1883, host: "127.0.0.1" } : defaultOptions.tcp;
   const tcp = tcpOff && !values.has("port") && !values.has("host")
     ? false as const
     : { port: (values.get("port") as number) ?? base.port, host: (values.get("host") as string) ?? base.host };
-  const options = { ...defaultOptions, ...rest, tcp } as BrokerOptions;
+  const options = { ...defaultOptions, ...rest, tcp, ...(listeners === undefined ? {} : { listeners }) } as BrokerOptions;
   if (users?.length === 0) users = undefined;
   const hooks: Hooks = accessHooks(users, acl, options.allowAnonymous);
   options.hooks = hooks;
