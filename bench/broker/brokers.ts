@@ -14,8 +14,8 @@ export interface BrokerKind {
   name: string;
   /** null when it can run here, else why not. */
   unavailable(): string | null;
-  /** httpPort: a second free port, for brokers whose `httpFlag()` is set. */
-  command(port: number, httpPort: number): { cmd: string; args: string[] };
+  /** httpPort: a second free port, for brokers whose `httpFlag()` is set; cwd defaults to this checkout. */
+  command(port: number, httpPort: number): { cmd: string; args: string[]; cwd?: string };
   version(): string;
   /** The flag that enables the broker's HTTP endpoint, when it has one. */
   httpFlag?: () => string | undefined;
@@ -35,13 +35,15 @@ function quarkmqHttpFlag(): string | undefined {
   return /--http-port\b/.test(helpText) ? "--http-port" : undefined;
 }
 
+/** Mosquitto as it ships: its defaults (Nagle on, max_inflight_messages 20, ...) and only what a run
+ * needs; logging limited to errors, as quarkmq runs at --log-level warn (no line per connection on either).
+ * `persistence` for qos1-durable: `persistence true` in its own directory. */
 function mosquittoConfig(port: number, persistence = false): string {
   const dir = mkdtempSync(join(tmpdir(), "quarkmq-bench-"));
   const file = join(dir, "mosquitto.conf");
   writeFileSync(file, [
     `listener ${port} 127.0.0.1`, "allow_anonymous true", ...(persistence ? ["persistence true", `persistence_location ${dir}/`] : ["persistence false"]),
-    "log_dest stderr", "log_type error",
-    "max_queued_messages 10000", "max_inflight_messages 100", "max_connections -1", "set_tcp_nodelay true", "",
+    "max_queued_messages 1000000", "log_dest stderr", "log_type error", "",
   ].join("\n"));
   return file;
 }
@@ -97,6 +99,20 @@ export const brokerKinds: Record<string, BrokerKind> = {
   },
 };
 
+/** A broker by its command-line name: one of brokerKinds, or `quarkmq@DIR`, the quarkmq of another checkout
+ *  (built, with node_modules), to compare a change before/after in one interleaved run. */
+export function brokerKind(name: string): BrokerKind | undefined {
+  if (!name.startsWith("quarkmq@")) return brokerKinds[name];
+  const dir = name.slice("quarkmq@".length);
+  return {
+    name,
+    unavailable: () => (existsSync(join(dir, "host/cli.ts")) ? null : `${dir}/host/cli.ts is not there`),
+    command: (port) => ({ cmd: process.execPath, cwd: dir, args: [...quarkmqNodeFlags, ...tsx, "host/cli.ts", "--port", String(port), "--host", "127.0.0.1", "--log-level", "warn",
+      ...(existsSync(join(dir, "host/store")) ? ["--no-persistence"] : [])] }),
+    version: () => "other checkout",
+  };
+}
+
 /** The ceiling forwarder with a fault injected (e.g. ["--drop-every", "1000"]), to show the verifier catches it. */
 export function faultyCeiling(fault: string[]): BrokerKind {
   return { ...brokerKinds.ceiling, name: `ceiling ${fault.join(" ")}`, command: (port) => ({ cmd: process.execPath, args: ["bench/brokers/ceiling.mjs", "--port", String(port), ...fault] }) };
@@ -114,12 +130,13 @@ export function freePort(): Promise<number> {
 
 export interface RunningBroker { kind: BrokerKind; pid: number; port: number; httpPort: number; child: ChildProcess; stop(): Promise<void> }
 
-/** Starts a broker and resolves once its port accepts connections (or rejects with its stderr). */
-export async function startBroker(kind: BrokerKind, withHttp = false): Promise<RunningBroker> {
+/** Starts a broker and resolves once its port accepts connections (or rejects with its stderr); its stdout
+ *  goes to `stdoutFd` when given (e.g. a `--trace-gc` log), else nowhere. */
+export async function startBroker(kind: BrokerKind, withHttp = false, stdoutFd?: number): Promise<RunningBroker> {
   const port = await freePort();
   const httpPort = withHttp && kind.httpFlag?.() ? await freePort() : 0;
-  const { cmd, args } = kind.command(port, httpPort);
-  const child = spawn(cmd, args, { cwd: root, stdio: ["ignore", "ignore", "pipe"], });
+  const { cmd, args, cwd } = kind.command(port, httpPort);
+  const child = spawn(cmd, args, { cwd: cwd ?? root, stdio: ["ignore", stdoutFd ?? "ignore", "pipe"] });
   let stderr = "";
   child.stderr!.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
   let exited: number | null = null;

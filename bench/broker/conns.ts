@@ -1,19 +1,19 @@
-// The conns executor: opens `count` idle MQTT connections (100 connecting at a time) and reports the
-// connect rate; the harness reads the broker's RSS before and after.
+// The conns executor: opens `count` idle MQTT connections (`concurrency` connecting at a time) and reports
+// the connect rate; the harness reads the broker's CPU and RSS before and after.
 import { performance } from "node:perf_hooks";
 import { LoadClient } from "./load-client.ts";
 import { inBatches } from "./in-batches.ts";
 import { VerifyError } from "./verify-error.ts";
 import type { LoadResult } from "./load-result.ts";
 
-export async function runConns(port: number, count: number, mark: (name: string) => Promise<void>): Promise<LoadResult> {
+export async function runConns(port: number, count: number, concurrency: number, mark: (name: string) => Promise<void>): Promise<LoadResult> {
   await mark("ready");
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const clients: LoadClient[] = [];
   const tag = `b${process.pid}-${Date.now() % 100000}`;
   let failure = "";
-  await inBatches(Array.from({ length: count }, (_, i) => i), 100, async (i) => {
+  await inBatches(Array.from({ length: count }, (_, i) => i), concurrency, async (i) => {
     const c = new LoadClient(port);
     c.onError = (m) => (failure ||= `connection ${i}: ${m}`);
     clients.push(c);

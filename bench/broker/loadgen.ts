@@ -1,4 +1,4 @@
-// The load generator's child process: gets {port, scenario, durationMs, conns} over IPC, runs it,
+// The load generator's child process: gets {port, scenario, durationMs, warmupMs, conns} over IPC, runs it,
 // pauses at each mark until the harness has sampled the broker, and sends back the result or the failure.
 import { runConns } from "./conns.ts";
 import { runFlow } from "./flow.ts";
@@ -7,7 +7,7 @@ import type { Params } from "./scenarios.ts";
 import type { LoadResult } from "./load-result.ts";
 import { useTransport } from "./transports.ts";
 
-interface Job { port: number; params: Params; durationMs: number; conns: number }
+interface Job { port: number; params: Params; durationMs: number; warmupMs: number; conns: number }
 
 let resume: (() => void) | null = null;
 const send = (m: unknown) => new Promise<void>((r) => process.send!(m, () => r()));
@@ -24,9 +24,9 @@ process.on("message", async (m: { type: string } & Partial<Job>) => {
   try {
     let result: LoadResult;
     if (job.params.kind === "flow") useTransport(job.params.transport);
-    if (job.params.kind === "flow") result = await runFlow(job.port, job.params, job.durationMs, mark);
+    if (job.params.kind === "flow") result = await runFlow(job.port, job.params, job.durationMs, job.warmupMs, mark);
     else if (job.params.kind === "retained") result = await runRetained(job.port, job.params, mark);
-    else if (job.params.kind === "conns") result = await runConns(job.port, job.conns, mark);
+    else if (job.params.kind === "conns") result = await runConns(job.port, job.conns, job.params.concurrency, mark);
     else throw new Error(`the load generator does not run ${job.params.kind}`);
     await send({ type: "result", result });
   } catch (e) {

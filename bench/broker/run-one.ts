@@ -5,11 +5,14 @@ import type { ChildProcess } from "node:child_process";
 import os from "node:os";
 import { join } from "node:path";
 import { root, startBroker } from "./brokers.ts";
-import type { BrokerKind } from "./brokers.ts";
+import type { BrokerKind, RunningBroker } from "./brokers.ts";
 import { openFileLimit, sample } from "./proc-stats.ts";
 import type { ProcSample } from "./proc-stats.ts";
 import type { Scenario } from "./scenarios.ts";
 import type { LoadResult } from "./load-result.ts";
+
+/** The load generator's share of one core above which a run is reported as bound by it. */
+export const SATURATED = 0.9;
 
 export interface RunRecord {
   scenario: string;
@@ -30,7 +33,7 @@ function forkLoadgen(): Promise<ChildProcess> {
   });
 }
 
-function runLoad(child: ChildProcess, port: number, pid: number, scenario: Scenario, durationMs: number, conns: number) {
+function runLoad(child: ChildProcess, port: number, pid: number, scenario: Scenario, durationMs: number, warmupMs: number, conns: number) {
   return new Promise<{ result?: LoadResult; error?: string; marks: Record<string, ProcSample> }>((resolve) => {
     const marks: Record<string, ProcSample> = {};
     let settled = false;
@@ -41,7 +44,7 @@ function runLoad(child: ChildProcess, port: number, pid: number, scenario: Scena
       child.kill("SIGKILL");
       resolve({ ...v, marks });
     };
-    const timer = setTimeout(() => finish({ error: `timed out after ${durationMs / 1000 + 240} s` }), durationMs + 240_000);
+    const timer = setTimeout(() => finish({ error: `timed out after ${durationMs / 1000 + 240} s` }), durationMs + warmupMs + 240_000);
     child.on("message", (m: { type: string; name?: string; result?: LoadResult; message?: string }) => {
       if (m.type === "mark") {
         try { marks[m.name!] = sample(pid); } catch { return finish({ error: "the broker process is gone" }); }
@@ -50,7 +53,7 @@ function runLoad(child: ChildProcess, port: number, pid: number, scenario: Scena
       else if (m.type === "fail") finish({ error: m.message });
     });
     child.on("exit", (code) => finish({ error: `load generator exited (${code})` }));
-    child.send({ type: "job", port, params: scenario.params, durationMs, conns });
+    child.send({ type: "job", port, params: scenario.params, durationMs, warmupMs, conns });
   });
 }
 
@@ -68,7 +71,8 @@ function httpLoad(url: string, connections: number, seconds: number): Promise<Re
   });
 }
 
-export async function runOne(kind: BrokerKind, scenario: Scenario, durationS: number): Promise<RunRecord> {
+/** warmupS: seconds of the same load before the measured phase (flow scenarios). */
+export async function runOne(kind: BrokerKind, scenario: Scenario, durationS: number, warmupS = 0): Promise<RunRecord> {
   const base = { scenario: scenario.name, broker: kind.name };
   const why = kind.unavailable();
   if (why) return { ...base, ok: false, skipped: true, error: why, figures: {} };
@@ -88,15 +92,23 @@ export async function runOne(kind: BrokerKind, scenario: Scenario, durationS: nu
       const after = sample(broker.pid);
       return { ...base, ok: figures.errors === 0, error: figures.errors ? `${figures.errors} HTTP errors` : undefined, figures: { ...figures, requestsPerCpuS: figures.requestsPerS * durationS / ((after.cpuMs - before.cpuMs) / 1000) } };
     }
-    const conns = p.kind === "conns" ? Math.max(100, Math.min(p.max, openFileLimit("self") - 200, openFileLimit(broker.pid) - 200)) : 0;
-    let child: ChildProcess;
-    try { child = await loadgen!; } catch (e) { return { ...base, ok: false, error: (e as Error).message, figures: {} }; }
-    const { result, error, marks } = await runLoad(child, broker.port, broker.pid, scenario, durationS * 1000, conns);
-    if (!result) return { ...base, ok: false, error, figures: {} };
-    return { ...base, ok: true, figures: { ...figuresOf(scenario, result, marks), loadAverage: os.loadavg()[0] } };
+    return await loadOnce(broker, scenario, durationS, warmupS, loadgen!);
   } finally {
     await broker.stop();
   }
+}
+
+/** One load-generator run of a flow, retained or conns scenario against a running broker (a fresh one in
+ *  runOne; the same one run after run in bench/broker/swing.ts). */
+export async function loadOnce(broker: RunningBroker, scenario: Scenario, durationS: number, warmupS: number, loadgen = forkLoadgen()): Promise<RunRecord> {
+  const base = { scenario: scenario.name, broker: broker.kind.name };
+  const p = scenario.params;
+  const conns = p.kind === "conns" ? Math.max(100, Math.min(p.max, openFileLimit("self") - 200, openFileLimit(broker.pid) - 200)) : 0;
+  let child: ChildProcess;
+  try { child = await loadgen; } catch (e) { return { ...base, ok: false, error: (e as Error).message, figures: {} }; }
+  const { result, error, marks } = await runLoad(child, broker.port, broker.pid, scenario, durationS * 1000, warmupS * 1000, conns);
+  if (!result) return { ...base, ok: false, error, figures: {} };
+  return { ...base, ok: true, figures: { ...figuresOf(scenario, result, marks), loadAverage: os.loadavg()[0] } };
 }
 
 function figuresOf(scenario: Scenario, r: LoadResult, marks: Record<string, ProcSample>): Record<string, number> {
@@ -110,6 +122,8 @@ function figuresOf(scenario: Scenario, r: LoadResult, marks: Record<string, Proc
     brokerCpuPct: (cpuMs / r.wallMs) * 100,
     rssMB: marks.end.rssBytes / 1e6,
     loadgenCpuPct: (r.loadgenCpuMs / r.wallMs) * 100,
+    /** 1 when the load generator used ~all of a core: then it, not the broker, set the pace of the run. */
+    loadgenSaturated: r.loadgenCpuMs / r.wallMs >= SATURATED ? 1 : 0,
     delivered: r.delivered,
     published: r.published,
     duplicates: r.duplicates,

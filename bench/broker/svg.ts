@@ -1,12 +1,12 @@
-// A hand-written SVG bar chart of quarkmq/Mosquitto and quarkmq/Aedes per scenario, on a log scale
+// A hand-written SVG bar chart of quarkmq/Mosquitto, quarkmq/node:net forwarder and quarkmq/Aedes per scenario, on a log scale
 // with the 1x line marked (bench/results/latest.svg, shown in the README).
 
 const esc = (s: string) => s.replace(/[<>&]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;" })[c]!);
 
 export function chart(ratios: Record<string, Record<string, number>>): string {
   const names = Object.keys(ratios);
-  const peers: [string, string][] = [["mosquitto", "#4477aa"], ["aedes", "#ee6677"]];
-  const rowH = 34, left = 120, width = 640, top = 56;
+  const peers: [string, string][] = [["mosquitto", "#4477aa"], ["ceiling", "#228833"], ["aedes", "#ee6677"]];
+  const rowH = 47, left = 120, width = 640, top = 56;
   const height = top + names.length * rowH + 40;
   const lo = Math.log10(0.1), hi = Math.log10(100);
   const x = (r: number) => Math.round((left + ((Math.min(hi, Math.max(lo, Math.log10(r))) - lo) / (hi - lo)) * (width - left - 20)) * 10) / 10;

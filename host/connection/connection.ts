@@ -14,7 +14,7 @@ import { InboundAliases } from "./inbound-aliases.ts";
 import type { ConnectionContext, Negotiated } from "./context.ts";
 import { InboundReader, type InboundOwner } from "./inbound.ts";
 import { Lifecycle } from "./lifecycle.ts";
-import { ackBytes, OutboundWriter, publishHeader } from "./outbound.ts";
+import { ackBytes, forwardsAsReceived, OutboundWriter, publishHeader } from "./outbound.ts";
 import { OutboundAliases } from "./outbound-aliases.ts";
 import type { Deadline, Timed } from "./timeouts.ts";
 
@@ -130,6 +130,11 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
   sendPublish(message: Message, qos: number, retain: boolean, dup: boolean, packetId: number,
               subscriptionIds: number[] | undefined): boolean {
     const context = this.context;
+    if (forwardsAsReceived(this.writer, this.level, message, qos, retain)) {
+      this.writer.writeRange(message.source!, message.packetOffset, message.packetOffset + message.packetLength);
+      context.stats.messagesOut++;
+      return true;
+    }
     const header = publishHeader(context.publishEncoder, this.writer, this.outboundAliases, this.level, this.maxPacketSize,
       message, qos, retain, dup, packetId, subscriptionIds);
     if (header === undefined) {
@@ -137,7 +142,7 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
       return false;
     }
     this.writer.write(header);
-    if (message.payload.length > 0) this.writer.write(message.payload);
+    if (message.payloadLength > 0) this.writer.write(message.payload);
     context.stats.messagesOut++;
     return true;
   }

@@ -23,6 +23,10 @@ export class OutboundWriter {
   private first: Buffer | undefined;
   private out: Buffer[] | undefined;
   private bytes = 0;
+  /** The last write when it is a range of a read chunk not yet cut into a view (writeRange). */
+  private rangeSource: Buffer | undefined;
+  private rangeStart = 0;
+  private rangeEnd = 0;
   private scheduled = false;
   private closed = false;
   /** The transport's buffer is over its high-water mark (until its drain event). */
@@ -49,13 +53,43 @@ export class OutboundWriter {
   /** Queues bytes for this tick's single write. */
   write(buf: Buffer): void {
     if (this.closed) return;
+    if (this.rangeSource !== undefined) this.cutRange();
+    this.push(buf);
+    this.bytes += buf.length;
+    this.schedule();
+  }
+
+  /** Queues source[start, end) for this tick's write. A range that continues the one queued just before extends it,
+   *  so the packets of one read forwarded to one subscriber cost one view, not one per packet. */
+  writeRange(source: Buffer, start: number, end: number): void {
+    if (this.closed) return;
+    this.bytes += end - start;
+    if (this.rangeSource === source && this.rangeEnd === start) {
+      this.rangeEnd = end;
+      return;
+    }
+    if (this.rangeSource !== undefined) this.cutRange();
+    this.rangeSource = source;
+    this.rangeStart = start;
+    this.rangeEnd = end;
+    this.schedule();
+  }
+
+  private cutRange(): void {
+    this.push(this.rangeSource!.subarray(this.rangeStart, this.rangeEnd));
+    this.rangeSource = undefined;
+  }
+
+  private push(buf: Buffer): void {
     if (this.first === undefined) this.first = buf;
     else {
       const out = this.out ??= [];
       if (out.length === 0) out.push(this.first);
       out.push(buf);
     }
-    this.bytes += buf.length;
+  }
+
+  private schedule(): void {
     if (!this.scheduled) {
       this.scheduled = true;
       scheduleFlush(this);
@@ -65,6 +99,7 @@ export class OutboundWriter {
   /** Writes this tick's queued bytes to the transport in one write (or writev). */
   flush(): void {
     this.scheduled = false;
+    if (this.rangeSource !== undefined) this.cutRange();
     const first = this.first;
     if (first === undefined) return;
     this.first = undefined;
@@ -86,6 +121,7 @@ export class OutboundWriter {
   close(): void {
     this.closed = true;
     this.first = undefined;
+    this.rangeSource = undefined;
     this.out = undefined;
     this.bytes = 0;
   }
@@ -97,7 +133,7 @@ export function publishHeader(encoder: PublishEncoder, writer: OutboundWriter, a
                               level: number, maxPacketSize: number, message: Message, qos: number, retain: boolean,
                               dup: boolean, packetId: number, subscriptionIds: number[] | undefined): Buffer | undefined {
   const queued = qos === 0 ? writer.queuedBytes : 0;
-  if (queued > QOS0_DROP_BYTES && queued > 2 * message.payload.length) return undefined;
+  if (queued > QOS0_DROP_BYTES && queued > 2 * message.payloadLength) return undefined;
   let topicAlias = 0, aliasSet = false;
   if (aliases !== undefined) {
     topicAlias = aliases.get(message.topicName);
@@ -105,7 +141,7 @@ export function publishHeader(encoder: PublishEncoder, writer: OutboundWriter, a
     if (!aliasSet) topicAlias = aliases.next();
   }
   const header = encoder.encode(message, level, qos, retain, dup, subscriptionIds, topicAlias, aliasSet);
-  if (header === undefined || (maxPacketSize > 0 && header.length + message.payload.length > maxPacketSize)) {
+  if (header === undefined || (maxPacketSize > 0 && header.length + message.payloadLength > maxPacketSize)) {
     return undefined; // expired: v5 [MQTT-3.3.2-5]; too large: v5 [MQTT-3.1.2-25]
   }
   if (topicAlias > 0 && !aliasSet) aliases!.set(message.topicName, topicAlias);
@@ -116,6 +152,14 @@ export function publishHeader(encoder: PublishEncoder, writer: OutboundWriter, a
   patched[at] = packetId >> 8;
   patched[at + 1] = packetId & 0xff;
   return patched;
+}
+
+/** Whether a delivery sends the PUBLISH as it came (Message.packetOffset): QoS 0 without RETAIN to a 3.1/3.1.1 client,
+ *  not held back by a QoS 0 backlog. */
+export function forwardsAsReceived(writer: OutboundWriter, level: number, message: Message, qos: number, retain: boolean): boolean {
+  if (qos !== 0 || retain || level === 5 || message.packetOffset < 0) return false;
+  const queued = writer.queuedBytes;
+  return queued <= QOS0_DROP_BYTES || queued <= 2 * message.payloadLength;
 }
 
 /** PUBACK, PUBREC, PUBREL or PUBCOMP. With reason code 0 and no properties every version encodes the same

@@ -55,11 +55,23 @@ export class TopicIndex {
     return this.x.unsubscribe!(subscriberId, 0, length) === 1;
   }
 
+  /** match() of the topic name at bytes[offset, offset + length), copied in without making a view of it. */
+  matchIn(bytes: Uint8Array, offset: number, length: number, publisherId: number): number {
+    const memory = this.memory.length !== 0 ? this.memory : this.view(); // a grown memory detaches the old buffer
+    const at = this.core.scratchIn;
+    if (length > 64) memory.set(bytes.subarray(offset, offset + length), at); // a packet's topic: at most 65535 bytes
+    else for (let i = 0; i < length; i++) memory[at + i] = bytes[offset + i]!;
+    return this.matched(this.x.match!(0, length, publisherId));
+  }
+
   /** publisherId: the publishing client's subscriberId (for no-local) or -1. Returns the number of recipients,
    *  all of them whatever their number; throws when the core's memory cannot grow to list them. */
   match(topicName: string | Uint8Array, publisherId: number): number {
-    const length = this.put(topicName);
-    const count = this.x.match!(0, length, publisherId);
+    return this.matched(this.x.match!(0, this.put(topicName), publisherId));
+  }
+
+  /** After a match: re-takes the views a grown memory detached; throws when it could not grow enough. */
+  private matched(count: number): number {
     if (this.memory.length === 0) this.view();
     this.core.refreshMatchOut();
     if (count < 0) throw new RangeError("quarkmq core: memory cannot grow to list the recipients of a match");

@@ -1,6 +1,6 @@
 // PUBLISH from a client (spec 3.3): topic aliases, server limits, the QoS 2 duplicate rule, $-topics,
 // authorizePublish, then retain + route and the acknowledgement, sent once the store has committed what the
-// message wrote (store/store.ts). Topic and payload are slices of the chunk.
+// message wrote (store/store.ts). Topic and payload stay ranges of the chunk.
 import type { Properties } from "../core/packets.ts";
 import type { Connection } from "../connection/connection.ts";
 import type { Decision, PublishEvent } from "../hooks.ts";
@@ -12,6 +12,8 @@ import type { HandlerContext } from "./context.ts";
 import { decisionCode, refusalProperties } from "./decision.ts";
 
 const DOLLAR = 0x24;
+/** PUBLISH, QoS 0, no DUP, no RETAIN. */
+const FORWARDABLE_FIRST_BYTE = 0x30;
 
 export function handlePublish(ctx: HandlerContext, connection: Connection, bytes: Buffer, record: number): void | Promise<void> {
   const records = ctx.records;
@@ -25,12 +27,12 @@ export function handlePublish(ctx: HandlerContext, connection: Connection, bytes
   if (retain && !options.retainAvailable) throw new MqttError(ReasonCode.RetainNotSupported); // v5 [MQTT-3.2.2-14]
   const topicOffset = records.topicOffset(record);
   const topicLength = records.topicLength(record);
-  let topic: Uint8Array = bytes.subarray(topicOffset, topicOffset + topicLength);
+  let topic: Uint8Array | undefined; // set when a topic alias stands for it
   let properties: Properties | undefined;
   let expiresAt = 0;
   if (connection.protocolLevel === 5) {
     const alias = records.topicAlias(record);
-    if (alias !== 0 || topicLength === 0) topic = connection.resolveTopicAlias(topic, alias);
+    if (alias !== 0 || topicLength === 0) topic = connection.resolveTopicAlias(bytes.subarray(topicOffset, topicOffset + topicLength), alias);
     if (records.propertyCount(record) > 0) {
       const { topicAlias: _alias, messageExpiryInterval, subscriptionIdentifiers, ...rest } = records.properties(record, bytes);
       if (subscriptionIdentifiers !== undefined) throw new MqttError(ReasonCode.ProtocolError, "subscription identifier in PUBLISH from a client"); // v5 [MQTT-3.3.4-6]
@@ -51,10 +53,16 @@ export function handlePublish(ctx: HandlerContext, connection: Connection, bytes
     }
     if (session.inboundQos2Count >= options.receiveMaximum) throw new MqttError(ReasonCode.ReceiveMaximumExceeded); // v5 [MQTT-3.3.4-7]
   }
-  if (topic[0] === DOLLAR) return refuse(ctx, connection, qos, packetId, ReasonCode.TopicNameInvalid);
-  const payloadOffset = records.payloadOffset(record);
-  const payload = bytes.subarray(payloadOffset, payloadOffset + records.payloadLength(record));
-  const message = new Message(topic, payload, qos, retain, properties, expiresAt);
+  if ((topic === undefined ? bytes[topicOffset] : topic[0]) === DOLLAR) return refuse(ctx, connection, qos, packetId, ReasonCode.TopicNameInvalid);
+  const packetOffset = records.start(record);
+  // A 3.1/3.1.1 PUBLISH at QoS 0 without DUP or RETAIN is what its 3.1.1 QoS 0 deliveries send (the core checked it
+  // is well formed, its lengths minimal), so they forward its bytes.
+  const forwardable = connection.protocolLevel !== 5 && bytes[packetOffset] === FORWARDABLE_FIRST_BYTE;
+  const message = topic === undefined
+    ? Message.received(bytes, topicOffset, topicLength, records.payloadOffset(record), records.payloadLength(record), qos, retain,
+      properties, expiresAt, forwardable ? packetOffset : -1, records.end(record) - packetOffset)
+    : new Message(topic, bytes.subarray(records.payloadOffset(record), records.payloadOffset(record) + records.payloadLength(record)),
+      qos, retain, properties, expiresAt);
   const authorize = ctx.hooks.authorizePublish;
   if (authorize === undefined) return accept(ctx, connection, message, packetId, true);
   const decision = authorize(publishEvent(connection, message));

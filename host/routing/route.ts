@@ -17,7 +17,8 @@ export class Router {
   route(message: Message, publisherId: number): number {
     const topics = this.topics;
     const recipients = this.sessions.recipients;
-    const count = topics.match(message.topic, publisherId);
+    const count = message.topicInSource
+      ? topics.matchIn(message.source!, message.topicOffset, message.topicLength, publisherId) : topics.match(message.topic, publisherId);
     let locals: LocalSubscription[] | undefined;
     let delivered = 0;
     for (let k = 0; k < count; k++) {
