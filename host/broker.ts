@@ -31,7 +31,9 @@ import { LmdbStore } from "./store/lmdb.ts";
 import { MemoryStore } from "./store/memory.ts";
 import type { Store } from "./store/store.ts";
 import { TcpListener } from "./transport/tcp.ts";
-import type { BrokerStats } from "./stats.ts";
+import { HttpFace } from "./http/face.ts";
+import { SysTopics } from "./http/sys-topics.ts";
+import { newStats, type BrokerStats } from "./stats.ts";
 import type { Listener, Transport } from "./transport/transport.ts";
 
 export type { BrokerEvents, ClientErrorEvent } from "./notify.ts";
@@ -66,16 +68,19 @@ export class Broker extends EventEmitter<BrokerEvents> {
   readonly backpressure = new Backpressure();
   /** Every connection's CONNECT timeout and keep-alive. */
   readonly timeouts = new TimerWheel();
-  readonly stats: BrokerStats = { connections: 0, messagesIn: 0, messagesOut: 0, dropped: 0, protocolErrors: 0, bytesIn: 0, bytesOut: 0 };
+  readonly stats: BrokerStats = newStats();
   /** Hooks, then EventEmitter listeners: the one way events reach the embedding service. */
   readonly notify: Notifier;
   /** What connections and handlers may use (built once; see connection/context.ts and handlers/context.ts). */
   private readonly connectionContext: ConnectionContext<Connection>;
   private listener: Listener | undefined;
+  private httpFace: HttpFace | undefined;
+  private readonly sysTopics: SysTopics;
   private closing = false;
   /** Set once every connection is closed: wills of sessions ending with the shutdown went out before. */
   private stopped = false;
   private started: Promise<void> | undefined;
+  private listening = false;
 
   constructor(options: Partial<BrokerOptions> = {}) {
     super();
@@ -98,6 +103,8 @@ export class Broker extends EventEmitter<BrokerEvents> {
       packets: new Dispatcher(handlerContext),
       connectionClosed: (connection, reasonCode, wasConnected) => this.connectionClosed(connection, reasonCode, wasConnected),
     };
+    this.sysTopics = new SysTopics(this, this.options.sysInterval);
+    this.sysTopics.start();
   }
 
   /** EventEmitter's, then the notifier recounts (it may have lost its own newListener/removeListener listeners). */
@@ -136,15 +143,32 @@ export class Broker extends EventEmitter<BrokerEvents> {
     }
   }
 
-  /** Starts the TCP listener (options.tcp), after the store is restored. */
-  async listen(): Promise<{ host: string; port: number }> {
-    await this.start();
+  /** False once close() has begun (GET /health answers 503). */
+  get accepting(): boolean {
+    return !this.closing;
+  }
+
+  /** True once the listeners are up, until close() (GET /ready). */
+  get ready(): boolean {
+    return this.listening && !this.closing;
+  }
+
+  /** Starts the HTTP listener (options.http, when set), restores the store, then starts the TCP listener (options.tcp). */
+  async listen(): Promise<{ host: string; port: number; http?: { host: string; port: number } }> {
     const tcp = this.options.tcp;
     if (tcp === false) throw new Error("quarkmq: no tcp listener configured");
+    let http: { host: string; port: number } | undefined;
+    if (this.options.http !== false && this.httpFace === undefined) {
+      this.httpFace = new HttpFace(this, this.options.http);
+      http = await this.httpFace.listen();
+      this.log.info(http, "HTTP listening");
+    }
+    await this.start(); // /ready answers 503 while the store is restored
     this.listener = new TcpListener(tcp.host, tcp.port, (transport) => this.accept(transport));
     const address = await this.listener.listen();
     this.log.info(address, "listening");
-    return address;
+    this.listening = true;
+    return http ? { ...address, http } : address;
   }
 
   /** Takes a connection from any transport. */
@@ -153,6 +177,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
       transport.destroy();
       return;
     }
+    this.stats.socketsAccepted++;
     this.connections.add(new Connection(this.connectionContext, transport));
   }
 
@@ -212,6 +237,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    this.sysTopics.stop();
     const stopped = this.listener?.close();
     const connections = [...this.connections];
     for (const connection of connections) {
@@ -235,5 +261,6 @@ export class Broker extends EventEmitter<BrokerEvents> {
     this.timeouts.stop();
     await stopped;
     await this.store.close();
+    this.httpFace?.close(); // last: /health answers 503 while connections close
   }
 }

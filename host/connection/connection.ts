@@ -23,7 +23,7 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
   private level = 0;
   private attached: Session | undefined;
   private will: Will | undefined;
-  private keepAlive = 0;
+  private keepAliveSeconds = 0;
   private quota = 65535;
   private maxPacketSize = 0;
   private method: string | undefined;
@@ -52,6 +52,8 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
   /** 0 until CONNECT, then 3, 4 or 5. */
   get protocolLevel(): number { return this.level; }
   get session(): Session | undefined { return this.attached; }
+  /** Keep-alive granted, seconds (0 = none). */
+  get keepAlive(): number { return this.keepAliveSeconds; }
   /** The client's Receive Maximum: QoS 1/2 publishes we may have unacknowledged to it. */
   get sendQuota(): number { return this.quota; }
   /** v5 CONNECT authentication method (AUTH must repeat it). */
@@ -143,7 +145,7 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
 
   /** The CONNECT handler accepted the client with these settings; its session attaches. */
   negotiated(settings: Negotiated): void {
-    this.keepAlive = settings.keepAlive;
+    this.keepAliveSeconds = settings.keepAlive;
     this.quota = settings.sendQuota;
     this.maxPacketSize = settings.maxPacketSize;
     if (settings.topicAliasMaximum > 0) this.outboundAliases = new OutboundAliases(settings.topicAliasMaximum); // v5 [MQTT-3.1.2-27]
@@ -156,8 +158,8 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
   /** CONNACK sent: keep-alive replaces the CONNECT timeout. */
   connected(): void {
     this.lifecycle = Lifecycle.Connected;
-    if (this.keepAlive === 0) this.deadline.cancel();
-    else this.deadline.start(this.keepAlive * 1500);
+    if (this.keepAliveSeconds === 0) this.deadline.cancel();
+    else this.deadline.start(this.keepAliveSeconds * 1500);
   }
 
   /** The will to publish if the connection ends without DISCONNECT (the broker's close reads it). */
@@ -172,7 +174,7 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
 
   /** A packet arrived: the keep-alive deadline moves, v5 [MQTT-3.1.2-22], v3.1.1 [MQTT-3.1.2-24]. */
   packetReceived(): void {
-    if (this.keepAlive > 0 && this.lifecycle === Lifecycle.Connected) this.deadline.touch();
+    if (this.keepAliveSeconds > 0 && this.lifecycle === Lifecycle.Connected) this.deadline.touch();
   }
 
   onTimeout(): void {
