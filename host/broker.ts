@@ -188,6 +188,8 @@ export class Broker extends EventEmitter<BrokerEvents> {
     const payload = typeof options.payload === "string" ? Buffer.from(options.payload)
       : Buffer.isBuffer(options.payload) ? options.payload : Buffer.from(options.payload.buffer, options.payload.byteOffset, options.payload.byteLength);
     this.stats.messagesIn++;
+    this.stats.publishReceived[qos]++;
+    this.stats.publishReceivedBytes[qos] += payload.length;
     this.publishMessage(messageFrom(topicName, payload, qos, retain, properties), -1);
   }
 
@@ -215,7 +217,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
   /** Stores a retained message when asked, then routes. publisherId: the publisher's subscriberId or -1. */
   publishMessage(message: Message, publisherId: number): void {
     if (message.retain && this.options.retainAvailable) this.retained.set(message);
-    this.router.route(message, publisherId);
+    if (this.router.route(message, publisherId) === 0) this.stats.droppedNoSubscribers++;
   }
 
   publishWill(will: Will): void {

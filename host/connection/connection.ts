@@ -70,8 +70,9 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
     this.reader.holdReading(hold);
   }
 
-  /** Queues bytes for this tick's single write. */
+  /** Queues one whole packet (CONNACK, SUBACK, ...) for this tick's single write. */
   write(buf: Buffer): void {
+    this.context.stats.packetsSent++;
     this.writer.write(buf);
   }
 
@@ -110,20 +111,26 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
   sendPublish(message: Message, qos: number, retain: boolean, dup: boolean, packetId: number,
               subscriptionIds: number[] | undefined): boolean {
     const context = this.context;
-    const header = publishHeader(context.publishEncoder, this.writer, this.outboundAliases, this.level, this.maxPacketSize,
+    const header = publishHeader(context.stats, context.publishEncoder, this.writer, this.outboundAliases, this.level, this.maxPacketSize,
       message, qos, retain, dup, packetId, subscriptionIds);
     if (header === undefined) {
       context.stats.dropped++;
       return false;
     }
     this.writer.write(header);
-    if (message.payload.length > 0) this.writer.write(message.payload);
-    context.stats.messagesOut++;
+    const payloadLength = message.payload.length;
+    if (payloadLength > 0) this.writer.write(message.payload);
+    const stats = context.stats;
+    stats.messagesOut++;
+    stats.packetsSent++;
+    stats.publishSent[qos]++;
+    stats.publishSentBytes[qos] += payloadLength;
     return true;
   }
 
   /** PUBACK, PUBREC, PUBREL or PUBCOMP. */
   sendAck(type: PacketType, packetId: number, reasonCode: number): void {
+    this.context.stats.packetsSent++;
     this.writer.write(ackBytes(this.context.encoder, this.level, type, packetId, reasonCode));
   }
 

@@ -101,6 +101,7 @@ function accept(ctx: HandlerContext, connection: Connection, packet: ConnectPack
   else connection.write(ctx.encoder.encodeConnack(packet.protocolLevel, sessionPresent, 0, v5 ? connack : undefined));
   connection.connected();
   ctx.stats.connections++;
+  ctx.stats.connectsAccepted++;
   if (sessionPresent) {
     session.resend(connection);
     session.drain();

@@ -66,7 +66,10 @@ function accept(ctx: HandlerContext, connection: Connection, message: Message, p
   const refusal = decisionCode(decision, ReasonCode.NotAuthorized);
   if (refusal !== 0) return refuse(ctx, connection, message.qos, packetId, refusal);
   const session = connection.session!;
-  ctx.stats.messagesIn++;
+  const stats = ctx.stats;
+  stats.messagesIn++;
+  stats.publishReceived[message.qos]++;
+  stats.publishReceivedBytes[message.qos] += message.payload.length;
   if (message.qos === 2) session.receivedQos2(packetId);
   ctx.publish(message, session.subscriberId);
   if (message.qos !== 0) acknowledge(ctx, connection, message.qos, packetId);
@@ -96,6 +99,7 @@ function refuseUnstored(ctx: HandlerContext, connection: Connection, qos: 1 | 2,
 /** A refused PUBLISH: v5 acknowledges with the reason code; 3.1.1 acknowledges as usual and drops it, v3.1.1 [MQTT-3.3.5-2]. */
 function refuse(ctx: HandlerContext, connection: Connection, qos: number, packetId: number, reasonCode: number): void {
   ctx.stats.dropped++;
+  ctx.stats.droppedNotAuthorized++;
   ctx.log.debug({ clientId: connection.client.clientId, reasonCode }, "publish refused");
   if (qos === 1) connection.sendAck(PacketType.Puback, packetId, reasonCode);
   else if (qos === 2) {

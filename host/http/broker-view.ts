@@ -135,7 +135,7 @@ export function totals(broker: HttpBroker): Totals {
   };
 }
 
-export type DropReason = "queue_full" | "too_large" | "expired" | "no_subscribers" | "congested";
+export type DropReason = "queue_full" | "too_large" | "expired" | "no_subscribers" | "congested" | "not_authorized";
 
 export interface CounterView {
   /** By QoS, index 0..2. */
@@ -168,7 +168,7 @@ export function counters(broker: HttpBroker): CounterView {
     bytesSent: s.bytesOut,
     dropped: {
       queue_full: s.droppedQueueFull, too_large: s.droppedTooLarge, expired: s.droppedExpired,
-      no_subscribers: s.droppedNoSubscribers, congested: s.droppedCongested,
+      no_subscribers: s.droppedNoSubscribers, congested: s.droppedCongested, not_authorized: s.droppedNotAuthorized,
     },
     droppedTotal: s.dropped,
     protocolErrors: s.protocolErrors,

@@ -91,9 +91,9 @@ export class BrokerMetrics {
     this.counter("quarkmq_message_sent_bytes_total", "Payload bytes of PUBLISH messages sent, by QoS", (c) => c.publishSentBytes, "qos", qosLabels);
     this.counter("quarkmq_network_received_bytes_total", "Bytes read from client connections", (c) => c.bytesReceived);
     this.counter("quarkmq_network_sent_bytes_total", "Bytes written to client connections", (c) => c.bytesSent);
-    const reasons = ["queue_full", "too_large", "expired", "no_subscribers", "congested"] as const;
+    const reasons = ["queue_full", "too_large", "expired", "no_subscribers", "congested", "not_authorized"] as const;
     this.counter("quarkmq_messages_dropped_total",
-      "Messages not delivered: queue_full (a session queue at its limit), too_large (over the client's Maximum Packet Size), expired (Message Expiry Interval), no_subscribers (a PUBLISH nobody subscribed to), congested (QoS 0 to a client whose socket is backed up)",
+      "Messages not delivered: queue_full (a session queue at its limit), too_large (over the client's Maximum Packet Size), expired (Message Expiry Interval), no_subscribers (a PUBLISH nobody subscribed to), congested (QoS 0 to a client whose socket is backed up), not_authorized (a PUBLISH the authorizePublish hook refused)",
       (c) => reasons.map((r) => c.dropped[r]), "reason", reasons);
     this.counter("quarkmq_protocol_errors_total", "Connections closed for a protocol violation or malformed packet", (c) => c.protocolErrors);
     this.counter("quarkmq_connections_accepted_total", "Transport connections accepted", (c) => c.socketsAccepted);

@@ -12,8 +12,9 @@ import type { Message } from "./message.ts";
 export class Router {
   constructor(private readonly topics: TopicIndex, private readonly sessions: Sessions, private readonly log: Logger) {}
 
-  /** Delivers to every matching subscription; publisherId is the publishing session's subscriberId (no-local) or -1. */
-  route(message: Message, publisherId: number): void {
+  /** Delivers to every matching subscription; publisherId is the publishing session's subscriberId (no-local) or -1.
+   *  Returns the number of matching subscriptions. */
+  route(message: Message, publisherId: number): number {
     const topics = this.topics;
     const recipients = this.sessions.recipients;
     const count = topics.match(message.topic, publisherId);
@@ -42,5 +43,6 @@ export class Router {
         }
       }
     }
+    return count;
   }
 }
