@@ -25,10 +25,11 @@ function parseLabels(text: string, line: number): Record<string, string> {
   return labels;
 }
 
+/** As Prometheus reads values (Go's strconv.ParseFloat): NaN and Inf in any case; prom-client writes NaN as "Nan". */
 function parseValue(text: string, line: number): number {
-  if (text === "+Inf") return Infinity;
-  if (text === "-Inf") return -Infinity;
-  if (text === "NaN") return NaN;
+  if (/^\+?inf$/i.test(text)) return Infinity;
+  if (/^-inf$/i.test(text)) return -Infinity;
+  if (/^nan$/i.test(text)) return NaN;
   if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) throw new Error(`line ${line}: value ${JSON.stringify(text)} is not a number`);
   return Number(text);
 }
