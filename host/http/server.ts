@@ -39,7 +39,7 @@ export class HttpServer {
       this.app.listen(host, port, (socket) => {
         if (!socket) return reject(new Error(`quarkmq: cannot listen for HTTP on ${host}:${port}`));
         this.listenSocket = socket;
-        resolve({ host, port: uWS.us_socket_local_port(socket) });
+        resolve({ host, port: localPort(socket) });
       });
     });
   }
@@ -103,6 +103,13 @@ export class HttpServer {
       res.end(reply.status === 204 ? "" : body, reply.close === true);
     });
   }
+}
+
+/** The port a listen socket got; the JS fallback of uWebSockets.js (STACK.md) may not export us_socket_local_port
+ *  under every module interop, but its listen socket answers address() as node:http does. */
+function localPort(socket: uWS.us_listen_socket): number {
+  if (typeof uWS.us_socket_local_port === "function") return uWS.us_socket_local_port(socket);
+  return (socket as unknown as { address(): { port: number } }).address().port;
 }
 
 /** A body nobody asked for is read and dropped, so the connection can serve its next request. */
