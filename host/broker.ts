@@ -84,7 +84,8 @@ export class Broker extends EventEmitter<BrokerEvents> {
 
   constructor(options: Partial<BrokerOptions> = {}) {
     super();
-    this.options = { ...defaultOptions, hooks: {}, ...options, logLevel: options.logLevel ?? "silent" };
+    // As with logging, the library publishes no $SYS topics unless asked (the binary's default is 10 s).
+    this.options = { ...defaultOptions, hooks: {}, ...options, logLevel: options.logLevel ?? "silent", sysInterval: options.sysInterval ?? 0 };
     this.hooks = this.options.hooks;
     this.log = options.logger ?? createLogger(this.options.logLevel);
     this.notify = new Notifier(this.hooks, this);

@@ -23,7 +23,7 @@ export interface BrokerOptions {
   tcp: ListenerOptions | false;
   /** HTTP listener (health, metrics, admin API); `false` (the default) for none. */
   http: HttpOptions | false;
-  /** Seconds between `$SYS/broker/...` updates; 0 = none. Default 10. */
+  /** Seconds between `$SYS/broker/...` updates; 0 = none. Default 10 (0 for the library unless set). */
   sysInterval: number;
   /** Largest packet accepted, in bytes (fixed header included). Default 268,435,455 + 5 (the protocol's limit). */
   maxPacketSize: number;
