@@ -3,12 +3,22 @@
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../host/config/load.ts";
+import { createBroker } from "../../host/index.ts";
 import { Harness, once } from "../helpers/broker.ts";
 import { request } from "../helpers/http-request.ts";
 import { connectBytes } from "../helpers/packets.ts";
 
 const h = new Harness();
 afterEach(() => h.close());
+
+/** A port free a moment ago (the HTTP listener must be up before listen() fails on the MQTT port). */
+async function freePort(): Promise<number> {
+  const server = net.createServer().listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 async function start(): Promise<number> {
   await h.start({ http: { host: "127.0.0.1", port: 0 }, sysInterval: 0 });
@@ -41,6 +51,22 @@ describe("health and readiness", () => {
     socket.end();
     await closing;
     await expect(request(port, "/health")).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it("/ready answers 503 while the MQTT listener is not up (its port taken), /health 200", async () => {
+    const taken = net.createServer().listen(0, "127.0.0.1");
+    await once(taken, "listening");
+    const httpPort = await freePort();
+    const broker = await createBroker({ tcp: { host: "127.0.0.1", port: (taken.address() as net.AddressInfo).port }, http: { host: "127.0.0.1", port: httpPort } });
+    try {
+      await expect(broker.listen()).rejects.toThrow(/EADDRINUSE/);
+      const ready = await request(httpPort, "/ready");
+      expect([ready.status, ready.json]).toEqual([503, { status: "starting" }]);
+      expect((await request(httpPort, "/health")).status).toBe(200);
+    } finally {
+      await broker.close();
+      taken.close();
+    }
   });
 
   it("an unknown path is 404 and a wrong method 405, both as JSON", async () => {
