@@ -76,7 +76,7 @@ describe("clients and subscriptions", () => {
     ]));
   });
 
-  it("v5 [MQTT-3.14.2-1] disconnect: a v5 client gets DISCONNECT 0x98 Administrative action and the close; a 3.1.1 client the close", async () => {
+  it("v5 [MQTT-3.14.2-1] [MQTT-4.13.2-1] disconnect: a v5 client gets DISCONNECT 0x98 Administrative action and the close; a 3.1.1 client the close", async () => {
     await start();
     const v5 = await h.connect({ protocolVersion: 5, clientId: "kick-me" });
     const v4 = await h.connect({ protocolVersion: 4, clientId: "kick-me-too" });
