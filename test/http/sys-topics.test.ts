@@ -1,5 +1,8 @@
 // $SYS/broker/... topics with Mosquitto's names, received by a real `$SYS/#` subscriber with a short
 // sysInterval: static version, counters that move with traffic, load averages, and none when sysInterval is 0.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { MqttClient } from "mqtt";
 import { collect, delay, Harness } from "../helpers/broker.ts";
@@ -62,6 +65,21 @@ describe("$SYS topics", () => {
     const all = await h.connect({ protocolVersion: 4 });
     await all.subscribeAsync("#", { qos: 0 });
     expect((await collect(all, 1300)).map((m) => m.topic)).toEqual([]);
+  });
+
+  it("$SYS values are never written to the store: after a restart only the service's retained message is back", async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), "quarkmq-sys-")), "data");
+    try {
+      await h.start({ sysInterval: 1, persistence: true, dataDir });
+      await h.broker.publish({ topicName: "kept/t", payload: "x", qos: 1, retain: true });
+      expect(h.broker.retained.count).toBeGreaterThan(20);
+      await h.close();
+      await h.start({ sysInterval: 0, persistence: true, dataDir });
+      expect(h.broker.retained.count).toBe(1);
+    } finally {
+      await h.close();
+      rmSync(dirname(dataDir), { recursive: true, force: true });
+    }
   });
 
   it("sysInterval 0 publishes nothing", async () => {
