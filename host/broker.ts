@@ -26,15 +26,16 @@ import { RetainedStore } from "./routing/retained.ts";
 import { Router } from "./routing/route.ts";
 import { willMessage } from "./routing/will.ts";
 import { Sessions } from "./session/registry.ts";
+import { effectiveListeners, type ListenerAddress } from "./config/listeners.ts";
+import { Listeners } from "./transport/listeners.ts";
 import { restoredMessage, restoreSessions } from "./session/session-record.ts";
 import { LmdbStore } from "./store/lmdb.ts";
 import { MemoryStore } from "./store/memory.ts";
 import type { Store } from "./store/store.ts";
-import { TcpListener } from "./transport/tcp.ts";
 import { HttpFace } from "./http/face.ts";
 import { SysTopics } from "./http/sys-topics.ts";
 import { newStats, type BrokerStats } from "./stats.ts";
-import type { Listener, Transport } from "./transport/transport.ts";
+import type { Transport } from "./transport/transport.ts";
 
 export type { BrokerEvents, ClientErrorEvent } from "./notify.ts";
 export type { BrokerStats } from "./stats.ts";
@@ -73,7 +74,10 @@ export class Broker extends EventEmitter<BrokerEvents> {
   readonly notify: Notifier;
   /** What connections and handlers may use (built once; see connection/context.ts and handlers/context.ts). */
   private readonly connectionContext: ConnectionContext<Connection>;
-  private listener: Listener | undefined;
+  /** The open tcp, tls, ws and wss listeners. */
+  private readonly ports: Listeners;
+  /** Reasons for refusing a connection before MQTT already logged at warn (later ones go to debug). */
+  private readonly refusals = new Set<string>();
   private httpFace: HttpFace | undefined;
   private readonly sysTopics: SysTopics;
   private closing = false;
@@ -104,6 +108,12 @@ export class Broker extends EventEmitter<BrokerEvents> {
       packets: new Dispatcher(handlerContext),
       connectionClosed: (connection, reasonCode, wasConnected) => this.connectionClosed(connection, reasonCode, wasConnected),
     };
+    this.ports = new Listeners({
+      accept: (transport) => this.accept(transport),
+      refuse: (reason, remoteAddress) => this.refused(reason, remoteAddress),
+      log: this.log,
+      headerTimeout: this.options.connectTimeout * 1000,
+    });
     this.sysTopics = new SysTopics(this, this.options.sysInterval);
     this.sysTopics.start();
   }
@@ -154,10 +164,9 @@ export class Broker extends EventEmitter<BrokerEvents> {
     return this.listening && !this.closing;
   }
 
-  /** Starts the HTTP listener (options.http, when set), restores the store, then starts the TCP listener (options.tcp). */
-  async listen(): Promise<{ host: string; port: number; http?: { host: string; port: number } }> {
-    const tcp = this.options.tcp;
-    if (tcp === false) throw new Error("quarkmq: no tcp listener configured");
+  /** Starts the HTTP listener (options.http, when set), restores the store, then opens every listener (options.listeners,
+   *  else options.tcp); host and port are the first one's. */
+  async listen(): Promise<{ host: string; port: number; listeners: ListenerAddress[]; http?: { host: string; port: number } }> {
     let http: { host: string; port: number } | undefined;
     if (this.options.http !== false && this.httpFace === undefined) {
       this.httpFace = new HttpFace(this, this.options.http);
@@ -165,11 +174,25 @@ export class Broker extends EventEmitter<BrokerEvents> {
       this.log.info(http, "HTTP listening");
     }
     await this.start(); // /ready answers 503 while the store is restored
-    this.listener = new TcpListener(tcp.host, tcp.port, (transport) => this.accept(transport));
-    const address = await this.listener.listen();
-    this.log.info(address, "listening");
+    const configs = effectiveListeners(this.options);
+    if (configs.length === 0) throw new Error("quarkmq: no listener configured");
+    const listeners = await this.ports.listen(configs);
+    for (const address of listeners) this.log.info(address, "listening");
     this.listening = true;
-    return http ? { ...address, http } : address;
+    return { host: listeners[0]!.host, port: listeners[0]!.port, listeners, ...(http ? { http } : {}) };
+  }
+
+  /** Re-reads the tls and wss listeners' certificate and key files (the CLI calls it on SIGHUP); open connections keep theirs. */
+  async reloadCertificates(): Promise<void> {
+    await this.ports.reloadCertificates();
+    this.log.info("certificates reloaded");
+  }
+
+  private refused(reason: string, remoteAddress: string | undefined): void {
+    this.stats.transportRefused++;
+    if (this.refusals.has(reason)) return this.log.debug({ remoteAddress }, reason);
+    this.refusals.add(reason);
+    this.log.warn({ remoteAddress }, `${reason} (connection closed; logged once, counted in stats.transportRefused)`);
   }
 
   /** Takes a connection from any transport. */
@@ -215,10 +238,13 @@ export class Broker extends EventEmitter<BrokerEvents> {
     };
   }
 
-  /** Stores a retained message when asked, then routes. publisherId: the publisher's subscriberId or -1. */
-  publishMessage(message: Message, publisherId: number): void {
+  /** Stores a retained message when asked, then routes. publisherId: the publisher's subscriberId or -1.
+   *  Returns the number of subscriptions it went to. */
+  publishMessage(message: Message, publisherId: number): number {
     if (message.retain && this.options.retainAvailable) this.retained.set(message);
-    if (this.router.route(message, publisherId) === 0) this.stats.droppedNoSubscribers++;
+    const delivered = this.router.route(message, publisherId);
+    if (delivered === 0) this.stats.droppedNoSubscribers++;
+    return delivered;
   }
 
   publishWill(will: Will): void {
@@ -241,7 +267,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
     if (this.closing) return;
     this.closing = true;
     this.sysTopics.stop();
-    const stopped = this.listener?.close();
+    const stopped = this.ports.close();
     const connections = [...this.connections];
     for (const connection of connections) {
       const will = connection.pendingWill, session = connection.session;

@@ -1,5 +1,6 @@
 // The `quarkmq` binary: resolves the configuration, starts the broker, logs JSON lines to stdout and
-// closes gracefully on SIGTERM/SIGINT. Exit codes: 0 clean stop, 1 configuration or start failure, 2 usage.
+// closes gracefully on SIGTERM/SIGINT, reloads certificates on SIGHUP. Exit codes: 0 clean stop, 1 configuration
+// or start failure, 2 usage.
 import { statSync } from "node:fs";
 import { isIP } from "node:net";
 import { pino } from "pino";
@@ -7,6 +8,7 @@ import { ConfigError, loadConfig, type ResolvedConfig } from "./config/load.ts";
 import { helpText, packageVersion, parseCommandLine, UsageError } from "./config/cli-args.ts";
 import type { Logger } from "./log.ts";
 import { hashPassword } from "./config/password-hash.ts";
+import { effectiveListeners } from "./config/listeners.ts";
 
 /** Milliseconds a graceful close may take before the process exits anyway. */
 const closeTimeout = 10_000;
@@ -30,10 +32,11 @@ function fail(message: string, code: number): never {
 }
 
 function notices(config: ResolvedConfig, log: Logger): void {
-  const { tcp } = config.options;
+  const listeners = effectiveListeners(config.options);
+  const open = listeners.filter((l) => !isLoopback(l.host));
   if (config.configPath === undefined) {
-    const loopback = tcp !== false && isLoopback(tcp.host);
-    log.info({ host: tcp === false ? undefined : tcp.host }, loopback
+    const loopback = open.length === 0 && listeners.length > 0;
+    log.info({ host: listeners[0]?.host }, loopback
       ? "no config file given: listening on this machine only (loopback); pass --config or --host to change that"
       : "no config file given");
   } else {
@@ -47,8 +50,8 @@ function notices(config: ResolvedConfig, log: Logger): void {
   if (http !== false && !isLoopback(http.host)) {
     log.warn({ host: http.host, port: http.port }, "HTTP listening beyond this machine: /health and /metrics need no token; keep the port behind a firewall");
   }
-  if (tcp !== false && !isLoopback(tcp.host) && config.anonymous) {
-    log.warn({ host: tcp.host },
+  if (open.length > 0 && config.anonymous) {
+    log.warn({ host: open[0]!.host },
       "listening beyond this machine with anonymous access allowed: any client that reaches this port can connect; set allowAnonymous: false and configure users");
   }
 }
@@ -125,8 +128,11 @@ export async function main(argv: string[]): Promise<void> {
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
+  process.on("SIGHUP", () => {
+    broker.reloadCertificates().catch((error: unknown) => log.error({ err: error }, "certificate reload failed: the old certificates stay in use"));
+  });
 
-  let address: { host: string; port: number };
+  let address: Awaited<ReturnType<typeof broker.listen>>;
   try {
     address = await broker.listen();
   } catch (error) {

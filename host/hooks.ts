@@ -1,12 +1,18 @@
 // The embedding service's hooks: one interface of optional methods, each taking one event object so
 // fields can be added later. Decisions are verbs, notifications are onX.
+import type { PeerCertificate } from "node:tls";
 import type { Properties } from "./core/packets.ts";
+import type { TransportKind } from "./transport/transport.ts";
 
 export interface ClientInfo {
   clientId: string;
   username?: string;
   protocolLevel: 3 | 4 | 5;
   remoteAddress?: string;
+  /** How the client came in: tcp, tls, ws or wss. */
+  transport?: TransportKind;
+  /** The client certificate, when a tls listener verified one (requestCert / requireCert). */
+  certificate?: PeerCertificate;
 }
 
 export interface AuthenticateEvent {
@@ -38,9 +44,18 @@ export interface DisconnectEvent {
   reasonCode: number;
 }
 
-/** A decision: true (or a number below 0x80) to allow, false or a reason code (>= 0x80) to refuse. Sync or async.
- *  authorizeSubscribe may also answer 0, 1 or 2: allowed, with the granted QoS capped to that value. */
-export type Decision = boolean | number | Promise<boolean | number>;
+/** A refusal that tells a v5 client why: a reason code (>= 0x80) with a Reason String and User Properties, sent on
+ *  the CONNACK, PUBACK/PUBREC, SUBACK or (a failed re-authentication) DISCONNECT. They are dropped first when they
+ *  would make the packet larger than the client's Maximum Packet Size; 3.1.1 and 3.1 get the return code only. */
+export interface Refusal {
+  reasonCode: number;
+  reasonString?: string;
+  userProperties?: Array<[string, string]>;
+}
+
+/** A decision: true (or a number below 0x80) to allow, false, a reason code (>= 0x80) or a Refusal to refuse. Sync
+ *  or async. authorizeSubscribe may also answer 0, 1 or 2: allowed, with the granted QoS capped to that value. */
+export type Decision = boolean | number | Refusal | Promise<boolean | number | Refusal>;
 
 export interface Hooks {
   authenticate?(event: AuthenticateEvent): Decision;

@@ -8,6 +8,11 @@ export interface BrokerStats {
   /** Messages not delivered to a recipient: queue full, expired, too large, or a congested client at QoS 0. */
   dropped: number;
   protocolErrors: number;
+  /** Connections closed before MQTT: a bad PROXY header, a failed TLS handshake or client certificate, a
+   *  WebSocket upgrade without the mqtt subprotocol, a text frame. */
+  transportRefused: number;
+  /** Packets not sent because they exceeded the client's v5 Maximum Packet Size (the connection closed, PUBLISH aside). */
+  packetsTooLarge: number;
   bytesIn: number;
   bytesOut: number;
   /** PUBLISH messages received and sent, and their payload bytes, by QoS (index 0, 1, 2). */
@@ -33,7 +38,7 @@ export interface BrokerStats {
 
 export function newStats(): BrokerStats {
   return {
-    connections: 0, messagesIn: 0, messagesOut: 0, dropped: 0, protocolErrors: 0, bytesIn: 0, bytesOut: 0,
+    connections: 0, messagesIn: 0, messagesOut: 0, dropped: 0, protocolErrors: 0, transportRefused: 0, packetsTooLarge: 0, bytesIn: 0, bytesOut: 0,
     publishReceived: [0, 0, 0], publishSent: [0, 0, 0], publishReceivedBytes: [0, 0, 0], publishSentBytes: [0, 0, 0],
     packetsReceived: 0, packetsSent: 0,
     droppedQueueFull: 0, droppedTooLarge: 0, droppedExpired: 0, droppedCongested: 0, droppedNotAuthorized: 0, droppedNoSubscribers: 0,

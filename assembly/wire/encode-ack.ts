@@ -17,7 +17,7 @@ export function encodeConnack(level: i32, sessionPresent: i32, reasonCode: i32, 
   if (!sized(remaining)) return -PACKET_TOO_LARGE;
   writeBegin();
   writeFixedHeader(CONNACK << TYPE_SHIFT, remaining);
-  writeU8(sessionPresent != 0 ? CONNACK_SESSION_PRESENT : 0);
+  writeU8(sessionPresent != 0 && level >= 4 ? CONNACK_SESSION_PRESENT : 0); // MQTT 3.1 (level 3) 3.2: that byte is reserved, no Session Present
   writeU8(reasonCode);
   if (level == 5) writeProperties(propsCount, props);
   return written();

@@ -8,7 +8,8 @@ import type { BrokerOptions } from "./options.ts";
 import { defaultOptions } from "./options.ts";
 import type { Hooks } from "../hooks.ts";
 import { accessHooks, denySubscribeReasonCodes, parsePasswordFile, type Acl, type User } from "./access.ts";
-import { didYouMean, fileKeys, fromText, httpKeys, optionSpecs, type OptionSpec } from "./schema.ts";
+import { didYouMean, fileKeys, fromText, httpKeys, listenerShorthands, optionSpecs, type OptionSpec } from "./schema.ts";
+import { mergeShorthands, readListeners, type ListenerConfig } from "./listeners.ts";
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -96,6 +97,7 @@ export function loadConfig(input: ConfigInput = {}): ResolvedConfig {
   let users: User[] | undefined;
   let acl: Acl | undefined;
   let tcpOff = false;
+  let listeners: ListenerConfig[] | undefined;
   let httpOn = false;
   if (file !== undefined) {
     const data = readConfigFile(file);
@@ -112,6 +114,9 @@ export function loadConfig(input: ConfigInput = {}): ResolvedConfig {
             else problems.push(unknownKey(`${file}: tcp`, k, ["port", "host"]));
           }
         }
+      } else if (key === "listeners") {
+        if ("tcp" in data) problems.push(`${where}: give either tcp (a single TCP listener) or listeners, not both`);
+        listeners = readListeners(value, where, dirname(file), problems, unknownKey);
       } else if (key === "http") {
         if (value === false) continue;
         if (value === null || typeof value !== "object" || Array.isArray(value)) {
@@ -165,14 +170,15 @@ export function loadConfig(input: ConfigInput = {}): ResolvedConfig {
     else problems.push(`unknown option --${key}`);
   }
 
+  listeners = mergeShorthands(listeners, values, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   httpOn ||= values.has("httpPort") || values.has("httpHost");
-  return { ...build(values, tcpOff, httpOn, users, acl), configPath: file, warnings, secretFiles };
+  return { ...build(values, tcpOff, httpOn, listeners, users, acl), configPath: file, warnings, secretFiles };
 }
 
-function build(values: Map<string, unknown>, tcpOff: boolean, httpOn: boolean, users?: User[], acl?: Acl) {
+function build(values: Map<string, unknown>, tcpOff: boolean, httpOn: boolean, listeners?: ListenerConfig[], users?: User[], acl?: Acl) {
   const sectionFields = new Set(["port", "host", ...Object.values(httpKeys)]);
-  const rest = Object.fromEntries([...values].filter(([k]) => !sectionFields.has(k)));
+  const rest = Object.fromEntries([...values].filter(([k]) => !sectionFields.has(k) && !(k in listenerShorthands)));
   const base = defaultOptions.tcp === false ? { port: 1883, host: "127.0.0.1" } : defaultOptions.tcp;
   const tcp = tcpOff && !values.has("port") && !values.has("host")
     ? false as const
@@ -182,7 +188,7 @@ function build(values: Map<string, unknown>, tcpOff: boolean, httpOn: boolean, u
   const http = httpOn
     ? { port: (values.get("httpPort") as number) ?? 8081, host: (values.get("httpHost") as string) ?? "127.0.0.1", ...(adminToken ? { adminToken } : {}) }
     : false as const;
-  const options = { ...defaultOptions, ...rest, tcp, http } as BrokerOptions;
+  const options = { ...defaultOptions, ...rest, tcp, http, ...(listeners === undefined ? {} : { listeners }) } as BrokerOptions;
   if (users?.length === 0) users = undefined;
   const hooks: Hooks = accessHooks(users, acl, options.allowAnonymous);
   options.hooks = hooks;

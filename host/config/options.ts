@@ -2,6 +2,7 @@
 // CLI flags all resolve to this one shape (host/config.ts); createBroker() takes it directly.
 import type { Hooks } from "../hooks.ts";
 import type { Logger } from "../log.ts";
+import type { ListenerConfig } from "./listeners.ts";
 import type { Store } from "../store/store.ts";
 
 export interface ListenerOptions {
@@ -19,8 +20,11 @@ export interface HttpOptions extends ListenerOptions {
 }
 
 export interface BrokerOptions {
-  /** TCP listener; `false` for none (in-process use only). Default 127.0.0.1:1883. */
+  /** TCP listener; `false` for none (in-process use only). Default 127.0.0.1:1883. A shorthand for
+   *  `listeners: [{ type: "tcp", host, port }]`, ignored when `listeners` is given. */
   tcp: ListenerOptions | false;
+  /** Every listener (tcp, tls, ws, wss) with its own options; replaces `tcp` when given. */
+  listeners?: ListenerConfig[];
   /** HTTP listener (health, metrics, admin API); `false` (the default) for none. */
   http: HttpOptions | false;
   /** Seconds between `$SYS/broker/...` updates; 0 = none. Default 10 (0 for the library unless set). */
@@ -47,6 +51,8 @@ export interface BrokerOptions {
   allowAnonymous: boolean;
   /** Retained messages allowed. Default true. */
   retainAvailable: boolean;
+  /** v5: acknowledge a QoS 1/2 PUBLISH that matched no subscription with 0x10 No matching subscribers (3.4.2.1). Default true. */
+  noMatchingSubscribersReasonCode: boolean;
   /** Highest QoS granted. Default 2. */
   maximumQoS: 0 | 1 | 2;
   /** Most Session Expiry Interval a v5 client may ask for, seconds. Default 0xFFFFFFFF (never). */
@@ -79,6 +85,7 @@ export const defaultOptions: Omit<BrokerOptions, "hooks"> = {
   maxInflightMessages: 100,
   allowAnonymous: true,
   retainAvailable: true,
+  noMatchingSubscribersReasonCode: true,
   maximumQoS: 2,
   maxSessionExpiryInterval: 0xffffffff,
   logLevel: "info",

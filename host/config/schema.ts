@@ -35,6 +35,8 @@ function oneOf(values: readonly string[]): Check {
     typeof value === "string" && values.includes(value) ? { value } : { expected: `one of ${values.join(", ")}` };
 }
 
+const filePath: Check = (value) => (typeof value === "string" && value.length > 0 ? { value } : { expected: "a file path" });
+
 const hostName: Check = (value) =>
   typeof value === "string" && value.length > 0 && !/\s/.test(value)
     ? { value }
@@ -54,9 +56,16 @@ const known: Record<string, { check: Check; help: string }> = {
   maxInflightMessages: { check: integer(1, 65_535), help: "QoS 1/2 messages in flight to a client that sets no Receive Maximum" },
   allowAnonymous: { check: boolean, help: "accept clients that give no username" },
   retainAvailable: { check: boolean, help: "accept retained messages" },
+  noMatchingSubscribersReasonCode: { check: boolean, help: "v5: acknowledge a QoS 1/2 publish nobody subscribed to with 0x10 No matching subscribers" },
   maximumQoS: { check: integer(0, 2), help: "highest QoS granted (0, 1 or 2)" },
   maxSessionExpiryInterval: { check: integer(0, 0xffff_ffff), help: "longest v5 Session Expiry Interval granted, seconds" },
   logLevel: { check: oneOf(logLevels), help: `log level: ${logLevels.join(", ")}` },
+  wsPort: { check: integer(0, 65_535), help: "adds a WebSocket listener on --host at this port (path /mqtt)" },
+  wssPort: { check: integer(0, 65_535), help: "adds a secure WebSocket listener on --host at this port (needs --tls-cert, --tls-key)" },
+  tlsPort: { check: integer(0, 65_535), help: "adds a TLS listener on --host at this port (needs --tls-cert, --tls-key)" },
+  tlsCert: { check: filePath, help: "PEM certificate (chain) file for --tls-port and --wss-port" },
+  tlsKey: { check: filePath, help: "PEM private key file for --tls-port and --wss-port" },
+  tlsCa: { check: filePath, help: "PEM CA file: asks TLS clients for a certificate verified against it" },
   persistence: { check: boolean, help: "keep sessions, queued QoS 1/2 messages and retained messages in the data directory (lmdb)" },
   dataDir: { check: (v) => (typeof v === "string" && v.length > 0 ? { value: v } : { expected: "a directory path" }), help: "the durable store's directory" },
   sysInterval: { check: integer(0, 86_400), help: "seconds between $SYS/broker/... updates (0 = none)" },
@@ -67,6 +76,9 @@ const known: Record<string, { check: Check; help: string }> = {
     help: "bearer token the admin API (/api/v1) requires; prefer the environment variable to the flag",
   },
 };
+
+/** Flags and variables for the common single-listener cases: each adds to the listeners, so none is a file key. */
+export const listenerShorthands: Record<string, number | string> = { wsPort: 8083, wssPort: 8084, tlsPort: 8883, tlsCert: "", tlsKey: "", tlsCa: "" };
 
 function snake(key: string): string {
   return key.replace("QoS", "Qos").replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
@@ -106,20 +118,21 @@ export const optionSpecs: OptionSpec[] = [
   ...Object.entries(defaultOptions)
     .filter(([key]) => key !== "tcp" && key !== "http")
     .map(([key, value]) => spec(key, value)),
+  ...Object.entries(listenerShorthands).map(([key, value]) => spec(key, value)),
   spec("httpPort", 8081),
   spec("httpHost", "127.0.0.1"),
   spec("adminToken", ""),
 ];
 
-/** Top-level config file keys beyond the options: the listeners and the access section. */
-export const sectionKeys = ["tcp", "http", "users", "passwordFile", "acl"] as const;
+/** Top-level config file keys beyond the options: the listeners, the HTTP face and the access section. */
+export const sectionKeys = ["tcp", "listeners", "http", "users", "passwordFile", "acl"] as const;
 
 const sectionFields = new Set(["port", "host", ...Object.values(httpKeys)]);
 
 /** Every key a config file may hold at top level. */
 export const fileKeys: string[] = [
   ...sectionKeys,
-  ...optionSpecs.filter((s) => !sectionFields.has(s.key)).map((s) => s.key),
+  ...optionSpecs.filter((s) => !sectionFields.has(s.key) && !(s.key in listenerShorthands)).map((s) => s.key),
 ];
 
 /** Reads an env/flag string as the option's kind; a string that is not one stays a string so the check names it. */

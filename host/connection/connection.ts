@@ -1,7 +1,8 @@
 // One client connection: its state, lifecycle, keep-alive and CONNECT timeouts, and the server-side ways to end
 // it. The bytes-in path is inbound.ts (InboundReader), the bytes-out path outbound.ts (OutboundWriter).
-import type { Will } from "../core/packets.ts";
+import type { Properties, Will } from "../core/packets.ts";
 import type { ClientInfo } from "../hooks.ts";
+import { fitPacket, withoutProblemInformation } from "../protocol/packet-limit.ts";
 import { PacketType } from "../protocol/packet-type.ts";
 import { ReasonCode, connectReturnCode } from "../protocol/reason-code.ts";
 import type { Message } from "../routing/message.ts";
@@ -26,6 +27,8 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
   private keepAliveSeconds = 0;
   private quota = 65535;
   private maxPacketSize = 0;
+  /** v5 Request Problem Information (default 1): 0 keeps Reason Strings and User Properties to CONNACK and DISCONNECT. */
+  private problemInformation = true;
   private method: string | undefined;
   private inboundAliases: InboundAliases | undefined;
   /** v5 topic aliases we set towards the client; only when its CONNECT Topic Alias Maximum is > 0 [MQTT-3.1.2-27]. */
@@ -40,7 +43,7 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
   private closedWaiter: { promise: Promise<void>; resolve: () => void } | undefined;
 
   constructor(private readonly context: ConnectionContext<Connection>, readonly transport: Transport) {
-    this.client = { clientId: "", protocolLevel: 4, remoteAddress: transport.remoteAddress };
+    this.client = { clientId: "", protocolLevel: 4, remoteAddress: transport.remoteAddress, transport: transport.kind, certificate: transport.certificate };
     this.reader = new InboundReader(this, context);
     this.writer = new OutboundWriter(transport, context.stats, context.backpressure, this);
     this.deadline = context.timeouts.deadline(this);
@@ -70,10 +73,29 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
     this.reader.holdReading(hold);
   }
 
-  /** Queues one whole packet (CONNACK, SUBACK, ...) for this tick's single write. */
-  write(buf: Buffer): void {
-    this.context.stats.packetsSent++;
-    this.writer.write(buf);
+  /** The one send gate of every packet but PUBLISH (whose own rule is in publishHeader): queues it for this tick's
+   *  single write, within the client's v5 Maximum Packet Size, its Reason String and User Properties dropped first if
+   *  they would cross it. False when even that is too large: it is not sent and the connection closes. */
+  write(buf: Buffer): boolean {
+    const fitted = fitPacket(this.problemInformation ? buf : withoutProblemInformation(buf), this.maxPacketSize);
+    if (fitted !== undefined) {
+      this.context.stats.packetsSent++;
+      this.writer.write(fitted);
+      return true;
+    }
+    this.tooLarge(buf[0]! >> 4, buf.length); // v5 [MQTT-3.1.2-24]
+    return false;
+  }
+
+  /** A packet over the client's Maximum Packet Size: counted, logged, not sent. A CONNACK means the connection closes
+   *  with nothing sent (no will: it was never accepted); after it, DISCONNECT 0x95 when that fits, then the close. */
+  private tooLarge(type: number, length: number): void {
+    const { stats, log } = this.context;
+    stats.packetsTooLarge++;
+    log.info({ clientId: this.client.clientId, type, length, maxPacketSize: this.maxPacketSize }, "packet over the client's Maximum Packet Size not sent");
+    if (type === PacketType.Connack) this.will = undefined;
+    if (type === PacketType.Connack || type === PacketType.Disconnect) this.close(ReasonCode.PacketTooLarge);
+    else this.disconnect(ReasonCode.PacketTooLarge);
   }
 
   /** Resolved once the connection is closed. */
@@ -129,9 +151,8 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
   }
 
   /** PUBACK, PUBREC, PUBREL or PUBCOMP. */
-  sendAck(type: PacketType, packetId: number, reasonCode: number): void {
-    this.context.stats.packetsSent++;
-    this.writer.write(ackBytes(this.context.encoder, this.level, type, packetId, reasonCode));
+  sendAck(type: PacketType, packetId: number, reasonCode: number, properties?: Properties): void {
+    this.write(ackBytes(this.context.encoder, this.level, type, packetId, reasonCode, properties));
   }
 
   sendPubrel(packetId: number): void {
@@ -143,9 +164,12 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
     return (this.inboundAliases ??= new InboundAliases()).resolve(topic, alias, this.context.options.topicAliasMaximum);
   }
 
-  /** A CONNECT of protocol `level` is being decided. */
-  connecting(level: 3 | 4 | 5): void {
+  /** A CONNECT of protocol `level` is being decided; the client's v5 Maximum Packet Size (0: none) and Request Problem
+   *  Information hold from its CONNACK on. */
+  connecting(level: 3 | 4 | 5, maxPacketSize: number, problemInformation: boolean): void {
     this.level = level;
+    this.maxPacketSize = maxPacketSize;
+    this.problemInformation = problemInformation;
     this.client.protocolLevel = level;
     this.lifecycle = Lifecycle.Connecting;
   }
@@ -154,7 +178,6 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
   negotiated(settings: Negotiated): void {
     this.keepAliveSeconds = settings.keepAlive;
     this.quota = settings.sendQuota;
-    this.maxPacketSize = settings.maxPacketSize;
     if (settings.topicAliasMaximum > 0) this.outboundAliases = new OutboundAliases(settings.topicAliasMaximum); // v5 [MQTT-3.1.2-27]
     this.method = settings.authenticationMethod;
     this.will = settings.will;
@@ -196,10 +219,10 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
 
   /** Refuses a CONNECT: CONNACK with the reason code (v5) or its return code (3.1/3.1.1), then close;
    *  session present is 0, v5 [MQTT-3.2.2-6], v3.1.1 [MQTT-3.2.2-4]. */
-  refuseConnect(reasonCode: number, level = this.level): void {
+  refuseConnect(reasonCode: number, properties?: Properties, level = this.level): void {
     if (this.lifecycle === Lifecycle.Closed) return;
     const encoder = this.context.encoder;
-    if (level === 5) this.write(encoder.encodeConnack(5, false, reasonCode));
+    if (level === 5) this.write(encoder.encodeConnack(5, false, reasonCode, properties));
     else {
       const returnCode = connectReturnCode(reasonCode);
       if (returnCode !== undefined) this.write(encoder.encodeConnack(level === 3 ? 3 : 4, false, returnCode));
@@ -208,9 +231,9 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
   }
 
   /** Server-side end of a connected client: v5 DISCONNECT with the reason code (v5 4.13), then close. Wills go out. */
-  disconnect(reasonCode: number): void {
+  disconnect(reasonCode: number, properties?: Properties): void {
     if (this.lifecycle === Lifecycle.Connected && this.level === 5) {
-      this.write(this.context.encoder.encodeDisconnect(5, reasonCode));
+      this.write(this.context.encoder.encodeDisconnect(5, reasonCode, properties));
     }
     this.close(reasonCode);
   }

@@ -37,8 +37,6 @@ export interface Negotiated {
   keepAlive: number;
   /** The client's Receive Maximum. */
   sendQuota: number;
-  /** The client's Maximum Packet Size, 0 = no limit. */
-  maxPacketSize: number;
   /** The client's Topic Alias Maximum: aliases we may set towards it [MQTT-3.1.2-27]. */
   topicAliasMaximum: number;
   authenticationMethod: string | undefined;

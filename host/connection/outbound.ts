@@ -2,6 +2,7 @@
 // transport once per tick, honouring backpressure; and the PUBLISH and acknowledgement bytes for one recipient.
 import { publishPacketIdOffset } from "../core/packet-encoder.ts";
 import type { PacketEncoder } from "../core/packet-encoder.ts";
+import type { Properties } from "../core/packets.ts";
 import { PacketType } from "../protocol/packet-type.ts";
 import type { Message } from "../routing/message.ts";
 import type { PublishEncoder } from "../routing/publish-encoder.ts";
@@ -127,8 +128,9 @@ export function publishHeader(stats: BrokerStats, encoder: PublishEncoder, write
 
 /** PUBACK, PUBREC, PUBREL or PUBCOMP. With reason code 0 and no properties every version encodes the same
  *  4 bytes (v5 3.4.2.1: the reason code may be omitted), made here without a core call. */
-export function ackBytes(encoder: PacketEncoder, level: number, type: PacketType, packetId: number, reasonCode: number): Buffer {
-  if (reasonCode === 0 || level !== 5) {
+export function ackBytes(encoder: PacketEncoder, level: number, type: PacketType, packetId: number, reasonCode: number,
+                         properties?: Properties): Buffer {
+  if (level !== 5 || (reasonCode === 0 && properties === undefined)) {
     const ack = Buffer.allocUnsafe(4);
     ack[0] = (type << 4) | (type === PacketType.Pubrel ? 2 : 0);
     ack[1] = 2;
@@ -136,5 +138,5 @@ export function ackBytes(encoder: PacketEncoder, level: number, type: PacketType
     ack[3] = packetId & 0xff;
     return ack;
   }
-  return encoder.encodeAck(type, 5, packetId, reasonCode);
+  return encoder.encodeAck(type, 5, packetId, reasonCode, properties);
 }

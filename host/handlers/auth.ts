@@ -5,7 +5,7 @@ import type { Decision } from "../hooks.ts";
 import { MqttError } from "../protocol/mqtt-error.ts";
 import { ReasonCode } from "../protocol/reason-code.ts";
 import type { HandlerContext } from "./context.ts";
-import { decisionCode } from "./decision.ts";
+import { decisionCode, refusalProperties } from "./decision.ts";
 
 export function handleAuth(ctx: HandlerContext, connection: Connection, bytes: Buffer, record: number): void | Promise<void> {
   const records = ctx.records;
@@ -23,6 +23,6 @@ export function handleAuth(ctx: HandlerContext, connection: Connection, bytes: B
 
 function finish(ctx: HandlerContext, connection: Connection, method: string, decision: Awaited<Decision>): void {
   const refusal = decisionCode(decision, ReasonCode.NotAuthorized);
-  if (refusal !== 0) return connection.disconnect(refusal);
+  if (refusal !== 0) return connection.disconnect(refusal, refusalProperties(decision));
   connection.write(ctx.encoder.encodeAuth(ReasonCode.Success, { authenticationMethod: method }));
 }

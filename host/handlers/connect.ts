@@ -8,7 +8,7 @@ import type { Decision } from "../hooks.ts";
 import { ReasonCode } from "../protocol/reason-code.ts";
 import { NEVER_EXPIRES } from "../session/session.ts";
 import type { HandlerContext } from "./context.ts";
-import { decisionCode } from "./decision.ts";
+import { decisionCode, refusalProperties } from "./decision.ts";
 
 /** Largest packet the protocol allows: remaining length 268,435,455 plus a 5-byte fixed header. */
 const PROTOCOL_MAX_PACKET_SIZE = 268_435_460;
@@ -18,7 +18,7 @@ const CONNACK_ACCEPTED = [Buffer.from([0x20, 2, 0, 0]), Buffer.from([0x20, 2, 1,
 export function handleConnect(ctx: HandlerContext, connection: Connection, bytes: Buffer, record: number): void | Promise<void> {
   const packet = ctx.records.connect(record, bytes);
   const level = packet.protocolLevel;
-  connection.connecting(level);
+  connection.connecting(level, packet.properties.maximumPacketSize ?? 0, packet.properties.requestProblemInformation !== 0);
   const client = connection.client;
   let assigned: string | undefined;
   if (packet.clientId.length > 0) client.clientId = packet.clientId;
@@ -53,7 +53,7 @@ export function handleConnect(ctx: HandlerContext, connection: Connection, bytes
 function accept(ctx: HandlerContext, connection: Connection, packet: ConnectPacket, decision: Awaited<Decision>, assigned: string | undefined): void {
   if (connection.state !== Lifecycle.Connecting) return;
   const refusal = decisionCode(decision, ReasonCode.BadUserNameOrPassword);
-  if (refusal !== 0) return connection.refuseConnect(refusal);
+  if (refusal !== 0) return connection.refuseConnect(refusal, refusalProperties(decision));
   const { options, sessions } = ctx;
   const clientId = connection.client.clientId;
   const v5 = packet.protocolLevel === 5;
@@ -83,7 +83,6 @@ function accept(ctx: HandlerContext, connection: Connection, packet: ConnectPack
   connection.negotiated({
     session, will: packet.will, keepAlive,
     sendQuota: v5 ? properties.receiveMaximum ?? 65535 : options.maxInflightMessages,
-    maxPacketSize: properties.maximumPacketSize ?? 0,
     topicAliasMaximum: v5 ? properties.topicAliasMaximum ?? 0 : 0, // v5 [MQTT-3.1.2-27]
     authenticationMethod: properties.authenticationMethod,
   });
@@ -97,8 +96,9 @@ function accept(ctx: HandlerContext, connection: Connection, packet: ConnectPack
     if (assigned !== undefined) connack.assignedClientIdentifier = assigned; // v5 [MQTT-3.2.2-16]
     if (properties.authenticationMethod !== undefined) connack.authenticationMethod = properties.authenticationMethod;
   }
-  if (packet.protocolLevel === 4) connection.write(CONNACK_ACCEPTED[sessionPresent ? 1 : 0]);
-  else connection.write(ctx.encoder.encodeConnack(packet.protocolLevel, sessionPresent, 0, v5 ? connack : undefined));
+  const sent = packet.protocolLevel === 4 ? connection.write(CONNACK_ACCEPTED[sessionPresent ? 1 : 0])
+    : connection.write(ctx.encoder.encodeConnack(packet.protocolLevel, sessionPresent, 0, v5 ? connack : undefined));
+  if (!sent) return; // over the client's Maximum Packet Size: closed without a CONNACK, v5 [MQTT-3.1.2-24]
   connection.connected();
   ctx.stats.connections++;
   ctx.stats.connectsAccepted++;

@@ -30,6 +30,7 @@ export interface HandlerContext {
   readonly retained: RetainedStore;
   /** Acknowledgements of QoS 1/2 publishes wait for its commit (handlers/publish.ts). */
   readonly store: Store;
-  /** Stores a retained message when asked, then routes it; publisherId is the publisher's subscriberId (no-local). */
-  publish(message: Message, publisherId: number): void;
+  /** Stores a retained message when asked, then routes it; publisherId is the publisher's subscriberId (no-local).
+   *  Returns how many subscriptions it went to. */
+  publish(message: Message, publisherId: number): number;
 }

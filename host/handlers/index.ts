@@ -88,7 +88,7 @@ export class Dispatcher implements PacketSink<Connection> {
     }
     ctx.notify.clientError({ client: connection.client, reasonCode, error: err });
     if (connection.state === Lifecycle.Connected) connection.disconnect(reasonCode);
-    else if (reasonCode === ReasonCode.UnsupportedProtocolVersion) connection.refuseConnect(reasonCode, 4); // [MQTT-3.1.2-2]
-    else connection.refuseConnect(reasonCode, connection.protocolLevel); // 0 until a CONNECT was read: answered as 3.1.1
+    else if (reasonCode === ReasonCode.UnsupportedProtocolVersion) connection.refuseConnect(reasonCode, undefined, 4); // [MQTT-3.1.2-2]
+    else connection.refuseConnect(reasonCode, undefined, connection.protocolLevel); // 0 until a CONNECT was read: answered as 3.1.1
   }
 }

@@ -9,7 +9,7 @@ import { PacketType } from "../protocol/packet-type.ts";
 import { ReasonCode } from "../protocol/reason-code.ts";
 import { Message } from "../routing/message.ts";
 import type { HandlerContext } from "./context.ts";
-import { decisionCode } from "./decision.ts";
+import { decisionCode, refusalProperties } from "./decision.ts";
 
 const DOLLAR = 0x24;
 
@@ -46,7 +46,7 @@ export function handlePublish(ctx: HandlerContext, connection: Connection, bytes
   }
   if (qos === 2) {
     if (session.awaitsPubrel(packetId)) { // v5 [MQTT-4.3.3-10] a resent QoS 2 PUBLISH is not delivered again
-      acknowledge(ctx, connection, 2, packetId);
+      acknowledge(ctx, connection, 2, packetId, ReasonCode.Success);
       return;
     }
     if (session.inboundQos2Count >= options.receiveMaximum) throw new MqttError(ReasonCode.ReceiveMaximumExceeded); // v5 [MQTT-3.3.4-7]
@@ -64,29 +64,32 @@ export function handlePublish(ctx: HandlerContext, connection: Connection, bytes
 
 function accept(ctx: HandlerContext, connection: Connection, message: Message, packetId: number, decision: Awaited<Decision>): void {
   const refusal = decisionCode(decision, ReasonCode.NotAuthorized);
-  if (refusal !== 0) return refuse(ctx, connection, message.qos, packetId, refusal);
+  if (refusal !== 0) return refuse(ctx, connection, message.qos, packetId, refusal, refusalProperties(decision));
   const session = connection.session!;
   const stats = ctx.stats;
   stats.messagesIn++;
   stats.publishReceived[message.qos]++;
   stats.publishReceivedBytes[message.qos] += message.payload.length;
   if (message.qos === 2) session.receivedQos2(packetId);
-  ctx.publish(message, session.subscriberId);
-  if (message.qos !== 0) acknowledge(ctx, connection, message.qos, packetId);
+  const recipients = ctx.publish(message, session.subscriberId);
+  const code = recipients === 0 && connection.protocolLevel === 5 && ctx.options.noMatchingSubscribersReasonCode
+    ? ReasonCode.NoMatchingSubscribers : ReasonCode.Success; // v5 3.4.2.1, 3.5.2.1: a MAY, as Mosquitto and EMQX do
+  if (message.qos !== 0) acknowledge(ctx, connection, message.qos, packetId, code);
   if (ctx.notify.observesPublish) ctx.notify.published(publishEvent(connection, message));
 }
 
 /** PUBACK or PUBREC once everything written so far (the message, its queue entries, the packet id) is committed,
  *  in the order the publishes came. A failed commit refuses the publish: v5 with 0x80; 3.1.1 has no failure
  *  code in PUBACK/PUBREC, so the connection is closed and the client sends it again on reconnect [MQTT-4.4.0-1]. */
-function acknowledge(ctx: HandlerContext, connection: Connection, qos: 1 | 2, packetId: number): void {
+/** PUBACK or PUBREC with `code` (0x00, or v5 0x10 No matching subscribers) once the store committed the message. */
+function acknowledge(ctx: HandlerContext, connection: Connection, qos: 1 | 2, packetId: number, code: number): void {
   const committed = ctx.store.whenCommitted();
   const type = qos === 1 ? PacketType.Puback : PacketType.Pubrec;
   if (committed === undefined) {
-    connection.sendAck(type, packetId, ReasonCode.Success); // v5 [MQTT-4.3.2-4] [MQTT-4.3.3-8]
+    connection.sendAck(type, packetId, code); // v5 [MQTT-4.3.2-4] [MQTT-4.3.3-8]
     return;
   }
-  committed.then(() => connection.sendAck(type, packetId, ReasonCode.Success), () => refuseUnstored(ctx, connection, qos, packetId));
+  committed.then(() => connection.sendAck(type, packetId, code), () => refuseUnstored(ctx, connection, qos, packetId));
 }
 
 function refuseUnstored(ctx: HandlerContext, connection: Connection, qos: 1 | 2, packetId: number): void {
@@ -97,14 +100,15 @@ function refuseUnstored(ctx: HandlerContext, connection: Connection, qos: 1 | 2,
 }
 
 /** A refused PUBLISH: v5 acknowledges with the reason code; 3.1.1 acknowledges as usual and drops it, v3.1.1 [MQTT-3.3.5-2]. */
-function refuse(ctx: HandlerContext, connection: Connection, qos: number, packetId: number, reasonCode: number): void {
+function refuse(ctx: HandlerContext, connection: Connection, qos: number, packetId: number, reasonCode: number,
+                properties?: Properties): void {
   ctx.stats.dropped++;
   ctx.stats.droppedNotAuthorized++;
   ctx.log.debug({ clientId: connection.client.clientId, reasonCode }, "publish refused");
-  if (qos === 1) connection.sendAck(PacketType.Puback, packetId, reasonCode);
+  if (qos === 1) connection.sendAck(PacketType.Puback, packetId, reasonCode, properties);
   else if (qos === 2) {
     if (connection.protocolLevel !== 5) connection.session!.receivedQos2(packetId);
-    connection.sendAck(PacketType.Pubrec, packetId, reasonCode);
+    connection.sendAck(PacketType.Pubrec, packetId, reasonCode, properties);
   }
 }
 

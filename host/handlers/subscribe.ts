@@ -1,6 +1,6 @@
 // SUBSCRIBE (spec 3.8): per filter authorizeSubscribe, QoS granted (capped by maximumQoS), the
 // topic index, SUBACK reason codes, then retained messages per retain handling.
-import type { SubscribePacket, Subscription } from "../core/packets.ts";
+import type { Properties, SubscribePacket, Subscription } from "../core/packets.ts";
 import type { Connection } from "../connection/connection.ts";
 import type { Decision } from "../hooks.ts";
 import { MqttError } from "../protocol/mqtt-error.ts";
@@ -8,7 +8,7 @@ import { PacketType } from "../protocol/packet-type.ts";
 import { ReasonCode } from "../protocol/reason-code.ts";
 import { optionsByte } from "../protocol/subscription-options.ts";
 import type { HandlerContext } from "./context.ts";
-import { decisionCode } from "./decision.ts";
+import { decisionCode, refusalProperties } from "./decision.ts";
 
 export function handleSubscribe(ctx: HandlerContext, connection: Connection, bytes: Buffer, record: number): void | Promise<void> {
   const packet = ctx.records.subscribe(record, bytes);
@@ -32,12 +32,14 @@ function complete(ctx: HandlerContext, connection: Connection, packet: Subscribe
   const v5 = connection.protocolLevel === 5;
   const subscriptionId = packet.properties.subscriptionIdentifiers?.[0] ?? 0;
   const reasonCodes: number[] = [];
+  let diagnostics: Properties | undefined; // the first refusal's Reason String and User Properties, v5 3.9.2.1.2
   const retained: Array<[Subscription, number, boolean]> = [];
   for (let i = 0; i < packet.subscriptions.length; i++) {
     const subscription = packet.subscriptions[i]!;
     const decision = decisions?.[i] ?? true;
     const refusal = decisionCode(decision, ReasonCode.NotAuthorized);
     if (refusal !== 0) {
+      diagnostics ??= refusalProperties(decision);
       reasonCodes.push(v5 ? refusal : ReasonCode.UnspecifiedError); // 3.1.1 has only 0x80 (failure)
       continue;
     }
@@ -55,7 +57,7 @@ function complete(ctx: HandlerContext, connection: Connection, packet: Subscribe
     ctx.notify.subscribed({ client: connection.client, topicFilter: subscription.topicFilter, qos: qos as 0 | 1 | 2 });
   }
   session.persist();
-  connection.write(ctx.encoder.encodeSubAck(PacketType.Suback, connection.protocolLevel, packet.packetId, reasonCodes)); // [MQTT-3.8.4-1]
+  connection.write(ctx.encoder.encodeSubAck(PacketType.Suback, connection.protocolLevel, packet.packetId, reasonCodes, diagnostics)); // [MQTT-3.8.4-1]
   const now = Date.now();
   const ids = subscriptionId !== 0 ? [subscriptionId] : undefined;
   for (const [subscription, qos, isNew] of retained) {

@@ -13,12 +13,13 @@ export class Router {
   constructor(private readonly topics: TopicIndex, private readonly sessions: Sessions, private readonly log: Logger) {}
 
   /** Delivers to every matching subscription; publisherId is the publishing session's subscriberId (no-local) or -1.
-   *  Returns the number of matching subscriptions. */
+   *  Returns how many subscriptions it went to (0: no matching subscribers, v5 3.4.2.1). */
   route(message: Message, publisherId: number): number {
     const topics = this.topics;
     const recipients = this.sessions.recipients;
     const count = topics.match(message.topic, publisherId);
     let locals: LocalSubscription[] | undefined;
+    let delivered = 0;
     for (let k = 0; k < count; k++) {
       const recipient = recipients[topics.matchSubscriber(k)];
       if (recipient === undefined) continue;
@@ -29,11 +30,13 @@ export class Router {
         const retain = message.retain && (options & RETAIN_AS_PUBLISHED) !== 0; // v5 [MQTT-3.3.1-12] [MQTT-3.3.1-13], v3.1.1 [MQTT-3.3.1-9]
         const ids = recipient.subscriptionIdCount > 0 ? topics.matchSubscriptionIds(k) : undefined;
         recipient.deliver(message, qos, retain, ids);
+        delivered++;
       } else {
         (locals ??= []).push(recipient);
       }
     }
     if (locals !== undefined) {
+      delivered += locals.length;
       const value = { topicName: message.topicName, payload: message.payload, qos: message.qos, retain: message.retain, properties: message.properties ?? {} };
       for (const local of locals) {
         try {
@@ -43,6 +46,6 @@ export class Router {
         }
       }
     }
-    return count;
+    return delivered;
   }
 }

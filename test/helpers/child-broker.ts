@@ -5,7 +5,7 @@ import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import type { BrokerOptions } from "../../host/index.ts";
 
 export interface BrokerSnapshot {
-  stats: { connections: number; messagesIn: number; messagesOut: number; dropped: number; protocolErrors: number; bytesIn: number; bytesOut: number };
+  stats: { connections: number; messagesIn: number; messagesOut: number; dropped: number; protocolErrors: number; packetsTooLarge: number; bytesIn: number; bytesOut: number };
   memory: NodeJS.MemoryUsage;
   /** CPU time the broker process used so far, µs. */
   cpu: NodeJS.CpuUsage;

@@ -1,6 +1,7 @@
 // CONNECT / CONNACK: exact replies over raw sockets, client id rules, refusals, timeouts, hooks.
 import { afterEach, describe, expect, it } from "vitest";
 import { Harness } from "../helpers/broker.ts";
+import { keepAliveBand, sleepUntil } from "../helpers/keep-alive.ts";
 import { connectBytes, packet, str } from "../helpers/packets.ts";
 
 const h = new Harness();
@@ -162,23 +163,30 @@ describe("timeouts", () => {
     expect(await raw.waitClosed(4000)).toBe(true);
   });
 
-  it("v3.1.1 [MQTT-3.1.2-24] no packet within 1.5 x keep-alive closes the connection", async () => {
+  it("v3.1.1 [MQTT-3.1.2-24] keep-alive 2: closed between 1.2 x and 1.5 x (plus two wheel ticks) after the CONNECT", async () => {
     await h.start();
     const raw = await h.raw();
-    raw.send(connectBytes({ level: 4, keepAlive: 1 }));
+    raw.send(connectBytes({ level: 4, keepAlive: 2 }));
+    const band = keepAliveBand(Date.now(), 2);
     await raw.packet();
-    expect(await raw.waitClosed(4000)).toBe(true);
+    await sleepUntil(band.openUntil);
+    expect(raw.isClosed).toBe(false);
+    expect(await raw.waitClosed(band.closedBy - Date.now())).toBe(true);
   });
 
-  it("v5 [MQTT-3.1.2-22] keep-alive timeout sends DISCONNECT 0x8D, PINGREQ keeps the connection", async () => {
+  it("v5 [MQTT-3.1.2-22] keep-alive timeout sends DISCONNECT 0x8D within the band from the last PINGREQ", async () => {
     await h.start();
     const raw = await h.raw();
-    raw.send(connectBytes({ level: 5, keepAlive: 1 }));
+    raw.send(connectBytes({ level: 5, keepAlive: 2 }));
     await raw.packet();
+    await sleepUntil(Date.now() + 1000);
     raw.send([0xc0, 0x00]);
+    const band = keepAliveBand(Date.now(), 2);
     expect([...await raw.packet()]).toEqual([0xd0, 0x00]); // [MQTT-3.12.4-1]
-    const disconnect = await raw.packet(4000);
-    expect([disconnect[0], disconnect[2]]).toEqual([0xe0, 0x8d]);
+    await sleepUntil(band.openUntil);
+    expect(raw.isClosed).toBe(false);
+    const disconnect = await raw.packet(band.closedBy - Date.now());
+    expect([...disconnect]).toEqual([0xe0, 0x01, 0x8d]);
     expect(await raw.waitClosed()).toBe(true);
   });
 

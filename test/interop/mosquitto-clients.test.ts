@@ -1,5 +1,5 @@
 // Debian's mosquitto_pub / mosquitto_sub against quarkmq started through its real binary: QoS 0/1/2 at
-// 3.1.1 and 5.0, retained messages, v5 properties passed through, and wills sent on an abnormal close.
+// 3.1 (MQIsdp), 3.1.1 and 5.0, retained messages, v5 properties passed through, and wills sent on an abnormal close.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startQuarkmq, type QuarkmqProcess } from "../helpers/quarkmq-process.ts";
@@ -72,7 +72,7 @@ afterAll(async () => {
   if (broker) expect((await broker.stop()).code).toBe(0);
 });
 
-for (const version of ["mqttv311", "mqttv5"] as const) {
+for (const version of ["mqttv31", "mqttv311", "mqttv5"] as const) {
   describe(`mosquitto clients ${version}`, () => {
     for (const qos of [0, 1, 2]) {
       it(`delivers a QoS ${qos} message at QoS ${qos}`, async () => {

@@ -56,4 +56,10 @@ describe("MQTT 5.0", () => {
     await pub.expect(ack(T.PUBACK, 5, 1)); // short form: Remaining Length 2, no reason code, no Property Length
     await expectPublish(sub, 5, { topic, qos: 1, payload: "p" }); // ... packetId, Property Length 0, payload
   });
+
+  it("v5 [MQTT-2.2.1-3] a QoS 1 PUBLISH or a PUBACK with packet id 0: DISCONNECT 0x82 Protocol Error, then the close", () =>
+    expectEachClosed(broker, 5, [
+      publish(5, { topic: `h/${id()}`, qos: 1, packetId: 0, payload: "zero" }),
+      ack(T.PUBACK, 5, 0),
+    ], 0x82));
 });

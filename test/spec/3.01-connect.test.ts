@@ -133,7 +133,7 @@ describe("MQTT 3.1.1", () => {
     await c.expectClose();
   });
 
-  it("v3.1.1 [MQTT-3.1.4-1] Password Flag 1 with User Name Flag 0 does not conform: closed without CONNACK", async () => {
+  it("v3.1.1 [MQTT-3.1.2-22] v3.1.1 [MQTT-3.1.4-1] Password Flag 1 with User Name Flag 0 does not conform: closed without CONNACK", async () => {
     const c = await broker.open();
     c.send(rawConnect(4, 0x42, str(id()), bin([1, 2])));
     await c.expectClose();
