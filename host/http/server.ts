@@ -1,10 +1,10 @@
 // The broker's HTTP listener on uWebSockets.js: one route table (health, metrics, the admin API), request
 // heads read up front (uWS forbids touching a request after its handler returns), JSON errors, and a
 // listen socket closed on broker.close() (an open uWS socket at exit aborts the process; STACK.md).
-import uWS from "uWebSockets.js";
-import type { HttpResponse } from "uWebSockets.js";
+import type { HttpRequest as UwsRequest, HttpResponse, TemplatedApp, us_listen_socket } from "uWebSockets.js";
 import type { HttpOptions } from "../config/options.ts";
 import type { Logger } from "../log.ts";
+import { loadUws, type Uws } from "../transport/uws.ts";
 import { HttpError, readBody, type HttpRequest, type Reply } from "./request.ts";
 
 /** A route answers a request; it may be async (the response is held until it settles). */
@@ -24,22 +24,27 @@ const statusText: Record<number, string> = {
 };
 
 export class HttpServer {
-  private readonly app = uWS.App();
-  private listenSocket: uWS.us_listen_socket | undefined;
+  private uws: Uws | undefined;
+  private app: TemplatedApp | undefined;
+  private listenSocket: us_listen_socket | undefined;
   private readonly maxBodySize: number;
 
   constructor(private readonly options: HttpOptions, private readonly routes: RouteTable, private readonly log: Logger) {
     this.maxBodySize = options.maxBodySize ?? 1 << 20;
-    this.app.any("/*", (res, req) => this.handle(res, req));
   }
 
-  listen(): Promise<{ host: string; port: number }> {
+  /** uWebSockets.js is loaded here, not at import (its UWS_USE_FALLBACK switch is read when it loads). */
+  async listen(): Promise<{ host: string; port: number }> {
     const { host, port } = this.options;
+    const { uws } = await loadUws(this.log);
+    this.uws = uws;
+    const app = this.app = uws.App();
+    app.any("/*", (res, req) => this.handle(res, req));
     return new Promise((resolve, reject) => {
-      this.app.listen(host, port, (socket) => {
+      app.listen(host, port, (socket) => {
         if (!socket) return reject(new Error(`quarkmq: cannot listen for HTTP on ${host}:${port}`));
         this.listenSocket = socket;
-        resolve({ host, port: localPort(socket) });
+        resolve({ host, port: localPort(uws, socket) });
       });
     });
   }
@@ -47,11 +52,11 @@ export class HttpServer {
   /** Stops accepting; requests under way finish on their own. */
   close(): void {
     if (this.listenSocket === undefined) return;
-    uWS.us_listen_socket_close(this.listenSocket);
+    this.uws!.us_listen_socket_close(this.listenSocket);
     this.listenSocket = undefined;
   }
 
-  private handle(res: HttpResponse, req: uWS.HttpRequest): void {
+  private handle(res: HttpResponse, req: UwsRequest): void {
     const state = { aborted: false };
     res.onAborted(() => { state.aborted = true; });
     const url = req.getUrl();
@@ -107,8 +112,8 @@ export class HttpServer {
 
 /** The port a listen socket got; the JS fallback of uWebSockets.js (STACK.md) may not export us_socket_local_port
  *  under every module interop, but its listen socket answers address() as node:http does. */
-function localPort(socket: uWS.us_listen_socket): number {
-  if (typeof uWS.us_socket_local_port === "function") return uWS.us_socket_local_port(socket);
+function localPort(uws: Uws, socket: us_listen_socket): number {
+  if (typeof uws.us_socket_local_port === "function") return uws.us_socket_local_port(socket);
   return (socket as unknown as { address(): { port: number } }).address().port;
 }
 
