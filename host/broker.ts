@@ -32,7 +32,9 @@ import { restoredMessage, restoreSessions } from "./session/session-record.ts";
 import { LmdbStore } from "./store/lmdb.ts";
 import { MemoryStore } from "./store/memory.ts";
 import type { Store } from "./store/store.ts";
-import type { BrokerStats } from "./stats.ts";
+import { HttpFace } from "./http/face.ts";
+import { SysTopics } from "./http/sys-topics.ts";
+import { newStats, type BrokerStats } from "./stats.ts";
 import type { Transport } from "./transport/transport.ts";
 
 export type { BrokerEvents, ClientErrorEvent } from "./notify.ts";
@@ -67,7 +69,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
   readonly backpressure = new Backpressure();
   /** Every connection's CONNECT timeout and keep-alive. */
   readonly timeouts = new TimerWheel();
-  readonly stats: BrokerStats = { connections: 0, messagesIn: 0, messagesOut: 0, dropped: 0, protocolErrors: 0, transportRefused: 0, packetsTooLarge: 0, bytesIn: 0, bytesOut: 0 };
+  readonly stats: BrokerStats = newStats();
   /** Hooks, then EventEmitter listeners: the one way events reach the embedding service. */
   readonly notify: Notifier;
   /** What connections and handlers may use (built once; see connection/context.ts and handlers/context.ts). */
@@ -76,14 +78,18 @@ export class Broker extends EventEmitter<BrokerEvents> {
   private readonly ports: Listeners;
   /** Reasons for refusing a connection before MQTT already logged at warn (later ones go to debug). */
   private readonly refusals = new Set<string>();
+  private httpFace: HttpFace | undefined;
+  private readonly sysTopics: SysTopics;
   private closing = false;
   /** Set once every connection is closed: wills of sessions ending with the shutdown went out before. */
   private stopped = false;
   private started: Promise<void> | undefined;
+  private listening = false;
 
   constructor(options: Partial<BrokerOptions> = {}) {
     super();
-    this.options = { ...defaultOptions, hooks: {}, ...options, logLevel: options.logLevel ?? "silent" };
+    // As with logging, the library publishes no $SYS topics unless asked (the binary's default is 10 s).
+    this.options = { ...defaultOptions, hooks: {}, ...options, logLevel: options.logLevel ?? "silent", sysInterval: options.sysInterval ?? 0 };
     this.hooks = this.options.hooks;
     this.log = options.logger ?? createLogger(this.options.logLevel);
     this.notify = new Notifier(this.hooks, this);
@@ -108,6 +114,8 @@ export class Broker extends EventEmitter<BrokerEvents> {
       log: this.log,
       headerTimeout: this.options.connectTimeout * 1000,
     });
+    this.sysTopics = new SysTopics(this, this.options.sysInterval);
+    this.sysTopics.start();
   }
 
   /** EventEmitter's, then the notifier recounts (it may have lost its own newListener/removeListener listeners). */
@@ -146,14 +154,32 @@ export class Broker extends EventEmitter<BrokerEvents> {
     }
   }
 
-  /** Opens every listener (options.listeners, else options.tcp) after the store is restored; host and port are the first one's. */
-  async listen(): Promise<{ host: string; port: number; listeners: ListenerAddress[] }> {
-    await this.start();
+  /** False once close() has begun (GET /health answers 503). */
+  get accepting(): boolean {
+    return !this.closing;
+  }
+
+  /** True once the listeners are up, until close() (GET /ready). */
+  get ready(): boolean {
+    return this.listening && !this.closing;
+  }
+
+  /** Starts the HTTP listener (options.http, when set), restores the store, then opens every listener (options.listeners,
+   *  else options.tcp); host and port are the first one's. */
+  async listen(): Promise<{ host: string; port: number; listeners: ListenerAddress[]; http?: { host: string; port: number } }> {
+    let http: { host: string; port: number } | undefined;
+    if (this.options.http !== false && this.httpFace === undefined) {
+      this.httpFace = new HttpFace(this, this.options.http);
+      http = await this.httpFace.listen();
+      this.log.info(http, "HTTP listening");
+    }
+    await this.start(); // /ready answers 503 while the store is restored
     const configs = effectiveListeners(this.options);
     if (configs.length === 0) throw new Error("quarkmq: no listener configured");
     const listeners = await this.ports.listen(configs);
     for (const address of listeners) this.log.info(address, "listening");
-    return { host: listeners[0]!.host, port: listeners[0]!.port, listeners };
+    this.listening = true;
+    return { host: listeners[0]!.host, port: listeners[0]!.port, listeners, ...(http ? { http } : {}) };
   }
 
   /** Re-reads the tls and wss listeners' certificate and key files (the CLI calls it on SIGHUP); open connections keep theirs. */
@@ -175,6 +201,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
       transport.destroy();
       return;
     }
+    this.stats.socketsAccepted++;
     this.connections.add(new Connection(this.connectionContext, transport));
   }
 
@@ -185,6 +212,8 @@ export class Broker extends EventEmitter<BrokerEvents> {
     const payload = typeof options.payload === "string" ? Buffer.from(options.payload)
       : Buffer.isBuffer(options.payload) ? options.payload : Buffer.from(options.payload.buffer, options.payload.byteOffset, options.payload.byteLength);
     this.stats.messagesIn++;
+    this.stats.publishReceived[qos]++;
+    this.stats.publishReceivedBytes[qos] += payload.length;
     this.publishMessage(messageFrom(topicName, payload, qos, retain, properties), -1);
   }
 
@@ -213,7 +242,9 @@ export class Broker extends EventEmitter<BrokerEvents> {
    *  Returns the number of subscriptions it went to. */
   publishMessage(message: Message, publisherId: number): number {
     if (message.retain && this.options.retainAvailable) this.retained.set(message);
-    return this.router.route(message, publisherId);
+    const delivered = this.router.route(message, publisherId);
+    if (delivered === 0) this.stats.droppedNoSubscribers++;
+    return delivered;
   }
 
   publishWill(will: Will): void {
@@ -235,6 +266,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    this.sysTopics.stop();
     const stopped = this.ports.close();
     const connections = [...this.connections];
     for (const connection of connections) {
@@ -258,5 +290,6 @@ export class Broker extends EventEmitter<BrokerEvents> {
     this.timeouts.stop();
     await stopped;
     await this.store.close();
+    this.httpFace?.close(); // last: /health answers 503 while connections close
   }
 }

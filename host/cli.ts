@@ -46,6 +46,10 @@ function notices(config: ResolvedConfig, log: Logger): void {
   for (const path of config.secretFiles) {
     if ((statSync(path).mode & 0o004) !== 0) log.warn({ path }, "this file holds passwords and every user of this machine can read it; chmod 600 it");
   }
+  const http = config.options.http;
+  if (http !== false && !isLoopback(http.host)) {
+    log.warn({ host: http.host, port: http.port }, "HTTP listening beyond this machine: /health and /metrics need no token; keep the port behind a firewall");
+  }
   if (open.length > 0 && config.anonymous) {
     log.warn({ host: open[0]!.host },
       "listening beyond this machine with anonymous access allowed: any client that reaches this port can connect; set allowAnonymous: false and configure users");

@@ -27,8 +27,11 @@ export const quarkmqNodeFlags: string[] = [];
 const pkgVersion = (name: string) => JSON.parse(readFileSync(join(root, "node_modules", name, "package.json"), "utf8")).version as string;
 const onPath = (bin: string) => { try { return execFileSync("sh", ["-c", `command -v ${bin}`]).toString().trim(); } catch { return ""; } };
 
+/** The admin token quarkmq is started with for the http-publish scenario (http-load.ts). */
+export const benchAdminToken = "quarkmq-bench-admin-token";
+
 let helpText: string | undefined;
-/** `--http-port` when quarkmq's CLI lists it (the `http` scenario then loads `/health`, or QUARKMQ_BENCH_HTTP_PATH). */
+/** `--http-port` when quarkmq's CLI lists it (the `http` scenarios then load POST /api/v1/publish and GET /metrics). */
 function quarkmqHttpFlag(): string | undefined {
   if (!existsSync(join(root, "host/cli.ts"))) return undefined;
   helpText ??= execFileSync(process.execPath, [...tsx, "host/cli.ts", "--help"], { cwd: root }).toString();
@@ -53,7 +56,7 @@ export const brokerKinds: Record<string, BrokerKind> = {
     name: "quarkmq",
     unavailable: () => (existsSync(join(root, "host/cli.ts")) || existsSync(join(root, "host/index.ts")) ? null : "host/cli.ts and host/index.ts are not there yet"),
     command: (port, httpPort) => existsSync(join(root, "host/cli.ts"))
-      ? { cmd: process.execPath, args: [...quarkmqNodeFlags, ...tsx, "host/cli.ts", "--port", String(port), "--host", "127.0.0.1", "--log-level", "warn", "--no-persistence", ...(httpPort ? [quarkmqHttpFlag()!, String(httpPort)] : [])] }
+      ? { cmd: process.execPath, args: [...quarkmqNodeFlags, ...tsx, "host/cli.ts", "--port", String(port), "--host", "127.0.0.1", "--log-level", "warn", "--no-persistence", ...(httpPort ? [quarkmqHttpFlag()!, String(httpPort), "--admin-token", benchAdminToken] : [])] }
       : { cmd: process.execPath, args: [...quarkmqNodeFlags, ...tsx, "bench/brokers/quarkmq-server.ts", "--port", String(port)] },
     version: () => pkgVersion("../"),
     httpFlag: quarkmqHttpFlag,

@@ -1,11 +1,12 @@
 // One run: a fresh broker process and a fresh load generator process for one scenario; samples the
 // broker's /proc stats at each mark and turns them into the figures of a run (or its failure).
-import { fork, spawn } from "node:child_process";
+import { fork } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import os from "node:os";
 import { join } from "node:path";
 import { root, startBroker } from "./brokers.ts";
 import type { BrokerKind, RunningBroker } from "./brokers.ts";
+import { runHttp } from "./http-load.ts";
 import { openFileLimit, sample } from "./proc-stats.ts";
 import type { ProcSample } from "./proc-stats.ts";
 import type { Scenario } from "./scenarios.ts";
@@ -57,20 +58,6 @@ function runLoad(child: ChildProcess, port: number, pid: number, scenario: Scena
   });
 }
 
-function httpLoad(url: string, connections: number, seconds: number): Promise<Record<string, number>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, "node_modules/autocannon/autocannon.js"), "-j", "-c", String(connections), "-d", String(seconds), url], { stdio: ["ignore", "pipe", "ignore"] });
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => (out += d));
-    child.on("exit", () => {
-      try {
-        const r = JSON.parse(out);
-        resolve({ requestsPerS: r.requests.average, latP50: r.latency.p50, latP99: r.latency.p99, errors: r.errors + r.non2xx });
-      } catch { reject(new Error(`autocannon gave no result for ${url}`)); }
-    });
-  });
-}
-
 /** warmupS: seconds of the same load before the measured phase (flow scenarios). */
 export async function runOne(kind: BrokerKind, scenario: Scenario, durationS: number, warmupS = 0): Promise<RunRecord> {
   const base = { scenario: scenario.name, broker: kind.name };
@@ -85,12 +72,9 @@ export async function runOne(kind: BrokerKind, scenario: Scenario, durationS: nu
   try {
     const p = scenario.params;
     if (p.kind === "http") {
-      const url = broker.httpPort ? `http://127.0.0.1:${broker.httpPort}/${process.env.QUARKMQ_BENCH_HTTP_PATH ?? "health"}` : undefined;
-      if (!url) return { ...base, ok: false, skipped: true, error: `${kind.name} has no HTTP endpoint configured`, figures: {} };
-      const before = sample(broker.pid);
-      const figures = await httpLoad(url, p.connections, durationS);
-      const after = sample(broker.pid);
-      return { ...base, ok: figures.errors === 0, error: figures.errors ? `${figures.errors} HTTP errors` : undefined, figures: { ...figures, requestsPerCpuS: figures.requestsPerS * durationS / ((after.cpuMs - before.cpuMs) / 1000) } };
+      if (!broker.httpPort) return { ...base, ok: false, skipped: true, error: `${kind.name} has no HTTP endpoint configured`, figures: {} };
+      const { figures, error } = await runHttp(broker, p, durationS);
+      return { ...base, ok: error === undefined, error, figures: { ...figures, loadAverage: os.loadavg()[0] } };
     }
     return await loadOnce(broker, scenario, durationS, warmupS, loadgen!);
   } finally {

@@ -25,7 +25,8 @@ export interface FlowParams {
 export interface RetainedParams { kind: "retained"; topics: number }
 /** `max` idle connections (capped by the open-file limits), `concurrency` connecting at a time. */
 export interface ConnsParams { kind: "conns"; max: number; concurrency: number }
-export interface HttpParams { kind: "http"; connections: number }
+/** autocannon against POST /api/v1/publish (deliveries checked) or GET /metrics (bench/broker/http-load.ts). */
+export interface HttpParams { kind: "http"; connections: number; target: "publish" | "metrics" }
 export type Params = FlowParams | RetainedParams | ConnsParams | HttpParams;
 
 export interface Scenario {
@@ -74,7 +75,8 @@ export const scenarios: Scenario[] = [
   // `persistence true` (weaker: a snapshot every autosave_interval), quarkmq in memory.
   { name: "qos1-durable", group: "qos1-durable", params: flow({ layout: "pairs", count: 10, qos: 1, payloadLength: 64, window: 64, latency: true, persistent: true }), semantics: true, duration: 2, reps: 2,
     brokers: ["quarkmq-lmdb", "mosquitto-persistent", "quarkmq"] },
-  { name: "http", group: "http", params: { kind: "http", connections: 50 }, semantics: true, duration: 2, reps: 1 },
+  { name: "http-publish", group: "http", params: { kind: "http", connections: 50, target: "publish" }, semantics: true, duration: 2, reps: 2 },
+  { name: "http-metrics", group: "http", params: { kind: "http", connections: 50, target: "metrics" }, semantics: true, duration: 2, reps: 2 },
 ];
 
 export interface Plan {

@@ -8,7 +8,7 @@ import type { BrokerOptions } from "./options.ts";
 import { defaultOptions } from "./options.ts";
 import type { Hooks } from "../hooks.ts";
 import { accessHooks, denySubscribeReasonCodes, parsePasswordFile, type Acl, type User } from "./access.ts";
-import { didYouMean, fileKeys, fromText, listenerShorthands, optionSpecs, type OptionSpec } from "./schema.ts";
+import { didYouMean, fileKeys, fromText, httpKeys, listenerShorthands, optionSpecs, type OptionSpec } from "./schema.ts";
 import { mergeShorthands, readListeners, type ListenerConfig } from "./listeners.ts";
 
 export class ConfigError extends Error {
@@ -98,6 +98,7 @@ export function loadConfig(input: ConfigInput = {}): ResolvedConfig {
   let acl: Acl | undefined;
   let tcpOff = false;
   let listeners: ListenerConfig[] | undefined;
+  let httpOn = false;
   if (file !== undefined) {
     const data = readConfigFile(file);
     for (const [key, value] of Object.entries(data)) {
@@ -116,6 +117,19 @@ export function loadConfig(input: ConfigInput = {}): ResolvedConfig {
       } else if (key === "listeners") {
         if ("tcp" in data) problems.push(`${where}: give either tcp (a single TCP listener) or listeners, not both`);
         listeners = readListeners(value, where, dirname(file), problems, unknownKey);
+      } else if (key === "http") {
+        if (value === false) continue;
+        if (value === null || typeof value !== "object" || Array.isArray(value)) {
+          problems.push(`${where}: expected a mapping with port, host and adminToken, or false`);
+          continue;
+        }
+        httpOn = true;
+        if ("adminToken" in value) secretFiles.push(file);
+        for (const [k, v] of Object.entries(value)) {
+          const s = Object.hasOwn(httpKeys, k) ? specByKey.get(httpKeys[k]!)! : undefined;
+          if (s) set(s, v, `${where}.${k}`);
+          else problems.push(unknownKey(`${file}: http`, k, Object.keys(httpKeys)));
+        }
       } else if (key === "users") {
         users = [...(users ?? []), ...readUsers(value, where, problems)];
         if (users.length > 0) secretFiles.push(file);
@@ -158,16 +172,23 @@ export function loadConfig(input: ConfigInput = {}): ResolvedConfig {
 
   listeners = mergeShorthands(listeners, values, problems);
   if (problems.length > 0) throw new ConfigError(problems);
-  return { ...build(values, tcpOff, listeners, users, acl), configPath: file, warnings, secretFiles };
+  httpOn ||= values.has("httpPort") || values.has("httpHost");
+  return { ...build(values, tcpOff, httpOn, listeners, users, acl), configPath: file, warnings, secretFiles };
 }
 
-function build(values: Map<string, unknown>, tcpOff: boolean, listeners?: ListenerConfig[], users?: User[], acl?: Acl) {
-  const rest = Object.fromEntries([...values].filter(([k]) => k !== "port" && k !== "host" && !(k in listenerShorthands)));
+function build(values: Map<string, unknown>, tcpOff: boolean, httpOn: boolean, listeners?: ListenerConfig[], users?: User[], acl?: Acl) {
+  const sectionFields = new Set(["port", "host", ...Object.values(httpKeys)]);
+  const rest = Object.fromEntries([...values].filter(([k]) => !sectionFields.has(k) && !(k in listenerShorthands)));
   const base = defaultOptions.tcp === false ? { port: 1883, host: "127.0.0.1" } : defaultOptions.tcp;
   const tcp = tcpOff && !values.has("port") && !values.has("host")
     ? false as const
     : { port: (values.get("port") as number) ?? base.port, host: (values.get("host") as string) ?? base.host };
-  const options = { ...defaultOptions, ...rest, tcp, ...(listeners === undefined ? {} : { listeners }) } as BrokerOptions;
+  // The HTTP listener is off unless its section, port or host is given; the admin token alone does not open it.
+  const adminToken = values.get("adminToken") as string | undefined;
+  const http = httpOn
+    ? { port: (values.get("httpPort") as number) ?? 8081, host: (values.get("httpHost") as string) ?? "127.0.0.1", ...(adminToken ? { adminToken } : {}) }
+    : false as const;
+  const options = { ...defaultOptions, ...rest, tcp, http, ...(listeners === undefined ? {} : { listeners }) } as BrokerOptions;
   if (users?.length === 0) users = undefined;
   const hooks: Hooks = accessHooks(users, acl, options.allowAnonymous);
   options.hooks = hooks;

@@ -11,12 +11,24 @@ export interface ListenerOptions {
   host: string;
 }
 
+/** The HTTP face (host/http/): health, metrics, the admin API. */
+export interface HttpOptions extends ListenerOptions {
+  /** Bearer token the admin API (/api/v1) requires; without one the admin API refuses every request. */
+  adminToken?: string;
+  /** Largest request body accepted, bytes (413 beyond). Default 1 MiB. */
+  maxBodySize?: number;
+}
+
 export interface BrokerOptions {
   /** TCP listener; `false` for none (in-process use only). Default 127.0.0.1:1883. A shorthand for
    *  `listeners: [{ type: "tcp", host, port }]`, ignored when `listeners` is given. */
   tcp: ListenerOptions | false;
   /** Every listener (tcp, tls, ws, wss) with its own options; replaces `tcp` when given. */
   listeners?: ListenerConfig[];
+  /** HTTP listener (health, metrics, admin API); `false` (the default) for none. */
+  http: HttpOptions | false;
+  /** Seconds between `$SYS/broker/...` updates; 0 = none. Default 10 (0 for the library unless set). */
+  sysInterval: number;
   /** Largest packet accepted, in bytes (fixed header included). Default 268,435,455 + 5 (the protocol's limit). */
   maxPacketSize: number;
   /** Highest keep-alive a client may ask for, in seconds (v5: told back as Server Keep Alive; 3.1/3.1.1: refused
@@ -61,6 +73,8 @@ export interface BrokerOptions {
 
 export const defaultOptions: Omit<BrokerOptions, "hooks"> = {
   tcp: { port: 1883, host: "127.0.0.1" },
+  http: false,
+  sysInterval: 10,
   maxPacketSize: 268_435_460,
   maxKeepAlive: 65_535,
   connectTimeout: 10,

@@ -68,6 +68,13 @@ const known: Record<string, { check: Check; help: string }> = {
   tlsCa: { check: filePath, help: "PEM CA file: asks TLS clients for a certificate verified against it" },
   persistence: { check: boolean, help: "keep sessions, queued QoS 1/2 messages and retained messages in the data directory (lmdb)" },
   dataDir: { check: (v) => (typeof v === "string" && v.length > 0 ? { value: v } : { expected: "a directory path" }), help: "the durable store's directory" },
+  sysInterval: { check: integer(0, 86_400), help: "seconds between $SYS/broker/... updates (0 = none)" },
+  httpPort: { check: integer(0, 65_535), help: "HTTP port for /health, /metrics and the admin API (setting it turns HTTP on; default 8081)" },
+  httpHost: { check: hostName, help: "address the HTTP listener binds (setting it turns HTTP on; default 127.0.0.1)" },
+  adminToken: {
+    check: (v) => (typeof v === "string" && v.length >= 16 ? { value: v } : { expected: "a string of at least 16 characters" }),
+    help: "bearer token the admin API (/api/v1) requires; prefer the environment variable to the flag",
+  },
 };
 
 /** Flags and variables for the common single-listener cases: each adds to the listeners, so none is a file key. */
@@ -101,23 +108,31 @@ function spec(key: string, example: unknown): OptionSpec {
   };
 }
 
-/** `tcp` is split into port and host; every other default is one option. */
+/** The fields of the `http` section, as options (flags --http-port, --http-host, --admin-token). */
+export const httpKeys: Record<string, string> = { port: "httpPort", host: "httpHost", adminToken: "adminToken" };
+
+/** `tcp` is split into port and host, `http` into httpPort, httpHost and adminToken; every other default is one option. */
 export const optionSpecs: OptionSpec[] = [
   spec("port", 1883),
   spec("host", "127.0.0.1"),
   ...Object.entries(defaultOptions)
-    .filter(([key]) => key !== "tcp")
+    .filter(([key]) => key !== "tcp" && key !== "http")
     .map(([key, value]) => spec(key, value)),
   ...Object.entries(listenerShorthands).map(([key, value]) => spec(key, value)),
+  spec("httpPort", 8081),
+  spec("httpHost", "127.0.0.1"),
+  spec("adminToken", ""),
 ];
 
-/** Top-level config file keys beyond the options: the listener and the access section. */
-export const sectionKeys = ["tcp", "listeners", "users", "passwordFile", "acl"] as const;
+/** Top-level config file keys beyond the options: the listeners, the HTTP face and the access section. */
+export const sectionKeys = ["tcp", "listeners", "http", "users", "passwordFile", "acl"] as const;
+
+const sectionFields = new Set(["port", "host", ...Object.values(httpKeys)]);
 
 /** Every key a config file may hold at top level. */
 export const fileKeys: string[] = [
   ...sectionKeys,
-  ...optionSpecs.filter((s) => s.key !== "port" && s.key !== "host" && !(s.key in listenerShorthands)).map((s) => s.key),
+  ...optionSpecs.filter((s) => !sectionFields.has(s.key) && !(s.key in listenerShorthands)).map((s) => s.key),
 ];
 
 /** Reads an env/flag string as the option's kind; a string that is not one stays a string so the check names it. */

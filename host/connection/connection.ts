@@ -2,6 +2,7 @@
 // it. The bytes-in path is inbound.ts (InboundReader), the bytes-out path outbound.ts (OutboundWriter).
 import type { Properties, Will } from "../core/packets.ts";
 import type { ClientInfo } from "../hooks.ts";
+import type { BrokerStats } from "../stats.ts";
 import { fitPacket, withoutProblemInformation } from "../protocol/packet-limit.ts";
 import { PacketType } from "../protocol/packet-type.ts";
 import { ReasonCode, connectReturnCode } from "../protocol/reason-code.ts";
@@ -24,7 +25,7 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
   private level = 0;
   private attached: Session | undefined;
   private will: Will | undefined;
-  private keepAlive = 0;
+  private keepAliveSeconds = 0;
   private quota = 65535;
   private maxPacketSize = 0;
   /** v5 Request Problem Information (default 1): 0 keeps Reason Strings and User Properties to CONNACK and DISCONNECT. */
@@ -55,6 +56,8 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
   /** 0 until CONNECT, then 3, 4 or 5. */
   get protocolLevel(): number { return this.level; }
   get session(): Session | undefined { return this.attached; }
+  /** Keep-alive granted, seconds (0 = none). */
+  get keepAlive(): number { return this.keepAliveSeconds; }
   /** The client's Receive Maximum: QoS 1/2 publishes we may have unacknowledged to it. */
   get sendQuota(): number { return this.quota; }
   /** v5 CONNECT authentication method (AUTH must repeat it). */
@@ -77,6 +80,7 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
   write(buf: Buffer): boolean {
     const fitted = fitPacket(this.problemInformation ? buf : withoutProblemInformation(buf), this.maxPacketSize);
     if (fitted !== undefined) {
+      this.context.stats.packetsSent++;
       this.writer.write(fitted);
       return true;
     }
@@ -132,18 +136,19 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
     const context = this.context;
     if (forwardsAsReceived(this.writer, this.level, message, qos, retain)) {
       this.writer.writeRange(message.source!, message.packetOffset, message.packetOffset + message.packetLength);
-      context.stats.messagesOut++;
+      countSent(context.stats, qos, message.payloadLength);
       return true;
     }
-    const header = publishHeader(context.publishEncoder, this.writer, this.outboundAliases, this.level, this.maxPacketSize,
+    const header = publishHeader(context.stats, context.publishEncoder, this.writer, this.outboundAliases, this.level, this.maxPacketSize,
       message, qos, retain, dup, packetId, subscriptionIds);
     if (header === undefined) {
       context.stats.dropped++;
       return false;
     }
     this.writer.write(header);
-    if (message.payloadLength > 0) this.writer.write(message.payload);
-    context.stats.messagesOut++;
+    const payloadLength = message.payloadLength;
+    if (payloadLength > 0) this.writer.write(message.payload);
+    countSent(context.stats, qos, payloadLength);
     return true;
   }
 
@@ -173,7 +178,7 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
 
   /** The CONNECT handler accepted the client with these settings; its session attaches. */
   negotiated(settings: Negotiated): void {
-    this.keepAlive = settings.keepAlive;
+    this.keepAliveSeconds = settings.keepAlive;
     this.quota = settings.sendQuota;
     if (settings.topicAliasMaximum > 0) this.outboundAliases = new OutboundAliases(settings.topicAliasMaximum); // v5 [MQTT-3.1.2-27]
     this.method = settings.authenticationMethod;
@@ -185,8 +190,8 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
   /** CONNACK sent: keep-alive replaces the CONNECT timeout. */
   connected(): void {
     this.lifecycle = Lifecycle.Connected;
-    if (this.keepAlive === 0) this.deadline.cancel();
-    else this.deadline.start(this.keepAlive * 1500);
+    if (this.keepAliveSeconds === 0) this.deadline.cancel();
+    else this.deadline.start(this.keepAliveSeconds * 1500);
   }
 
   /** The will to publish if the connection ends without DISCONNECT (the broker's close reads it). */
@@ -201,7 +206,7 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
 
   /** A packet arrived: the keep-alive deadline moves, v5 [MQTT-3.1.2-22], v3.1.1 [MQTT-3.1.2-24]. */
   packetReceived(): void {
-    if (this.keepAlive > 0 && this.lifecycle === Lifecycle.Connected) this.deadline.touch();
+    if (this.keepAliveSeconds > 0 && this.lifecycle === Lifecycle.Connected) this.deadline.touch();
   }
 
   onTimeout(): void {
@@ -272,4 +277,12 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
 
 function destroyTransport(transport: Transport): void {
   transport.destroy();
+}
+
+/** One PUBLISH written to the client: the counters /metrics and $SYS read. */
+function countSent(stats: BrokerStats, qos: number, payloadLength: number): void {
+  stats.messagesOut++;
+  stats.packetsSent++;
+  stats.publishSent[qos]++;
+  stats.publishSentBytes[qos] += payloadLength;
 }

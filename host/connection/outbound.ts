@@ -129,11 +129,14 @@ export class OutboundWriter {
 
 /** The PUBLISH header for one recipient, its packet id patched in (a copy: the encoded header is shared), or undefined
  *  when it is not to be sent: a QoS 0 backlog, expired, or larger than the client's Maximum Packet Size (0: no limit). */
-export function publishHeader(encoder: PublishEncoder, writer: OutboundWriter, aliases: OutboundAliases | undefined,
+export function publishHeader(stats: BrokerStats, encoder: PublishEncoder, writer: OutboundWriter, aliases: OutboundAliases | undefined,
                               level: number, maxPacketSize: number, message: Message, qos: number, retain: boolean,
                               dup: boolean, packetId: number, subscriptionIds: number[] | undefined): Buffer | undefined {
   const queued = qos === 0 ? writer.queuedBytes : 0;
-  if (queued > QOS0_DROP_BYTES && queued > 2 * message.payloadLength) return undefined;
+  if (queued > QOS0_DROP_BYTES && queued > 2 * message.payloadLength) {
+    stats.droppedCongested++;
+    return undefined;
+  }
   let topicAlias = 0, aliasSet = false;
   if (aliases !== undefined) {
     topicAlias = aliases.get(message.topicName);
@@ -141,8 +144,13 @@ export function publishHeader(encoder: PublishEncoder, writer: OutboundWriter, a
     if (!aliasSet) topicAlias = aliases.next();
   }
   const header = encoder.encode(message, level, qos, retain, dup, subscriptionIds, topicAlias, aliasSet);
-  if (header === undefined || (maxPacketSize > 0 && header.length + message.payloadLength > maxPacketSize)) {
-    return undefined; // expired: v5 [MQTT-3.3.2-5]; too large: v5 [MQTT-3.1.2-25]
+  if (header === undefined) {
+    stats.droppedExpired++; // v5 [MQTT-3.3.2-5]
+    return undefined;
+  }
+  if (maxPacketSize > 0 && header.length + message.payloadLength > maxPacketSize) {
+    stats.droppedTooLarge++; // v5 [MQTT-3.1.2-25]
+    return undefined;
   }
   if (topicAlias > 0 && !aliasSet) aliases!.set(message.topicName, topicAlias);
   if (qos === 0) return header;

@@ -101,6 +101,7 @@ function accept(ctx: HandlerContext, connection: Connection, packet: ConnectPack
   if (!sent) return; // over the client's Maximum Packet Size: closed without a CONNACK, v5 [MQTT-3.1.2-24]
   connection.connected();
   ctx.stats.connections++;
+  ctx.stats.connectsAccepted++;
   if (sessionPresent) {
     session.resend(connection);
     session.drain();

@@ -55,6 +55,7 @@ export class Dispatcher implements PacketSink<Connection> {
 
   dispatch(connection: Connection, bytes: Buffer, record: number): void | Promise<void> {
     const ctx = this.ctx, records = ctx.records;
+    ctx.stats.packetsReceived++;
     try {
       const error = records.error(record);
       if (error < 0) throw new MqttError(-error as ReasonCode, `core error 0x${(-error).toString(16)}`);

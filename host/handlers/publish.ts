@@ -74,7 +74,10 @@ function accept(ctx: HandlerContext, connection: Connection, message: Message, p
   const refusal = decisionCode(decision, ReasonCode.NotAuthorized);
   if (refusal !== 0) return refuse(ctx, connection, message.qos, packetId, refusal, refusalProperties(decision));
   const session = connection.session!;
-  ctx.stats.messagesIn++;
+  const stats = ctx.stats;
+  stats.messagesIn++;
+  stats.publishReceived[message.qos]++;
+  stats.publishReceivedBytes[message.qos] += message.payload.length;
   if (message.qos === 2) session.receivedQos2(packetId);
   const recipients = ctx.publish(message, session.subscriberId);
   const code = recipients === 0 && connection.protocolLevel === 5 && ctx.options.noMatchingSubscribersReasonCode
@@ -108,6 +111,7 @@ function refuseUnstored(ctx: HandlerContext, connection: Connection, qos: 1 | 2,
 function refuse(ctx: HandlerContext, connection: Connection, qos: number, packetId: number, reasonCode: number,
                 properties?: Properties): void {
   ctx.stats.dropped++;
+  ctx.stats.droppedNotAuthorized++;
   ctx.log.debug({ clientId: connection.client.clientId, reasonCode }, "publish refused");
   if (qos === 1) connection.sendAck(PacketType.Puback, packetId, reasonCode, properties);
   else if (qos === 2) {

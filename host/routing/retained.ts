@@ -5,6 +5,13 @@ import type { TopicIndex } from "../core/topics.ts";
 import type { Store } from "../store/store.ts";
 import { Message } from "./message.ts";
 
+/** `$SYS/...` values are the broker's own (http/sys-topics.ts), published afresh after every start: never written
+ *  to the store, so a $SYS update costs no disk commit. */
+function durable(message: Message): boolean {
+  const topic = message.topic;
+  return !(topic.length > 5 && topic[0] === 0x24 && topic[1] === 0x53 && topic[2] === 0x59 && topic[3] === 0x53 && topic[4] === 0x2f); // "$SYS/"
+}
+
 export class RetainedStore {
   private readonly messages: Array<Message | undefined> = [];
   private readonly freeIds: number[] = [];
@@ -20,13 +27,13 @@ export class RetainedStore {
   /** Stores, replaces, or (empty payload) deletes the retained message of a topic [MQTT-3.3.1-5]. */
   set(message: Message): void {
     if (message.payload.length === 0) { // v5 [MQTT-3.3.1-6] [MQTT-3.3.1-7], v3.1.1 [MQTT-3.3.1-10] [MQTT-3.3.1-11]
-      if (this.release(this.topics.retainedDelete(message.topic))) this.store.deleteRetained(message.topicName);
+      if (this.release(this.topics.retainedDelete(message.topic)) && durable(message)) this.store.deleteRetained(message.topicName);
       return;
     }
     const stored = new Message(Buffer.from(message.topic), Buffer.from(message.payload), message.qos, true,
       message.properties, message.expiresAt);
     const { topicName, payload, qos, properties, expiresAt } = stored;
-    this.store.putRetained({ topicName, payload, qos, retain: true, properties, expiresAt });
+    if (durable(stored)) this.store.putRetained({ topicName, payload, qos, retain: true, properties, expiresAt });
     this.add(stored);
   }
 

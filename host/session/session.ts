@@ -164,6 +164,7 @@ export class Session {
     const over = length >= limit || (bytes > byteLimit && length > 0);
     if (over && (connection === undefined || length >= limit * 8 || bytes > byteLimit * 8 || connection.slow)) {
       this.services.stats.dropped++;
+      this.services.stats.droppedQueueFull++;
       return;
     }
     (this.queued ??= new OutboundQueue()).push(entry);

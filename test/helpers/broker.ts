@@ -13,12 +13,16 @@ export interface Received {
 export class Harness {
   broker!: Broker;
   port = 0;
+  /** The HTTP listener's port, 0 when there is none. */
+  httpPort = 0;
   private readonly clients: MqttClient[] = [];
   private readonly raws: RawClient[] = [];
 
   async start(options: Partial<BrokerOptions> = {}): Promise<Broker> {
     this.broker = await createBroker({ tcp: { host: "127.0.0.1", port: 0 }, ...options });
-    this.port = (await this.broker.listen()).port;
+    const address = await this.broker.listen();
+    this.port = address.port;
+    this.httpPort = address.http?.port ?? 0;
     return this.broker;
   }
 
