@@ -7,6 +7,7 @@ import { ConfigError, loadConfig, type ResolvedConfig } from "./config/load.ts";
 import { helpText, packageVersion, parseCommandLine, UsageError } from "./config/cli-args.ts";
 import type { Logger } from "./log.ts";
 import { hashPassword } from "./config/password-hash.ts";
+import { PasswdError, runPasswd } from "./config/passwd.ts";
 
 /** Milliseconds a graceful close may take before the process exits anyway. */
 const closeTimeout = 10_000;
@@ -57,7 +58,17 @@ async function printHash(): Promise<void> {
   process.stdout.write(`${await hashPassword(password)}\n`);
 }
 
+async function passwd(argv: string[]): Promise<void> {
+  try {
+    process.stderr.write(`${await runPasswd(argv)}\n`);
+  } catch (error) {
+    if (error instanceof PasswdError) fail(`passwd: ${error.message}`, error.exitCode);
+    fail(`passwd: ${(error as Error).message}`, 1);
+  }
+}
+
 export async function main(argv: string[]): Promise<void> {
+  if (argv[0] === "passwd") return passwd(argv.slice(1));
   let commandLine;
   try {
     commandLine = parseCommandLine(argv);

@@ -3,6 +3,8 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Hooks } from "../hooks.ts";
 import { isPasswordHash, verifyPassword } from "./password-hash.ts";
+import { parsePasswordLines } from "./password-file.ts";
+import { isScramEntry, verifyScramPassword } from "./scram-credentials.ts";
 
 export interface User {
   username: string;
@@ -29,14 +31,7 @@ const NotAuthorized = 0x87;
 
 /** Parses `username:password` lines (`#` starts a comment line); throws naming the line. */
 export function parsePasswordFile(text: string, file: string): User[] {
-  const users: User[] = [];
-  text.split(/\r?\n/).forEach((line, i) => {
-    if (line.trim() === "" || line.trimStart().startsWith("#")) return;
-    const colon = line.indexOf(":");
-    if (colon <= 0) throw new Error(`${file}:${i + 1}: expected "username:password", got ${JSON.stringify(line)}`);
-    users.push({ username: line.slice(0, colon), password: line.slice(colon + 1) });
-  });
-  return users;
+  return parsePasswordLines(text, file).map(({ username, password }) => ({ username, password }));
 }
 
 function digest(value: string | Buffer): Buffer {
@@ -67,13 +62,15 @@ export function filterCovers(pattern: string, requested: string): boolean {
 export function accessHooks(users: User[] | undefined, acl: Acl | undefined, allowAnonymous: boolean): Hooks {
   const hooks: Hooks = {};
   if (users !== undefined) {
-    const hashes = new Map(users.filter((u) => isPasswordHash(u.password)).map((u) => [u.username, u.password]));
+    const hashes = new Map(users.filter((u) => isPasswordHash(u.password) || isScramEntry(u.password)).map((u) => [u.username, u.password]));
     const table = new Map(users.filter((u) => !hashes.has(u.username)).map((u) => [u.username, digest(u.password)]));
     hooks.authenticate = ({ client, password }) => {
       if (client.username === undefined) return allowAnonymous ? true : NotAuthorized;
       const hash = hashes.get(client.username);
       if (hash !== undefined) {
-        return verifyPassword(hash, password ?? Buffer.alloc(0)).then((same) => (same ? true : BadUserNameOrPassword));
+        const given = password ?? Buffer.alloc(0);
+        const check = isScramEntry(hash) ? verifyScramPassword(hash, given) : verifyPassword(hash, given);
+        return check.then((same) => (same ? true : BadUserNameOrPassword));
       }
       const expected = table.get(client.username);
       const given = digest(password ?? Buffer.alloc(0));

@@ -7,7 +7,8 @@ import { parse as parseYaml } from "yaml";
 import type { BrokerOptions } from "./options.ts";
 import { defaultOptions } from "./options.ts";
 import type { Hooks } from "../hooks.ts";
-import { accessHooks, denySubscribeReasonCodes, parsePasswordFile, type Acl, type User } from "./access.ts";
+import { accessHooks, denySubscribeReasonCodes, type Acl, type User } from "./access.ts";
+import { parsePasswordLines, plainTextWarnings } from "./password-file.ts";
 import { didYouMean, fileKeys, fromText, optionSpecs, type OptionSpec } from "./schema.ts";
 
 export class ConfigError extends Error {
@@ -119,7 +120,9 @@ export function loadConfig(input: ConfigInput = {}): ResolvedConfig {
         else {
           const path = resolve(dirname(file), value);
           try {
-            users = [...(users ?? []), ...parsePasswordFile(readFileSync(path, "utf8"), path)];
+            const entries = parsePasswordLines(readFileSync(path, "utf8"), path);
+            users = [...(users ?? []), ...entries.map(({ username, password }) => ({ username, password }))];
+            warnings.push(...plainTextWarnings(entries, path));
             secretFiles.push(path);
           } catch (error) {
             problems.push(`${where}: ${(error as Error).message}`);
