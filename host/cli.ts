@@ -41,6 +41,9 @@ function notices(config: ResolvedConfig, log: Logger): void {
     log.info({ configPath: config.configPath }, "config file loaded");
   }
   for (const warning of config.warnings) log.warn(warning);
+  log.info({ allowAnonymous: config.options.allowAnonymous, reason: config.anonymousReason },
+    config.options.allowAnonymous ? "clients without a username are accepted" : "clients without a username are refused");
+  if (config.options.aclFile !== undefined) log.info({ aclFile: config.options.aclFile }, "ACL file in force: what it does not grant is denied");
   for (const path of config.secretFiles) {
     if ((statSync(path).mode & 0o004) !== 0) log.warn({ path }, "this file holds passwords and every user of this machine can read it; chmod 600 it");
   }

@@ -7,7 +7,8 @@ import { parse as parseYaml } from "yaml";
 import type { BrokerOptions } from "./options.ts";
 import { defaultOptions } from "./options.ts";
 import type { Hooks } from "../hooks.ts";
-import { accessHooks, denySubscribeReasonCodes, type Acl, type User } from "./access.ts";
+import { accessHooks, denySubscribeReasonCodes, UserTable, type Acl, type User } from "./access.ts";
+import { readAclFile } from "./acl-file.ts";
 import { parsePasswordLines, plainTextWarnings } from "./password-file.ts";
 import { didYouMean, fileKeys, fromText, optionSpecs, type OptionSpec } from "./schema.ts";
 
@@ -37,7 +38,15 @@ export interface ResolvedConfig {
   secretFiles: string[];
   /** True when a client without a username gets in: allowAnonymous with no users, or users and allowAnonymous. */
   anonymous: boolean;
+  /** Why allowAnonymous is what it is, for the start log. */
+  anonymousReason: string;
   users?: User[];
+  /** The users the authenticate hook checks; reloadable (host/config/reload.ts). */
+  userTable?: UserTable;
+  /** Users written in the config file itself (kept across a reload of the password file). */
+  inlineUsers: User[];
+  /** The password file (absolute path), if any. */
+  passwordFile?: string;
   acl?: Acl;
 }
 
@@ -95,6 +104,9 @@ export function loadConfig(input: ConfigInput = {}): ResolvedConfig {
   const configPath = input.configPath ?? env.QUARKMQ_CONFIG;
   const file = configPath === undefined ? undefined : resolve(configPath);
   let users: User[] | undefined;
+  let inlineUsers: User[] = [];
+  let passwordFile: string | undefined;
+  let aclFile: string | undefined;
   let acl: Acl | undefined;
   let tcpOff = false;
   if (file !== undefined) {
@@ -113,12 +125,14 @@ export function loadConfig(input: ConfigInput = {}): ResolvedConfig {
           }
         }
       } else if (key === "users") {
-        users = [...(users ?? []), ...readUsers(value, where, problems)];
+        inlineUsers = readUsers(value, where, problems);
+        users = [...(users ?? []), ...inlineUsers];
         if (users.length > 0) secretFiles.push(file);
       } else if (key === "passwordFile") {
         if (typeof value !== "string" || value === "") problems.push(`${where}: expected a file path`);
         else {
           const path = resolve(dirname(file), value);
+          passwordFile = path;
           try {
             const entries = parsePasswordLines(readFileSync(path, "utf8"), path);
             users = [...(users ?? []), ...entries.map(({ username, password }) => ({ username, password }))];
@@ -127,6 +141,12 @@ export function loadConfig(input: ConfigInput = {}): ResolvedConfig {
           } catch (error) {
             problems.push(`${where}: ${(error as Error).message}`);
           }
+        }
+      } else if (key === "aclFile") {
+        if (typeof value !== "string" || value === "") problems.push(`${where}: expected a file path`);
+        else {
+          aclFile = resolve(dirname(file), value);
+          problems.push(...readAclFile(aclFile).errors);
         }
       } else if (key === "acl") {
         acl = readAcl(value, where, problems);
@@ -155,7 +175,9 @@ export function loadConfig(input: ConfigInput = {}): ResolvedConfig {
   }
 
   if (problems.length > 0) throw new ConfigError(problems);
-  return { ...build(values, tcpOff, users, acl), configPath: file, warnings, secretFiles };
+  const built = build(values, tcpOff, users, acl);
+  if (aclFile !== undefined) built.options.aclFile = aclFile;
+  return { ...built, configPath: file, warnings, secretFiles, inlineUsers, passwordFile };
 }
 
 function build(values: Map<string, unknown>, tcpOff: boolean, users?: User[], acl?: Acl) {
@@ -166,9 +188,15 @@ function build(values: Map<string, unknown>, tcpOff: boolean, users?: User[], ac
     : { port: (values.get("port") as number) ?? base.port, host: (values.get("host") as string) ?? base.host };
   const options = { ...defaultOptions, ...rest, tcp } as BrokerOptions;
   if (users?.length === 0) users = undefined;
-  const hooks: Hooks = accessHooks(users, acl, options.allowAnonymous);
+  let anonymousReason = values.has("allowAnonymous") ? "allowAnonymous set in the configuration" : "the default with no users configured";
+  if (users !== undefined && !values.has("allowAnonymous")) {
+    options.allowAnonymous = false;
+    anonymousReason = "users are configured, so clients without a username are refused unless allowAnonymous is set";
+  }
+  const userTable = users === undefined ? undefined : new UserTable(users);
+  const hooks: Hooks = accessHooks(userTable, acl, options.allowAnonymous);
   options.hooks = hooks;
-  return { options, anonymous: options.allowAnonymous, users, acl };
+  return { options, anonymous: options.allowAnonymous, anonymousReason, users, userTable, acl };
 }
 
 function readUsers(value: unknown, where: string, problems: string[]): User[] {
