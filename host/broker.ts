@@ -21,6 +21,8 @@ import { Router } from "./routing/route.ts";
 import { willMessage } from "./routing/will.ts";
 import { Sessions } from "./session/registry.ts";
 import { TcpListener } from "./transport/tcp.ts";
+import type { ClientAcl } from "./security/client-acl.ts";
+import { Security } from "./security/security.ts";
 import type { Listener, Transport } from "./transport/transport.ts";
 
 export interface BrokerStats {
@@ -72,6 +74,8 @@ export class Broker extends EventEmitter<BrokerEvents> {
   readonly backpressure = new Backpressure();
   /** Every connection's CONNECT timeout and keep-alive. */
   readonly timeouts = new TimerWheel();
+  /** The ACL file, failed logins, connection caps, auth methods and the counters of every limit hit. */
+  readonly security: Security;
   readonly stats: BrokerStats = { connections: 0, messagesIn: 0, messagesOut: 0, dropped: 0, protocolErrors: 0, bytesIn: 0, bytesOut: 0 };
   private listener: Listener | undefined;
   private closing = false;
@@ -79,9 +83,12 @@ export class Broker extends EventEmitter<BrokerEvents> {
   constructor(options: Partial<BrokerOptions> = {}) {
     super();
     this.options = { ...defaultOptions, hooks: {}, ...options, logLevel: options.logLevel ?? "silent" };
+    const methods = Object.keys(options.authMethods ?? {}).length > 0;
+    if (methods && options.allowAnonymous === undefined) this.options.allowAnonymous = false; // credentials configured: closed by default
     this.hooks = this.options.hooks;
     this.log = options.logger ?? createLogger(this.options.logLevel);
     this.router = new Router(this.topics, this.sessions, this.log);
+    this.security = new Security(this.options);
   }
 
   /** Starts the TCP listener (options.tcp). */
@@ -96,7 +103,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
 
   /** Takes a connection from any transport. */
   accept(transport: Transport): void {
-    if (this.closing) {
+    if (this.closing || !this.security.admit(transport.remoteAddress)) {
       transport.destroy();
       return;
     }
@@ -140,10 +147,20 @@ export class Broker extends EventEmitter<BrokerEvents> {
     this.router.route(message, publisherId);
   }
 
-  publishWill(will: Will): void {
+  /** A will going out; with an ACL file, only to a topic its client may still publish to. */
+  publishWill(will: Will, acl: ClientAcl | undefined): void {
     if (this.closing) return;
+    if (acl !== undefined && !this.security.current(acl).mayPublish(will.topicName)) {
+      this.security.counters.aclWillDenied++;
+      return;
+    }
     this.stats.messagesIn++;
     this.publishMessage(willMessage(will), -1);
+  }
+
+  /** SIGHUP: re-reads the ACL file (host/config/reload.ts); the errors, none when the new rules are in force. */
+  reloadAcl(): string[] {
+    return this.security.reloadAcl();
   }
 
   clientDisconnected(client: ClientInfo, reasonCode: number): void {

@@ -9,6 +9,7 @@ import { defaultOptions } from "./options.ts";
 import type { Hooks } from "../hooks.ts";
 import { accessHooks, denySubscribeReasonCodes, UserTable, type Acl, type User } from "./access.ts";
 import { readAclFile } from "./acl-file.ts";
+import { scramSha256 } from "../security/scram-sha256.ts";
 import { parsePasswordLines, plainTextWarnings } from "./password-file.ts";
 import { didYouMean, fileKeys, fromText, optionSpecs, type OptionSpec } from "./schema.ts";
 
@@ -194,6 +195,7 @@ function build(values: Map<string, unknown>, tcpOff: boolean, users?: User[], ac
     anonymousReason = "users are configured, so clients without a username are refused unless allowAnonymous is set";
   }
   const userTable = users === undefined ? undefined : new UserTable(users);
+  if (userTable !== undefined) options.authMethods = { "SCRAM-SHA-256": scramSha256((name) => userTable.scramEntry(name)) };
   const hooks: Hooks = accessHooks(userTable, acl, options.allowAnonymous);
   options.hooks = hooks;
   return { options, anonymous: options.allowAnonymous, anonymousReason, users, userTable, acl };

@@ -2,6 +2,7 @@
 // CLI flags all resolve to this one shape (host/config.ts); createBroker() takes it directly.
 import type { Hooks } from "../hooks.ts";
 import type { Logger } from "../log.ts";
+import type { AuthMethods } from "../security/auth-method.ts";
 
 export interface ListenerOptions {
   /** 0 picks a free port (tests). */
@@ -33,6 +34,8 @@ export interface BrokerOptions {
   /** Allow clients without credentials when no authenticate hook decides. Default true, but false once users, a
    *  password file or an auth method is configured (unless set explicitly). */
   allowAnonymous: boolean;
+  /** Enhanced authentication methods (MQTT 5 AUTH) by name: host/security/auth-method.ts. */
+  authMethods?: AuthMethods;
   /** An ACL file in Mosquitto's format (host/config/acl-file.ts); once set, what it does not grant is denied. */
   aclFile?: string;
   /** Clients connected at once (sockets, before and after CONNECT); 0 = no limit. Default 100,000. */

@@ -205,6 +205,7 @@ export class Connection implements TransportSink, Timed {
     this.partsLength = 0;
     this.big = undefined;
     broker.connections.delete(this);
+    broker.security.release(this.transport.remoteAddress);
     broker.backpressure.forget(this);
     const session = this.session;
     const will = this.will;

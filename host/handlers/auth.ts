@@ -1,11 +1,12 @@
 // AUTH (v5 spec 3.15): re-authentication through the authenticate hook, with the method the CONNECT
 // used. Multi-step exchanges are not offered: a method the hook accepts in one step or nothing.
-import { R_PROPS_COUNT } from "../core/layout.ts";
+import { R_PROPS_COUNT, R_REASON } from "../core/layout.ts";
 import type { Connection } from "../connection/connection.ts";
 import type { Decision } from "../hooks.ts";
 import { MqttError } from "../protocol/mqtt-error.ts";
 import { ReasonCode } from "../protocol/reason-code.ts";
 import { decisionCode } from "./decision.ts";
+import { continueAuth, hasAuthMethod } from "./auth-exchange.ts";
 
 export function handleAuth(connection: Connection, bytes: Buffer, record: number): void | Promise<void> {
   const broker = connection.broker;
@@ -15,6 +16,7 @@ export function handleAuth(connection: Connection, bytes: Buffer, record: number
   if (connection.authenticationMethod === undefined || method !== connection.authenticationMethod) {
     throw new MqttError(ReasonCode.ProtocolError, "AUTH without the CONNECT's authentication method"); // v5 [MQTT-4.12.0-7]
   }
+  if (hasAuthMethod(connection, method)) return continueAuth(connection, codec.word(record, R_REASON), properties.authenticationData);
   const authenticate = broker.hooks.authenticate;
   if (authenticate === undefined) throw new MqttError(ReasonCode.BadAuthenticationMethod);
   const decision = authenticate({ client: connection.client, authenticationMethod: method, authenticationData: properties.authenticationData });

@@ -9,6 +9,7 @@ import type { Decision } from "../hooks.ts";
 import { ReasonCode } from "../protocol/reason-code.ts";
 import { NEVER_EXPIRES } from "../session/session.ts";
 import { decisionCode } from "./decision.ts";
+import { beginAuth, hasAuthMethod } from "./auth-exchange.ts";
 
 /** Largest packet the protocol allows: remaining length 268,435,455 plus a 5-byte fixed header. */
 const PROTOCOL_MAX_PACKET_SIZE = 268_435_460;
@@ -24,6 +25,11 @@ export function handleConnect(connection: Connection, bytes: Buffer, record: num
   connection.state = Lifecycle.Connecting;
   const client = connection.client;
   let assigned: string | undefined;
+  const security = broker.security;
+  if (Buffer.byteLength(packet.clientId) > broker.options.maxClientIdLength) {
+    security.counters.clientIdTooLong++;
+    return connection.refuseConnect(ReasonCode.ClientIdentifierNotValid); // v5 [MQTT-3.1.3-8], v3.1.1 [MQTT-3.1.3-9]
+  }
   if (packet.clientId.length > 0) client.clientId = packet.clientId;
   else if (level === 5) client.clientId = assigned = newClientId(); // v5 [MQTT-3.1.3-6]
   else if (level === 4 && packet.cleanStart) client.clientId = newClientId(); // v3.1.1 [MQTT-3.1.3-6]
@@ -39,10 +45,17 @@ export function handleConnect(connection: Connection, bytes: Buffer, record: num
     if (will.retain && !options.retainAvailable) return connection.refuseConnect(ReasonCode.RetainNotSupported); // v5 [MQTT-3.2.2-13]
   }
   const method = packet.properties.authenticationMethod;
+  if (method !== undefined && hasAuthMethod(connection, method)) {
+    return beginAuth(connection, method, packet.properties.authenticationData, {
+      packet, assigned,
+      accept: (authenticationData) => accept(connection, packet, true, assigned, authenticationData),
+      refuse: (reasonCode) => refuseLogin(connection, reasonCode),
+    });
+  }
   const authenticate = broker.hooks.authenticate;
   if (authenticate === undefined) {
-    if (method !== undefined) return connection.refuseConnect(ReasonCode.BadAuthenticationMethod);
-    if (!options.allowAnonymous && packet.username === undefined) return connection.refuseConnect(ReasonCode.NotAuthorized);
+    if (method !== undefined) return connection.refuseConnect(ReasonCode.BadAuthenticationMethod); // v5 [MQTT-4.12.0-1]
+    if (!options.allowAnonymous && packet.username === undefined) return refuseLogin(connection, ReasonCode.NotAuthorized);
     return accept(connection, packet, true, assigned);
   }
   const decision = authenticate({
@@ -53,10 +66,24 @@ export function handleConnect(connection: Connection, bytes: Buffer, record: num
   return accept(connection, packet, decision, assigned);
 }
 
-function accept(connection: Connection, packet: ConnectPacket, decision: Awaited<Decision>, assigned: string | undefined): void {
+/** A refused login: counted per remote address and held back longer the more that address failed
+ *  (security/login-throttle.ts); only this connection waits, and it reads nothing meanwhile. */
+function refuseLogin(connection: Connection, reasonCode: number): void | Promise<void> {
+  const security = connection.broker.security;
+  security.counters.loginFailures++;
+  const delay = security.logins.failed(connection.client.remoteAddress);
+  if (delay === 0) return connection.refuseConnect(reasonCode);
+  return new Promise((resolve) => setTimeout(() => {
+    connection.refuseConnect(reasonCode);
+    resolve();
+  }, delay));
+}
+
+function accept(connection: Connection, packet: ConnectPacket, decision: Awaited<Decision>, assigned: string | undefined,
+  authenticationData?: Buffer): void | Promise<void> {
   if (connection.state !== Lifecycle.Connecting) return;
   const refusal = decisionCode(decision, ReasonCode.BadUserNameOrPassword);
-  if (refusal !== 0) return connection.refuseConnect(refusal);
+  if (refusal !== 0) return refuseLogin(connection, refusal);
   const broker = connection.broker;
   const options = broker.options;
   const clientId = connection.client.clientId;
@@ -92,6 +119,7 @@ function accept(connection: Connection, packet: ConnectPacket, decision: Awaited
   connection.authenticationMethod = properties.authenticationMethod;
   connection.will = packet.will;
   connection.session = session;
+  session.acl = broker.security.aclFor(connection.client.username, clientId);
   session.attach(connection);
 
   if (v5) {
@@ -101,7 +129,8 @@ function accept(connection: Connection, packet: ConnectPacket, decision: Awaited
     if (!options.retainAvailable) connack.retainAvailable = 0;
     if (options.maxPacketSize < PROTOCOL_MAX_PACKET_SIZE) connack.maximumPacketSize = options.maxPacketSize;
     if (assigned !== undefined) connack.assignedClientIdentifier = assigned; // v5 [MQTT-3.2.2-16]
-    if (properties.authenticationMethod !== undefined) connack.authenticationMethod = properties.authenticationMethod;
+    if (properties.authenticationMethod !== undefined) connack.authenticationMethod = properties.authenticationMethod; // v5 [MQTT-4.12.0-5]
+    if (authenticationData !== undefined) connack.authenticationData = authenticationData;
   }
   if (packet.protocolLevel === 4) connection.write(CONNACK_ACCEPTED[sessionPresent ? 1 : 0]);
   else connection.write(broker.codec.encodeConnack(packet.protocolLevel, sessionPresent, 0, v5 ? connack : undefined));

@@ -54,12 +54,21 @@ export function handlePublish(connection: Connection, bytes: Buffer, record: num
     if (session.inboundQos2.size >= options.receiveMaximum) throw new MqttError(ReasonCode.ReceiveMaximumExceeded); // v5 [MQTT-3.3.4-7]
   }
   if (topic[0] === DOLLAR) return refuse(connection, qos, packetId, ReasonCode.TopicNameInvalid);
+  if (topic.length >= options.maxTopicLevels && levels(topic) > options.maxTopicLevels) {
+    broker.security.counters.topicLevelsOverLimit++;
+    return refuse(connection, qos, packetId, ReasonCode.TopicNameInvalid);
+  }
   const payloadOffset = codec.word(record, R_PAYLOAD_OFFSET);
   const payload = bytes.subarray(payloadOffset, payloadOffset + codec.word(record, R_PAYLOAD_LENGTH));
   const message = new Message(topic, payload, qos, retain, properties, expiresAt);
+  const acl = session.currentAcl();
+  const aclDecision = acl?.mayPublish(message.topicName);
+  if (aclDecision === false) broker.security.counters.aclPublishDenied++;
   const authorize = broker.hooks.authorizePublish;
-  if (authorize === undefined) return accept(connection, message, packetId, true);
-  const decision = authorize(publishEvent(connection, message));
+  if (authorize === undefined) return accept(connection, message, packetId, aclDecision ?? true);
+  const event = publishEvent(connection, message);
+  if (acl !== undefined) event.aclDecision = aclDecision;
+  const decision = authorize(event);
   if (decision instanceof Promise) return decision.then((result) => accept(connection, message, packetId, result));
   return accept(connection, message, packetId, decision);
 }
@@ -92,6 +101,13 @@ function refuse(connection: Connection, qos: number, packetId: number, reasonCod
     if (connection.protocolLevel !== 5) connection.session!.inboundQos2.add(packetId);
     connection.sendAck(PacketType.Pubrec, packetId, reasonCode);
   }
+}
+
+/** Levels of a topic name: its '/' separators plus one. */
+function levels(topic: Uint8Array): number {
+  let n = 1;
+  for (let i = 0; i < topic.length; i++) if (topic[i] === 0x2f) n++;
+  return n;
 }
 
 /** v5 topic aliases towards us (spec 3.3.2.3.4). */

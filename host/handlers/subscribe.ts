@@ -16,9 +16,13 @@ export function handleSubscribe(connection: Connection, bytes: Buffer, record: n
       throw new MqttError(ReasonCode.ProtocolError, "no-local on a shared subscription"); // v5 [MQTT-3.8.3-4]
     }
   }
+  const acl = connection.session!.currentAcl();
+  const aclDecisions = acl?.mayEach(packet.subscriptions.map((s) => s.topicFilter));
+  if (aclDecisions !== undefined) broker.security.counters.aclSubscribeDenied += aclDecisions.filter((d) => !d).length;
   const authorize = broker.hooks.authorizeSubscribe;
-  if (authorize === undefined) return complete(connection, packet, undefined);
-  const decisions = packet.subscriptions.map((s) => authorize({ client: connection.client, topicFilter: s.topicFilter, qos: s.qos }));
+  if (authorize === undefined) return complete(connection, packet, aclDecisions);
+  const decisions = packet.subscriptions.map((s, i) =>
+    authorize({ client: connection.client, topicFilter: s.topicFilter, qos: s.qos, ...(aclDecisions ? { aclDecision: aclDecisions[i] } : {}) }));
   if (decisions.some((d) => d instanceof Promise)) {
     return Promise.all(decisions).then((results) => complete(connection, packet, results));
   }
@@ -39,6 +43,11 @@ function complete(connection: Connection, packet: SubscribePacket, decisions: Ar
     const refusal = decisionCode(decision, ReasonCode.NotAuthorized);
     if (refusal !== 0) {
       reasonCodes.push(v5 ? refusal : ReasonCode.UnspecifiedError); // 3.1.1 has only 0x80 (failure)
+      continue;
+    }
+    const limit = overLimit(connection, subscription.topicFilter);
+    if (limit !== 0) {
+      reasonCodes.push(v5 ? limit : ReasonCode.UnspecifiedError);
       continue;
     }
     let qos = Math.min(subscription.qos, broker.options.maximumQoS);
@@ -70,4 +79,19 @@ function complete(connection: Connection, packet: SubscribePacket, decisions: Ar
       session.deliver(message, Math.min(qos, message.qos), true, ids); // v5 [MQTT-3.3.1-9], v3.1.1 [MQTT-3.3.1-6] [MQTT-3.3.1-8]
     }
   }
+}
+
+/** maxTopicLevels (0x8F Topic Filter invalid) and maxSubscriptionsPerClient (0x97 Quota exceeded); 0 when within both. */
+function overLimit(connection: Connection, topicFilter: string): number {
+  const { options, security } = connection.broker;
+  if (topicFilter.length >= options.maxTopicLevels && topicFilter.split("/").length > options.maxTopicLevels) {
+    security.counters.topicLevelsOverLimit++;
+    return ReasonCode.TopicFilterInvalid;
+  }
+  const subscriptions = connection.session!.subscriptions;
+  if (subscriptions.size >= options.maxSubscriptionsPerClient && !subscriptions.has(topicFilter)) {
+    security.counters.subscriptionsOverLimit++;
+    return ReasonCode.QuotaExceeded;
+  }
+  return 0;
 }

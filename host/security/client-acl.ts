@@ -59,6 +59,11 @@ export class ClientAcl {
     return this.read.some((r) => covers(r, filter));
   }
 
+  /** maySubscribe for each filter of one SUBSCRIBE. */
+  mayEach(topicFilters: string[]): boolean[] {
+    return topicFilters.map((f) => this.maySubscribe(f));
+  }
+
   /** The check made for every delivery to this client. */
   mayRead(topicName: string): boolean {
     const known = this.readable.get(topicName);

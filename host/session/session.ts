@@ -7,6 +7,7 @@ import type { Message } from "../routing/message.ts";
 import { OutboundQueue, OutboundStage, type Outbound } from "./inflight.ts";
 import { LongTimer } from "./long-timer.ts";
 import { PacketIds } from "./packet-ids.ts";
+import type { ClientAcl } from "../security/client-acl.ts";
 
 export interface SessionSubscription {
   /** The SUBSCRIBE options byte as granted. */
@@ -28,6 +29,8 @@ export class Session {
   /** Seconds after the connection closes before the session ends; NEVER_EXPIRES for never. */
   expiryInterval = 0;
   pendingWill: Will | undefined;
+  /** The ACL file's rules for the client's identity (set at CONNECT); undefined without an ACL file: nothing to check. */
+  acl: ClientAcl | undefined;
   // Made on first use: an idle session holds no Maps, Sets, queue or timers (a few hundred bytes each).
   private subscriptionMap: Map<string, SessionSubscription> | undefined;
   private inflightMap: Map<number, Outbound> | undefined;
@@ -70,6 +73,7 @@ export class Session {
 
   /** Routes one message to this session at the granted QoS. */
   deliver(message: Message, qos: number, retain: boolean, subscriptionIds: number[] | undefined): void {
+    if (this.acl !== undefined && !this.mayRead(message.topicName)) return;
     const connection = this.connection;
     if (qos === 0) {
       if (connection !== undefined) connection.sendPublish(message, 0, retain, false, 0, subscriptionIds);
@@ -92,6 +96,20 @@ export class Session {
     }
     (this.queued ??= new OutboundQueue()).push(entry);
     if (connection !== undefined && (length >= limit >> 1 || bytes >= byteLimit / 2)) this.broker.backpressure.press(connection);
+  }
+
+  /** The ACL file's rules for this client, recompiled when the file was reloaded; undefined without an ACL file. */
+  currentAcl(): ClientAcl | undefined {
+    return this.acl === undefined ? undefined : (this.acl = this.broker.security.current(this.acl));
+  }
+
+  /** The ACL check of every delivery, on rules recompiled after a reload (so a revoked subscription stops receiving). */
+  private mayRead(topicName: string): boolean {
+    const security = this.broker.security;
+    const acl = this.acl = security.current(this.acl!);
+    if (acl.mayRead(topicName)) return true;
+    security.counters.aclDeliveryDenied++;
+    return false;
   }
 
   /** Assigns a packet id and writes the PUBLISH; false when it could not be sent (dropped or no id). */
@@ -148,7 +166,7 @@ export class Session {
     this.connection = undefined;
     if (will !== undefined) {
       const delay = Math.min(will.properties.willDelayInterval ?? 0, this.expiryInterval);
-      if (delay === 0) this.broker.publishWill(will);
+      if (delay === 0) this.broker.publishWill(will, this.acl);
       else {
         this.pendingWill = will;
         (this.willTimer ??= new LongTimer(() => this.publishPendingWill())).start(delay);
@@ -162,7 +180,7 @@ export class Session {
     const will = this.pendingWill;
     this.pendingWill = undefined;
     this.willTimer?.cancel();
-    if (will !== undefined) this.broker.publishWill(will);
+    if (will !== undefined) this.broker.publishWill(will, this.acl);
   }
 
   /** Called by the session registry when the session ends: a delayed will goes out now [MQTT-3.1.2-8]. */
