@@ -1,5 +1,6 @@
-// The `quarkmq` binary: resolves the configuration, starts the broker, logs JSON lines to stdout and
-// closes gracefully on SIGTERM/SIGINT. Exit codes: 0 clean stop, 1 configuration or start failure, 2 usage.
+// The `quarkmq` binary: resolves the configuration, starts the broker, logs JSON lines to stdout, closes gracefully
+// on SIGTERM/SIGINT and reloads the password and ACL files on SIGHUP; `quarkmq passwd` edits a password file.
+// Exit codes: 0 clean stop, 1 configuration or start failure, 2 usage.
 import { statSync } from "node:fs";
 import { isIP } from "node:net";
 import { pino } from "pino";
@@ -8,6 +9,7 @@ import { helpText, packageVersion, parseCommandLine, UsageError } from "./config
 import type { Logger } from "./log.ts";
 import { hashPassword } from "./config/password-hash.ts";
 import { PasswdError, runPasswd } from "./config/passwd.ts";
+import { reloadAccess } from "./config/reload.ts";
 
 /** Milliseconds a graceful close may take before the process exits anyway. */
 const closeTimeout = 10_000;
@@ -122,6 +124,10 @@ export async function main(argv: string[]): Promise<void> {
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
+  process.on("SIGHUP", () => {
+    log.info("SIGHUP: reloading the password file and the ACL file");
+    reloadAccess(config, broker, log);
+  });
 
   let address: { host: string; port: number };
   try {

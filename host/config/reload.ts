@@ -26,8 +26,10 @@ export function reloadAccess(config: ResolvedConfig, broker: Reloadable, log: Lo
       log.error({ passwordFile: path }, `password file not reloaded, the old one stays in force: ${(error as Error).message}`);
     }
   }
+  if (config.options.aclFile === undefined) return clean;
   const errors = broker.reloadAcl();
   for (const error of errors) log.error(`ACL file not reloaded, the old one stays in force: ${error}`);
   if (errors.length > 0) clean = false;
+  else log.info({ aclFile: config.options.aclFile }, "ACL file reloaded");
   return clean;
 }
