@@ -46,6 +46,7 @@ export function handleConnect(connection: Connection, bytes: Buffer, record: num
   }
   const method = packet.properties.authenticationMethod;
   if (method !== undefined && hasAuthMethod(connection, method)) {
+    connection.authenticationMethod = method; // every AUTH must carry it, v5 [MQTT-4.12.0-5]
     return beginAuth(connection, method, packet.properties.authenticationData, {
       packet, assigned,
       accept: (authenticationData) => accept(connection, packet, true, assigned, authenticationData),
