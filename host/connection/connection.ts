@@ -10,6 +10,7 @@ import type { Session } from "../session/session.ts";
 import type { Transport, TransportSink } from "../transport/transport.ts";
 import { PRESSURE_BYTES } from "./backpressure.ts";
 import { holdReading, receive } from "./inbound.ts";
+import { forgetConnection, watchPartial } from "../security/connection-limits.ts";
 import { Lifecycle } from "./lifecycle.ts";
 import { flush, sendAck, sendPublish, write } from "./outbound.ts";
 import type { OutboundAliases } from "./outbound-aliases.ts";
@@ -73,6 +74,7 @@ export class Connection implements TransportSink, Timed {
 
   onData(chunk: Buffer): void {
     receive(this, chunk);
+    if (this.state !== Lifecycle.Closed) watchPartial(this, this.partsLength > 0 || this.big !== undefined);
   }
 
   /** Flow control: stop or restart reading (an async hook's pause is kept). */
@@ -206,6 +208,7 @@ export class Connection implements TransportSink, Timed {
     this.big = undefined;
     broker.connections.delete(this);
     broker.security.release(this.transport.remoteAddress);
+    forgetConnection(this);
     broker.backpressure.forget(this);
     const session = this.session;
     const will = this.will;

@@ -11,6 +11,7 @@ import { PacketType } from "../protocol/packet-type.ts";
 import { ReasonCode } from "../protocol/reason-code.ts";
 import { Message } from "../routing/message.ts";
 import { decisionCode } from "./decision.ts";
+import { takePublish } from "../security/connection-limits.ts";
 
 const DOLLAR = 0x24;
 
@@ -60,6 +61,7 @@ export function handlePublish(connection: Connection, bytes: Buffer, record: num
   }
   const payloadOffset = codec.word(record, R_PAYLOAD_OFFSET);
   const payload = bytes.subarray(payloadOffset, payloadOffset + codec.word(record, R_PAYLOAD_LENGTH));
+  takePublish(connection, payload.length);
   const message = new Message(topic, payload, qos, retain, properties, expiresAt);
   const acl = session.currentAcl();
   const aclDecision = acl?.mayPublish(message.topicName);
