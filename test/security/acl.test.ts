@@ -7,8 +7,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBroker, type TestBroker } from "../spec/support/broker.ts";
 import { uniqueId } from "../spec/support/ids.ts";
-import { ack, connect, hex, publish, subscribe, suback, T } from "../spec/support/packets.ts";
-import type { RawClient } from "../spec/support/raw-client.ts";
+import { ack, connect, hex, publish, subscribe, suback, T } from "../helpers/packets.ts";
+import type { SpecClient as RawClient } from "../spec/support/spec-client.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "quarkmq-acl-"));
 const aclFile = join(dir, "broker.acl");

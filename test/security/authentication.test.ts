@@ -8,8 +8,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { loadConfig } from "../../host/config/load.ts";
 import { hashPassword } from "../../host/config/password-hash.ts";
 import { createBroker, type Broker } from "../../host/index.ts";
-import { RawClient } from "../spec/support/raw-client.ts";
-import { connect, hex } from "../spec/support/packets.ts";
+import { SpecClient as RawClient } from "../spec/support/spec-client.ts";
+import { connect, hex } from "../helpers/packets.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "quarkmq-authn-"));
 let broker: Broker;

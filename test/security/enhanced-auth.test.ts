@@ -8,8 +8,8 @@ import type { AuthMethodHandler } from "../../host/security/auth-method.ts";
 import { ScramClient } from "../helpers/scram-client.ts";
 import { readProperties, startBroker, type TestBroker } from "../spec/support/broker.ts";
 import { uniqueId } from "../spec/support/ids.ts";
-import { connect, hex, P, packet, props, publish, T } from "../spec/support/packets.ts";
-import type { RawClient } from "../spec/support/raw-client.ts";
+import { connect, hex, P, packet, props, publish, T } from "../helpers/packets.ts";
+import type { SpecClient as RawClient } from "../spec/support/spec-client.ts";
 
 const SCRAM = "SCRAM-SHA-256";
 const level = 5;

@@ -5,8 +5,8 @@ import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Broker } from "../../host/broker.ts";
 import { createBroker, type BrokerOptions } from "../../host/index.ts";
-import { RawClient } from "../spec/support/raw-client.ts";
-import { connect, hex, pingreq, pingresp, publish, subscribe, suback, T } from "../spec/support/packets.ts";
+import { SpecClient as RawClient } from "../spec/support/spec-client.ts";
+import { connect, hex, pingreq, pingresp, publish, subscribe, suback, T } from "../helpers/packets.ts";
 
 let broker: Broker | undefined;
 const clients: RawClient[] = [];

@@ -9,7 +9,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { verifyPassword } from "../../host/config/password-hash.ts";
 import { verifyScramPassword } from "../../host/config/scram-credentials.ts";
 import { binPath, startQuarkmq } from "../helpers/quarkmq-process.ts";
-import { connectBytes, RawClient } from "../helpers/raw-client.ts";
+import { RawClient } from "../helpers/raw-client.ts";
+import { connect, type ConnectFields } from "../helpers/packets.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "quarkmq-passwd-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -129,17 +130,17 @@ print(code1); print(code2); print(("s3cret-typed" in out1) or ("first-x" in out2
     try {
       const warning = broker.logs.find((l) => l.msg.includes("plain text"));
       expect(warning?.msg).toContain(`${path}:3:`);
-      const attempt = async (fields: Parameters<typeof connectBytes>[0]) => {
-        const raw = await RawClient.connect(port);
-        raw.send(connectBytes(fields));
+      const attempt = async (fields: Partial<ConnectFields>) => {
+        const raw = await RawClient.open(port);
+        raw.send(connect({ level: 4, clientId: "passwd-check", ...fields }));
         const reply = [...(await raw.packet())];
-        raw.destroy();
+        raw.close();
         return reply;
       };
-      expect(await attempt({ username: "eve", password: "e5" })).toEqual([0x20, 0x02, 0x00, 0x00]);
-      expect(await attempt({ username: "sam", password: "s6" })).toEqual([0x20, 0x02, 0x00, 0x00]);
-      expect(await attempt({ username: "eve", password: "e6" })).toEqual([0x20, 0x02, 0x00, 0x04]);
-      expect(await attempt({ level: 5, username: "eve", password: "nope" })).toEqual([0x20, 0x03, 0x00, 0x86, 0x00]);
+      expect(await attempt({ username: "eve", password: Buffer.from("e5") })).toEqual([0x20, 0x02, 0x00, 0x00]);
+      expect(await attempt({ username: "sam", password: Buffer.from("s6") })).toEqual([0x20, 0x02, 0x00, 0x00]);
+      expect(await attempt({ username: "eve", password: Buffer.from("e6") })).toEqual([0x20, 0x02, 0x00, 0x04]);
+      expect(await attempt({ level: 5, username: "eve", password: Buffer.from("nope") })).toEqual([0x20, 0x03, 0x00, 0x86, 0x00]);
     } finally {
       await broker.stop();
     }

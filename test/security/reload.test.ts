@@ -7,8 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { binPath, startQuarkmq, type QuarkmqProcess } from "../helpers/quarkmq-process.ts";
-import { RawClient } from "../spec/support/raw-client.ts";
-import { connect, hex, pingreq, pingresp, publish, subscribe, suback, T } from "../spec/support/packets.ts";
+import { SpecClient as RawClient } from "../spec/support/spec-client.ts";
+import { connect, hex, pingreq, pingresp, publish, subscribe, suback, T } from "../helpers/packets.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "quarkmq-reload-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
