@@ -1,16 +1,22 @@
 // Wires the core, sessions, routing, hooks and transports into one broker; owns nothing else.
 import { EventEmitter } from "node:events";
 import { Core } from "./core/core.ts";
-import { Codec } from "./core/codec.ts";
+import { Framer } from "./core/framer.ts";
+import { PacketEncoder } from "./core/packet-encoder.ts";
+import { Records } from "./core/records.ts";
 import { TopicIndex } from "./core/topics.ts";
 import type { Properties, Will } from "./core/packets.ts";
 import { Backpressure } from "./connection/backpressure.ts";
 import { Connection } from "./connection/connection.ts";
+import type { ConnectionContext } from "./connection/context.ts";
 import { Lifecycle } from "./connection/lifecycle.ts";
 import { TimerWheel } from "./connection/timeouts.ts";
-import type { ClientInfo, DisconnectEvent, Hooks, PublishEvent, SubscribeEvent } from "./hooks.ts";
+import type { HandlerContext } from "./handlers/context.ts";
+import { Dispatcher } from "./handlers/index.ts";
+import type { Hooks } from "./hooks.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { defaultOptions, type BrokerOptions } from "./config/options.ts";
+import { Notifier, type BrokerEvents } from "./notify.ts";
 import { MqttError } from "./protocol/mqtt-error.ts";
 import { ReasonCode } from "./protocol/reason-code.ts";
 import { LocalSubscription, type BrokerMessage } from "./routing/local.ts";
@@ -22,34 +28,15 @@ import { willMessage } from "./routing/will.ts";
 import { Sessions } from "./session/registry.ts";
 import { TcpListener } from "./transport/tcp.ts";
 import type { ClientAcl } from "./security/client-acl.ts";
+import { forgetConnection } from "./security/connection-limits.ts";
 import { Security } from "./security/security.ts";
+import type { BrokerStats } from "./stats.ts";
 import type { Listener, Transport } from "./transport/transport.ts";
 
-export interface BrokerStats {
-  /** MQTT clients connected (CONNACK accepted, not yet closed). */
-  connections: number;
-  messagesIn: number;
-  messagesOut: number;
-  /** Messages not delivered to a recipient: queue full, expired, too large, or a congested client at QoS 0. */
-  dropped: number;
-  protocolErrors: number;
-  bytesIn: number;
-  bytesOut: number;
-}
+export type { BrokerEvents, ClientErrorEvent } from "./notify.ts";
+export type { BrokerStats } from "./stats.ts";
 
-export interface ClientErrorEvent {
-  client: ClientInfo;
-  reasonCode: number;
-  error: Error;
-}
 
-export interface BrokerEvents {
-  clientConnect: [ClientInfo];
-  clientDisconnect: [DisconnectEvent];
-  publish: [PublishEvent];
-  subscribe: [SubscribeEvent];
-  clientError: [ClientErrorEvent];
-}
 
 export interface PublishOptions {
   topicName: string;
@@ -64,10 +51,12 @@ export class Broker extends EventEmitter<BrokerEvents> {
   readonly hooks: Hooks;
   readonly log: Logger;
   readonly core = new Core();
-  readonly codec = new Codec(this.core);
+  readonly framer = new Framer(this.core);
+  readonly records = new Records(this.core);
+  readonly encoder = new PacketEncoder(this.core);
   readonly topics = new TopicIndex(this.core);
-  readonly encoder = new PublishEncoder(this.codec);
-  readonly sessions = new Sessions(this);
+  readonly publishEncoder = new PublishEncoder(this.encoder);
+  readonly sessions: Sessions;
   readonly retained = new RetainedStore(this.topics);
   readonly router: Router;
   readonly connections = new Set<Connection>();
@@ -77,6 +66,10 @@ export class Broker extends EventEmitter<BrokerEvents> {
   /** The ACL file, failed logins, connection caps, auth methods and the counters of every limit hit. */
   readonly security: Security;
   readonly stats: BrokerStats = { connections: 0, messagesIn: 0, messagesOut: 0, dropped: 0, protocolErrors: 0, bytesIn: 0, bytesOut: 0 };
+  /** Hooks, then EventEmitter listeners: the one way events reach the embedding service. */
+  readonly notify: Notifier;
+  /** What connections and handlers may use (built once; see connection/context.ts and handlers/context.ts). */
+  private readonly connectionContext: ConnectionContext<Connection>;
   private listener: Listener | undefined;
   private closing = false;
 
@@ -87,8 +80,28 @@ export class Broker extends EventEmitter<BrokerEvents> {
     if (methods && options.allowAnonymous === undefined) this.options.allowAnonymous = false; // credentials configured: closed by default
     this.hooks = this.options.hooks;
     this.log = options.logger ?? createLogger(this.options.logLevel);
+    this.notify = new Notifier(this.hooks, this);
+    this.sessions = new Sessions(this.topics, this.options, this.stats, (will, acl) => this.publishWill(will, acl));
     this.router = new Router(this.topics, this.sessions, this.log);
     this.security = new Security(this.options);
+    const handlerContext: HandlerContext = {
+      options: this.options, hooks: this.hooks, notify: this.notify, log: this.log, stats: this.stats, security: this.security,
+      records: this.records, encoder: this.encoder, sessions: this.sessions, topics: this.topics, retained: this.retained,
+      publish: (message, publisherId) => this.publishMessage(message, publisherId),
+    };
+    this.connectionContext = {
+      options: this.options, stats: this.stats, log: this.log, security: this.security, framer: this.framer, records: this.records,
+      encoder: this.encoder, publishEncoder: this.publishEncoder, backpressure: this.backpressure, timeouts: this.timeouts,
+      packets: new Dispatcher(handlerContext),
+      connectionClosed: (connection, reasonCode, wasConnected) => this.connectionClosed(connection, reasonCode, wasConnected),
+    };
+  }
+
+  /** EventEmitter's, then the notifier recounts (it may have lost its own newListener/removeListener listeners). */
+  override removeAllListeners(eventName?: Parameters<EventEmitter<BrokerEvents>["removeAllListeners"]>[0]): this {
+    super.removeAllListeners(eventName);
+    this.notify.watch();
+    return this;
   }
 
   /** Starts the TCP listener (options.tcp). */
@@ -107,7 +120,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
       transport.destroy();
       return;
     }
-    this.connections.add(new Connection(this, transport));
+    this.connections.add(new Connection(this.connectionContext, transport));
   }
 
   /** Publishes from the host service, as if from a client with no session. */
@@ -123,10 +136,10 @@ export class Broker extends EventEmitter<BrokerEvents> {
   /** An in-process subscription; returns its unsubscribe function. Retained messages are delivered first. */
   subscribe(topicFilter: string, handler: (message: BrokerMessage) => void): () => void {
     const local = new LocalSubscription(topicFilter, handler);
-    local.subscriberId = this.sessions.allocateId(local);
-    const result = this.topics.subscribe(local.subscriberId, topicFilter, 2, 0);
+    const subscriberId = this.sessions.allocateId(local);
+    const result = this.topics.subscribe(subscriberId, topicFilter, 2, 0);
     if (result < 0) {
-      this.sessions.releaseId(local.subscriberId);
+      this.sessions.releaseId(subscriberId);
       throw new MqttError(-result, `invalid topic filter: ${topicFilter}`);
     }
     for (const message of this.retained.match(topicFilter, Date.now())) {
@@ -136,8 +149,8 @@ export class Broker extends EventEmitter<BrokerEvents> {
     return () => {
       if (!active) return;
       active = false;
-      this.topics.unsubscribe(local.subscriberId, topicFilter);
-      this.sessions.releaseId(local.subscriberId);
+      this.topics.unsubscribe(subscriberId, topicFilter);
+      this.sessions.releaseId(subscriberId);
     };
   }
 
@@ -147,13 +160,10 @@ export class Broker extends EventEmitter<BrokerEvents> {
     this.router.route(message, publisherId);
   }
 
-  /** A will going out; with an ACL file, only to a topic its client may still publish to. */
+  /** A will going out; with an ACL file, only to a topic its client may still publish to (checked now, when it is sent). */
   publishWill(will: Will, acl: ClientAcl | undefined): void {
     if (this.closing) return;
-    if (acl !== undefined && !this.security.current(acl).mayPublish(will.topicName)) {
-      this.security.counters.aclWillDenied++;
-      return;
-    }
+    if (acl !== undefined && !acl.mayPublishWill(will.topicName)) return;
     this.stats.messagesIn++;
     this.publishMessage(willMessage(will), -1);
   }
@@ -163,10 +173,13 @@ export class Broker extends EventEmitter<BrokerEvents> {
     return this.security.reloadAcl();
   }
 
-  clientDisconnected(client: ClientInfo, reasonCode: number): void {
-    const event = { client, reasonCode };
-    this.hooks.onDisconnect?.(event);
-    if (this.listenerCount("clientDisconnect") > 0) this.emit("clientDisconnect", event);
+  private connectionClosed(connection: Connection, reasonCode: number, wasConnected: boolean): void {
+    this.connections.delete(connection);
+    this.security.release(connection.transport.remoteAddress);
+    forgetConnection(connection);
+    if (!wasConnected) return;
+    this.stats.connections--;
+    this.notify.clientDisconnected(connection.client, reasonCode);
   }
 
   /** Stops accepting, tells v5 clients 0x8B, flushes and closes every connection, releases timers. */
@@ -176,7 +189,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
     const stopped = this.listener?.close();
     const closing: Promise<void>[] = [];
     for (const connection of [...this.connections]) {
-      connection.will = undefined;
+      connection.discardWill();
       closing.push(connection.closed);
       if (connection.state === Lifecycle.Connected) connection.disconnect(ReasonCode.ServerShuttingDown);
       else connection.close(ReasonCode.ServerShuttingDown);

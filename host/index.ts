@@ -3,7 +3,9 @@ import { Broker } from "./broker.ts";
 import type { BrokerOptions } from "./config/options.ts";
 
 export { Broker } from "./broker.ts";
-export type { BrokerEvents, BrokerStats, ClientErrorEvent, PublishOptions } from "./broker.ts";
+export type { PublishOptions } from "./broker.ts";
+export type { BrokerEvents, ClientErrorEvent } from "./notify.ts";
+export type { BrokerStats } from "./stats.ts";
 export type { BrokerMessage } from "./routing/local.ts";
 export type { BrokerOptions, ListenerOptions } from "./config/options.ts";
 export { defaultOptions } from "./config/options.ts";

@@ -2,7 +2,7 @@
 // v5) fed in 64 KiB chunks to Codec.frame (reading type/topic/payload of each record) and to mqtt-packet's parser.
 import mqttPacket from "mqtt-packet";
 import { Core } from "../../host/core/core.ts";
-import { Codec } from "../../host/core/codec.ts";
+import { Codec } from "../../test/helpers/codec.ts";
 import { R_TYPE, R_TOPIC_OFFSET, R_TOPIC_LENGTH, R_PAYLOAD_OFFSET, R_PAYLOAD_LENGTH } from "../../host/core/layout.ts";
 
 const PACKETS = 200_000;

@@ -2,7 +2,12 @@
 // PRESSURE_BYTES queued in its transport, connections that send us data stop being read (after the
 // chunk in hand), until it drains. A reader that stays behind longer than MAX_HOLD_MS is let go
 // (marked slow: it holds nobody back until it drains, and its QoS 0 messages may be dropped).
-import type { Connection } from "./connection.ts";
+
+/** A connection as flow control sees it: something whose reading can be held. */
+export interface Holdable {
+  /** Stop or restart reading (an async hook's pause is kept). */
+  holdReading(hold: boolean): void;
+}
 
 /** Queued transport bytes above which a connection holds back the others. */
 export const PRESSURE_BYTES = 1 << 20;
@@ -12,21 +17,21 @@ const MAX_HOLD_MS = 1000;
 const QUIET_MS = 4 * MAX_HOLD_MS;
 
 export class Backpressure {
-  private readonly pressing = new Map<Connection, NodeJS.Timeout>();
-  private readonly held = new Set<Connection>();
-  private readonly slow = new Set<Connection>();
+  private readonly pressing = new Map<Holdable, NodeJS.Timeout>();
+  private readonly held = new Set<Holdable>();
+  private readonly slow = new Set<Holdable>();
   private quietUntil = 0;
 
   get active(): boolean {
     return this.pressing.size > 0;
   }
 
-  isSlow(connection: Connection): boolean {
+  isSlow(connection: Holdable): boolean {
     return this.slow.has(connection);
   }
 
   /** `connection` has too much queued: hold the writers back. */
-  press(connection: Connection): void {
+  press(connection: Holdable): void {
     if (this.pressing.has(connection) || this.slow.has(connection)) return;
     if (Date.now() < this.quietUntil) {
       this.slow.add(connection);
@@ -41,7 +46,7 @@ export class Backpressure {
   }
 
   /** `connection` drained (or closed): when nobody presses any more, the held connections read again. */
-  release(connection: Connection): void {
+  release(connection: Holdable): void {
     const timer = this.pressing.get(connection);
     if (timer === undefined) return;
     clearTimeout(timer);
@@ -51,19 +56,19 @@ export class Backpressure {
     this.held.clear();
   }
 
-  drained(connection: Connection): void {
+  drained(connection: Holdable): void {
     this.slow.delete(connection);
     this.release(connection);
   }
 
   /** Called after a connection's chunk was handled: stop reading it while someone presses. */
-  hold(connection: Connection): void {
+  hold(connection: Holdable): void {
     if (this.pressing.size === 0 || this.pressing.has(connection) || this.held.has(connection)) return;
     this.held.add(connection);
     connection.holdReading(true);
   }
 
-  forget(connection: Connection): void {
+  forget(connection: Holdable): void {
     this.slow.delete(connection);
     this.held.delete(connection);
     this.release(connection);

@@ -1,105 +1,132 @@
-// The bytes-out path of a connection: PUBLISH and acknowledgement encoding, and the per-tick batch of
-// writes (`outFirst`/`out`) flushed to the transport once per tick, honouring backpressure.
+// The bytes-out path of a connection: the per-tick write batch (OutboundWriter, its only owner) flushed to the
+// transport once per tick, honouring backpressure; and the PUBLISH and acknowledgement bytes for one recipient.
+import { publishPacketIdOffset } from "../core/packet-encoder.ts";
+import type { PacketEncoder } from "../core/packet-encoder.ts";
 import { PacketType } from "../protocol/packet-type.ts";
 import type { Message } from "../routing/message.ts";
-import { PRESSURE_BYTES } from "./backpressure.ts";
-import type { Connection } from "./connection.ts";
+import type { PublishEncoder } from "../routing/publish-encoder.ts";
+import type { BrokerStats } from "../stats.ts";
+import type { Transport } from "../transport/transport.ts";
+import { type Backpressure, type Holdable, PRESSURE_BYTES } from "./backpressure.ts";
 import { scheduleFlush } from "./flush-queue.ts";
-import { Lifecycle } from "./lifecycle.ts";
+import type { OutboundAliases } from "./outbound-aliases.ts";
 import { CONCAT_BYTES, slabs } from "./write-batch.ts";
 
 /** Queued-but-unsent bytes above which QoS 0 messages to this client are dropped; a queue of up to two
  *  messages of the size being sent is always allowed, so large payloads to a reader that keeps up get through. */
 const QOS0_DROP_BYTES = 8 << 20;
 
-/** Queues bytes for this tick's single write. */
-export function write(connection: Connection, buf: Buffer): void {
-  if (connection.state === Lifecycle.Closed) return;
-  if (connection.outFirst === undefined) connection.outFirst = buf;
-  else {
-    const out = connection.out ??= [];
-    if (out.length === 0) out.push(connection.outFirst!);
-    out.push(buf);
+/** One connection's writes of this tick, written together once the tick's work is done. */
+export class OutboundWriter {
+  /** This tick's writes: the first alone (most ticks write one buffer), all of them in `out` once there are more. */
+  private first: Buffer | undefined;
+  private out: Buffer[] | undefined;
+  private bytes = 0;
+  private scheduled = false;
+  private closed = false;
+  /** The transport's buffer is over its high-water mark (until its drain event). */
+  private over = false;
+
+  constructor(private readonly transport: Transport, private readonly stats: BrokerStats,
+              private readonly backpressure: Backpressure, private readonly owner: Holdable) {}
+
+  /** Bytes queued in the transport or in this batch, not yet sent. */
+  get queuedBytes(): number {
+    return this.transport.writableLength + this.bytes;
   }
-  connection.outBytes += buf.length;
-  if (!connection.flushScheduled) {
-    connection.flushScheduled = true;
-    scheduleFlush(connection);
+
+  /** The transport's buffer is over its high-water mark: QoS 1/2 messages wait in the session queue. */
+  get congested(): boolean {
+    return this.over;
+  }
+
+  /** The transport drained. */
+  drained(): void {
+    this.over = false;
+  }
+
+  /** Queues bytes for this tick's single write. */
+  write(buf: Buffer): void {
+    if (this.closed) return;
+    if (this.first === undefined) this.first = buf;
+    else {
+      const out = this.out ??= [];
+      if (out.length === 0) out.push(this.first);
+      out.push(buf);
+    }
+    this.bytes += buf.length;
+    if (!this.scheduled) {
+      this.scheduled = true;
+      scheduleFlush(this);
+    }
+  }
+
+  /** Writes this tick's queued bytes to the transport in one write (or writev). */
+  flush(): void {
+    this.scheduled = false;
+    const first = this.first;
+    if (first === undefined) return;
+    this.first = undefined;
+    const out = this.out, bytes = this.bytes, transport = this.transport;
+    this.stats.bytesOut += bytes;
+    let ok: boolean;
+    if (out === undefined || out.length === 0) ok = transport.write(first);
+    else if (bytes <= CONCAT_BYTES) ok = transport.write(Buffer.concat(out, bytes));
+    else ok = transport.writev(slabs(out));
+    if (out !== undefined) out.length = 0;
+    this.bytes = 0;
+    if (!ok) {
+      this.over = true;
+      if (transport.writableLength > PRESSURE_BYTES) this.backpressure.press(this.owner);
+    }
+  }
+
+  /** The connection closed: drop what is queued, take nothing more. */
+  close(): void {
+    this.closed = true;
+    this.first = undefined;
+    this.out = undefined;
+    this.bytes = 0;
   }
 }
 
-/** Writes this tick's queued bytes to the transport in one write (or writev). */
-export function flush(connection: Connection): void {
-  connection.flushScheduled = false;
-  const first = connection.outFirst;
-  if (first === undefined) return;
-  connection.outFirst = undefined;
-  const out = connection.out;
-  const bytes = connection.outBytes;
-  connection.broker.stats.bytesOut += bytes;
-  let ok: boolean;
-  if (out === undefined || out.length === 0) ok = connection.transport.write(first);
-  else if (bytes <= CONCAT_BYTES) ok = connection.transport.write(Buffer.concat(out, bytes));
-  else ok = connection.transport.writev(slabs(out));
-  if (out !== undefined) out.length = 0;
-  connection.outBytes = 0;
-  if (!ok) {
-    connection.congested = true;
-    if (connection.transport.writableLength > PRESSURE_BYTES) connection.broker.backpressure.press(connection);
-  }
-}
-
-/** Writes one PUBLISH; false when it was dropped: a QoS 0 backlog, expired (the encoder gives no header), or
- *  larger than the client's Maximum Packet Size. */
-export function sendPublish(connection: Connection, message: Message, qos: number, retain: boolean, dup: boolean,
-                            packetId: number, subscriptionIds: number[] | undefined): boolean {
-  const broker = connection.broker;
-  const queued = qos === 0 ? connection.transport.writableLength + connection.outBytes : 0;
-  if (queued > QOS0_DROP_BYTES && queued > 2 * message.payload.length) {
-    broker.stats.dropped++;
-    return false;
-  }
-  const encoder = broker.encoder;
-  const aliases = connection.outboundAliases;
+/** The PUBLISH header for one recipient, its packet id patched in (a copy: the encoded header is shared), or undefined
+ *  when it is not to be sent: a QoS 0 backlog, expired, or larger than the client's Maximum Packet Size (0: no limit). */
+export function publishHeader(encoder: PublishEncoder, writer: OutboundWriter, aliases: OutboundAliases | undefined,
+                              level: number, maxPacketSize: number, message: Message, qos: number, retain: boolean,
+                              dup: boolean, packetId: number, subscriptionIds: number[] | undefined): Buffer | undefined {
+  const queued = qos === 0 ? writer.queuedBytes : 0;
+  if (queued > QOS0_DROP_BYTES && queued > 2 * message.payload.length) return undefined;
   let topicAlias = 0, aliasSet = false;
   if (aliases !== undefined) {
     topicAlias = aliases.get(message.topicName);
     aliasSet = topicAlias > 0;
     if (!aliasSet) topicAlias = aliases.next();
   }
-  const header = encoder.encode(message, connection.protocolLevel, qos, retain, dup, subscriptionIds, topicAlias, aliasSet);
-  const payload = message.payload;
-  if (header === undefined || (connection.maxPacketSize > 0 && header.length + payload.length > connection.maxPacketSize)) {
-    broker.stats.dropped++; // expired: v5 [MQTT-3.3.2-5]; too large: v5 [MQTT-3.1.2-25]
-    return false;
+  const header = encoder.encode(message, level, qos, retain, dup, subscriptionIds, topicAlias, aliasSet);
+  if (header === undefined || (maxPacketSize > 0 && header.length + message.payload.length > maxPacketSize)) {
+    return undefined; // expired: v5 [MQTT-3.3.2-5]; too large: v5 [MQTT-3.1.2-25]
   }
   if (topicAlias > 0 && !aliasSet) aliases!.set(message.topicName, topicAlias);
-  if (qos > 0) {
-    const patched = Buffer.allocUnsafe(header.length);
-    header.copy(patched);
-    const at = encoder.packetIdOffset;
-    patched[at] = packetId >> 8;
-    patched[at + 1] = packetId & 0xff;
-    write(connection, patched);
-  } else {
-    write(connection, header);
-  }
-  if (payload.length > 0) write(connection, payload);
-  broker.stats.messagesOut++;
-  return true;
+  if (qos === 0) return header;
+  const patched = Buffer.allocUnsafe(header.length);
+  header.copy(patched);
+  const at = publishPacketIdOffset(header);
+  patched[at] = packetId >> 8;
+  patched[at + 1] = packetId & 0xff;
+  return patched;
 }
 
 /** PUBACK, PUBREC, PUBREL or PUBCOMP. With reason code 0 and no properties every version encodes the same
- *  4 bytes (v5 3.4.2.1: the reason code may be omitted), written here without a core call. */
-export function sendAck(connection: Connection, type: PacketType, packetId: number, reasonCode: number): void {
-  if (reasonCode === 0 || connection.protocolLevel !== 5) {
+ *  4 bytes (v5 3.4.2.1: the reason code may be omitted), made here without a core call. */
+export function ackBytes(encoder: PacketEncoder, level: number, type: PacketType, packetId: number, reasonCode: number): Buffer {
+  if (reasonCode === 0 || level !== 5) {
     const ack = Buffer.allocUnsafe(4);
     ack[0] = (type << 4) | (type === PacketType.Pubrel ? 2 : 0);
     ack[1] = 2;
     ack[2] = packetId >> 8;
     ack[3] = packetId & 0xff;
-    write(connection, ack);
-    return;
+    return ack;
   }
-  write(connection, connection.broker.codec.encodeAck(type, 5, packetId, reasonCode));
+  return encoder.encodeAck(type, 5, packetId, reasonCode);
 }

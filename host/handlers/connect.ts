@@ -4,10 +4,10 @@ import { randomBytes } from "node:crypto";
 import type { ConnectPacket, Properties } from "../core/packets.ts";
 import type { Connection } from "../connection/connection.ts";
 import { Lifecycle } from "../connection/lifecycle.ts";
-import { OutboundAliases } from "../connection/outbound-aliases.ts";
 import type { Decision } from "../hooks.ts";
 import { ReasonCode } from "../protocol/reason-code.ts";
 import { NEVER_EXPIRES } from "../session/session.ts";
+import type { HandlerContext } from "./context.ts";
 import { decisionCode } from "./decision.ts";
 import { beginAuth, hasAuthMethod } from "./auth-exchange.ts";
 
@@ -16,18 +16,14 @@ const PROTOCOL_MAX_PACKET_SIZE = 268_435_460;
 /** The 3.1.1 CONNACK of an accepted client by Session Present (0, 1): the same 4 bytes every time, shared. */
 const CONNACK_ACCEPTED = [Buffer.from([0x20, 2, 0, 0]), Buffer.from([0x20, 2, 1, 0])] as const;
 
-export function handleConnect(connection: Connection, bytes: Buffer, record: number): void | Promise<void> {
-  const broker = connection.broker;
-  const packet = broker.codec.readConnect(record, bytes);
+export function handleConnect(ctx: HandlerContext, connection: Connection, bytes: Buffer, record: number): void | Promise<void> {
+  const packet = ctx.records.connect(record, bytes);
   const level = packet.protocolLevel;
-  connection.protocolLevel = level;
-  connection.client.protocolLevel = level;
-  connection.state = Lifecycle.Connecting;
+  connection.connecting(level);
   const client = connection.client;
   let assigned: string | undefined;
-  const security = broker.security;
-  if (Buffer.byteLength(packet.clientId) > broker.options.maxClientIdLength) {
-    security.counters.clientIdTooLong++;
+  if (Buffer.byteLength(packet.clientId) > ctx.options.maxClientIdLength) {
+    ctx.security.counters.clientIdTooLong++;
     return connection.refuseConnect(ReasonCode.ClientIdentifierNotValid); // v5 [MQTT-3.1.3-8], v3.1.1 [MQTT-3.1.3-9]
   }
   if (packet.clientId.length > 0) client.clientId = packet.clientId;
@@ -35,7 +31,7 @@ export function handleConnect(connection: Connection, bytes: Buffer, record: num
   else if (level === 4 && packet.cleanStart) client.clientId = newClientId(); // v3.1.1 [MQTT-3.1.3-6]
   else return connection.refuseConnect(ReasonCode.ClientIdentifierNotValid); // v3.1.1 [MQTT-3.1.3-8]
   if (packet.username !== undefined) client.username = packet.username;
-  const options = broker.options;
+  const options = ctx.options;
   if (level !== 5 && options.maxKeepAlive > 0 && packet.keepAlive > options.maxKeepAlive) {
     return connection.refuseConnect(ReasonCode.ClientIdentifierNotValid); // 3.1.1 has no Server Keep Alive to tell the client
   }
@@ -45,32 +41,31 @@ export function handleConnect(connection: Connection, bytes: Buffer, record: num
     if (will.retain && !options.retainAvailable) return connection.refuseConnect(ReasonCode.RetainNotSupported); // v5 [MQTT-3.2.2-13]
   }
   const method = packet.properties.authenticationMethod;
-  if (method !== undefined && hasAuthMethod(connection, method)) {
-    connection.authenticationMethod = method; // every AUTH must carry it, v5 [MQTT-4.12.0-5]
-    return beginAuth(connection, method, packet.properties.authenticationData, {
+  if (method !== undefined && hasAuthMethod(ctx, method)) {
+    return beginAuth(ctx, connection, method, packet.properties.authenticationData, {
       packet, assigned,
-      accept: (authenticationData) => accept(connection, packet, true, assigned, authenticationData),
-      refuse: (reasonCode) => refuseLogin(connection, reasonCode),
+      accept: (authenticationData) => accept(ctx, connection, packet, true, assigned, authenticationData),
+      refuse: (reasonCode) => refuseLogin(ctx, connection, reasonCode),
     });
   }
-  const authenticate = broker.hooks.authenticate;
+  const authenticate = ctx.hooks.authenticate;
   if (authenticate === undefined) {
     if (method !== undefined) return connection.refuseConnect(ReasonCode.BadAuthenticationMethod); // v5 [MQTT-4.12.0-1]
-    if (!options.allowAnonymous && packet.username === undefined) return refuseLogin(connection, ReasonCode.NotAuthorized);
-    return accept(connection, packet, true, assigned);
+    if (!options.allowAnonymous && packet.username === undefined) return refuseLogin(ctx, connection, ReasonCode.NotAuthorized);
+    return accept(ctx, connection, packet, true, assigned);
   }
   const decision = authenticate({
     client, password: packet.password,
     authenticationMethod: method, authenticationData: packet.properties.authenticationData,
   });
-  if (decision instanceof Promise) return decision.then((result) => accept(connection, packet, result, assigned));
-  return accept(connection, packet, decision, assigned);
+  if (decision instanceof Promise) return decision.then((result) => accept(ctx, connection, packet, result, assigned));
+  return accept(ctx, connection, packet, decision, assigned);
 }
 
 /** A refused login: counted per remote address and held back longer the more that address failed
  *  (security/login-throttle.ts); only this connection waits, and it reads nothing meanwhile. */
-function refuseLogin(connection: Connection, reasonCode: number): void | Promise<void> {
-  const security = connection.broker.security;
+function refuseLogin(ctx: HandlerContext, connection: Connection, reasonCode: number): void | Promise<void> {
+  const security = ctx.security;
   security.counters.loginFailures++;
   const delay = security.logins.failed(connection.client.remoteAddress);
   if (delay === 0) return connection.refuseConnect(reasonCode);
@@ -80,48 +75,45 @@ function refuseLogin(connection: Connection, reasonCode: number): void | Promise
   }, delay));
 }
 
-function accept(connection: Connection, packet: ConnectPacket, decision: Awaited<Decision>, assigned: string | undefined,
+function accept(ctx: HandlerContext, connection: Connection, packet: ConnectPacket, decision: Awaited<Decision>, assigned: string | undefined,
   authenticationData?: Buffer): void | Promise<void> {
   if (connection.state !== Lifecycle.Connecting) return;
   const refusal = decisionCode(decision, ReasonCode.BadUserNameOrPassword);
-  if (refusal !== 0) return refuseLogin(connection, refusal);
-  const broker = connection.broker;
-  const options = broker.options;
+  if (refusal !== 0) return refuseLogin(ctx, connection, refusal);
+  const { options, sessions } = ctx;
   const clientId = connection.client.clientId;
   const v5 = packet.protocolLevel === 5;
-  let session = broker.sessions.get(clientId);
+  let session = sessions.get(clientId);
   const previous = session?.connection;
   if (previous !== undefined) {
     previous.disconnect(ReasonCode.SessionTakenOver); // v5 [MQTT-3.1.4-3], v3.1.1 [MQTT-3.1.4-2]
-    session = broker.sessions.get(clientId); // the old connection's close may have ended its session
+    session = sessions.get(clientId); // the old connection's close may have ended its session
   }
   if (session !== undefined && packet.cleanStart) { // v5 [MQTT-3.1.2-4], v3.1.1 [MQTT-3.1.2-6]
-    broker.sessions.end(session);
+    sessions.end(session);
     session = undefined;
   }
   const sessionPresent = session !== undefined; // v5 [MQTT-3.2.2-2] [MQTT-3.2.2-3], v3.1.1 [MQTT-3.2.2-1] [MQTT-3.2.2-2] [MQTT-3.2.2-3]
-  session ??= broker.sessions.create(clientId);
+  session ??= sessions.create(clientId);
 
   const connack: Properties = {};
   const properties = packet.properties;
   let expiry = v5 ? properties.sessionExpiryInterval ?? 0 : packet.cleanStart ? 0 : NEVER_EXPIRES;
   if (v5 && expiry > options.maxSessionExpiryInterval) connack.sessionExpiryInterval = expiry = options.maxSessionExpiryInterval;
-  session.expiryInterval = expiry;
+  session.expireAfter(expiry);
+  session.useAcl(ctx.security.aclFor(connection.client.username, clientId));
   let keepAlive = packet.keepAlive;
   if (options.maxKeepAlive > 0 && keepAlive > options.maxKeepAlive) {
     keepAlive = options.maxKeepAlive;
     connack.serverKeepAlive = keepAlive; // v5 3.2.2.3.14
   }
-  connection.keepAlive = keepAlive;
-  connection.sendQuota = v5 ? properties.receiveMaximum ?? 65535 : options.maxInflightMessages;
-  connection.maxPacketSize = properties.maximumPacketSize ?? 0;
-  const topicAliasMaximum = v5 ? properties.topicAliasMaximum ?? 0 : 0;
-  if (topicAliasMaximum > 0) connection.outboundAliases = new OutboundAliases(topicAliasMaximum); // v5 [MQTT-3.1.2-27]
-  connection.authenticationMethod = properties.authenticationMethod;
-  connection.will = packet.will;
-  connection.session = session;
-  session.acl = broker.security.aclFor(connection.client.username, clientId);
-  session.attach(connection);
+  connection.negotiated({
+    session, will: packet.will, keepAlive,
+    sendQuota: v5 ? properties.receiveMaximum ?? 65535 : options.maxInflightMessages,
+    maxPacketSize: properties.maximumPacketSize ?? 0,
+    topicAliasMaximum: v5 ? properties.topicAliasMaximum ?? 0 : 0, // v5 [MQTT-3.1.2-27]
+    authenticationMethod: properties.authenticationMethod,
+  });
 
   if (v5) {
     if (options.receiveMaximum < 65535) connack.receiveMaximum = options.receiveMaximum;
@@ -134,15 +126,14 @@ function accept(connection: Connection, packet: ConnectPacket, decision: Awaited
     if (authenticationData !== undefined) connack.authenticationData = authenticationData;
   }
   if (packet.protocolLevel === 4) connection.write(CONNACK_ACCEPTED[sessionPresent ? 1 : 0]);
-  else connection.write(broker.codec.encodeConnack(packet.protocolLevel, sessionPresent, 0, v5 ? connack : undefined));
+  else connection.write(ctx.encoder.encodeConnack(packet.protocolLevel, sessionPresent, 0, v5 ? connack : undefined));
   connection.connected();
-  broker.stats.connections++;
+  ctx.stats.connections++;
   if (sessionPresent) {
     session.resend(connection);
     session.drain();
   }
-  broker.hooks.onConnect?.({ client: connection.client });
-  if (broker.listenerCount("clientConnect") > 0) broker.emit("clientConnect", connection.client);
+  ctx.notify.clientConnected(connection.client);
 }
 
 function newClientId(): string {

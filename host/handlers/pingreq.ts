@@ -1,6 +1,7 @@
 // PINGREQ: answered with PINGRESP [MQTT-3.12.4-1].
 import type { Connection } from "../connection/connection.ts";
+import type { HandlerContext } from "./context.ts";
 
-export function handlePingreq(connection: Connection): void {
-  connection.write(connection.broker.codec.encodePingresp());
+export function handlePingreq(ctx: HandlerContext, connection: Connection): void {
+  connection.write(ctx.encoder.encodePingresp());
 }

@@ -1,10 +1,7 @@
 // PUBACK from a client: the end of an outbound QoS 1 flow v5 [MQTT-4.3.2-3]; frees the packet id and refills the window.
-import { R_PACKET_ID } from "../core/layout.ts";
 import type { Connection } from "../connection/connection.ts";
-import { OutboundStage } from "../session/inflight.ts";
+import type { HandlerContext } from "./context.ts";
 
-export function handlePuback(connection: Connection, _bytes: Buffer, record: number): void {
-  const session = connection.session!;
-  const packetId = connection.broker.codec.word(record, R_PACKET_ID);
-  if (session.inflight.get(packetId)?.stage === OutboundStage.AwaitPuback) session.complete(packetId);
+export function handlePuback(ctx: HandlerContext, connection: Connection, _bytes: Buffer, record: number): void {
+  connection.session!.puback(ctx.records.packetId(record));
 }

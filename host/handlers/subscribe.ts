@@ -1,36 +1,36 @@
-// SUBSCRIBE (spec 3.8): per filter authorizeSubscribe, QoS granted (capped by maximumQoS), the
-// topic index, SUBACK reason codes, then retained messages per retain handling.
+// SUBSCRIBE (spec 3.8): per filter the ACL file and authorizeSubscribe, the limits, QoS granted (capped by
+// maximumQoS), the topic index, SUBACK reason codes, then retained messages per retain handling.
 import type { SubscribePacket, Subscription } from "../core/packets.ts";
 import type { Connection } from "../connection/connection.ts";
 import type { Decision } from "../hooks.ts";
 import { MqttError } from "../protocol/mqtt-error.ts";
 import { PacketType } from "../protocol/packet-type.ts";
 import { ReasonCode } from "../protocol/reason-code.ts";
+import { optionsByte } from "../protocol/subscription-options.ts";
+import type { HandlerContext } from "./context.ts";
 import { decisionCode } from "./decision.ts";
 
-export function handleSubscribe(connection: Connection, bytes: Buffer, record: number): void | Promise<void> {
-  const broker = connection.broker;
-  const packet = broker.codec.readSubscribe(record, bytes);
+export function handleSubscribe(ctx: HandlerContext, connection: Connection, bytes: Buffer, record: number): void | Promise<void> {
+  const packet = ctx.records.subscribe(record, bytes);
   for (const subscription of packet.subscriptions) {
     if (subscription.noLocal && subscription.topicFilter.startsWith("$share/")) {
       throw new MqttError(ReasonCode.ProtocolError, "no-local on a shared subscription"); // v5 [MQTT-3.8.3-4]
     }
   }
-  const acl = connection.session!.currentAcl();
+  const acl = connection.session!.acl;
   const aclDecisions = acl?.mayEach(packet.subscriptions.map((s) => s.topicFilter));
-  if (aclDecisions !== undefined) broker.security.counters.aclSubscribeDenied += aclDecisions.filter((d) => !d).length;
-  const authorize = broker.hooks.authorizeSubscribe;
-  if (authorize === undefined) return complete(connection, packet, aclDecisions);
+  if (aclDecisions !== undefined) ctx.security.counters.aclSubscribeDenied += aclDecisions.filter((d) => !d).length;
+  const authorize = ctx.hooks.authorizeSubscribe;
+  if (authorize === undefined) return complete(ctx, connection, packet, aclDecisions);
   const decisions = packet.subscriptions.map((s, i) =>
     authorize({ client: connection.client, topicFilter: s.topicFilter, qos: s.qos, ...(aclDecisions ? { aclDecision: aclDecisions[i] } : {}) }));
   if (decisions.some((d) => d instanceof Promise)) {
-    return Promise.all(decisions).then((results) => complete(connection, packet, results));
+    return Promise.all(decisions).then((results) => complete(ctx, connection, packet, results));
   }
-  return complete(connection, packet, decisions as Array<Awaited<Decision>>);
+  return complete(ctx, connection, packet, decisions as Array<Awaited<Decision>>);
 }
 
-function complete(connection: Connection, packet: SubscribePacket, decisions: Array<Awaited<Decision>> | undefined): void {
-  const broker = connection.broker;
+function complete(ctx: HandlerContext, connection: Connection, packet: SubscribePacket, decisions: Array<Awaited<Decision>> | undefined): void {
   const session = connection.session!;
   if (session.connection !== connection) return;
   const v5 = connection.protocolLevel === 5;
@@ -45,51 +45,45 @@ function complete(connection: Connection, packet: SubscribePacket, decisions: Ar
       reasonCodes.push(v5 ? refusal : ReasonCode.UnspecifiedError); // 3.1.1 has only 0x80 (failure)
       continue;
     }
-    const limit = overLimit(connection, subscription.topicFilter);
+    const limit = overLimit(ctx, connection, subscription.topicFilter);
     if (limit !== 0) {
       reasonCodes.push(v5 ? limit : ReasonCode.UnspecifiedError);
       continue;
     }
-    let qos = Math.min(subscription.qos, broker.options.maximumQoS);
+    let qos = Math.min(subscription.qos, ctx.options.maximumQoS);
     if (typeof decision === "number" && decision < qos) qos = decision;
-    const options = qos | (subscription.noLocal ? 4 : 0) | (subscription.retainAsPublished ? 8 : 0) | (subscription.retainHandling << 4);
-    const result = broker.topics.subscribe(session.subscriberId, subscription.topicFilter, options, subscriptionId);
+    const options = optionsByte(qos, subscription.noLocal, subscription.retainAsPublished, subscription.retainHandling);
+    const result = ctx.topics.subscribe(session.subscriberId, subscription.topicFilter, options, subscriptionId);
     if (result < 0) {
       reasonCodes.push(v5 ? -result : ReasonCode.UnspecifiedError);
       continue;
     }
-    const previous = session.subscriptions.get(subscription.topicFilter);
-    if (previous !== undefined && previous.subscriptionId !== 0) session.subscriptionIdCount--;
-    if (subscriptionId !== 0) session.subscriptionIdCount++;
-    session.subscriptions.set(subscription.topicFilter, { options, subscriptionId });
+    session.subscriptions.add(subscription.topicFilter, options, subscriptionId);
     reasonCodes.push(qos); // [MQTT-3.9.3-1]
     retained.push([subscription, qos, result === 0]);
-    broker.hooks.onSubscribe?.({ client: connection.client, topicFilter: subscription.topicFilter, qos: qos as 0 | 1 | 2 });
-    if (broker.listenerCount("subscribe") > 0) {
-      broker.emit("subscribe", { client: connection.client, topicFilter: subscription.topicFilter, qos: qos as 0 | 1 | 2 });
-    }
+    ctx.notify.subscribed({ client: connection.client, topicFilter: subscription.topicFilter, qos: qos as 0 | 1 | 2 });
   }
-  connection.write(broker.codec.encodeSubAck(PacketType.Suback, connection.protocolLevel, packet.packetId, reasonCodes)); // [MQTT-3.8.4-1]
+  connection.write(ctx.encoder.encodeSubAck(PacketType.Suback, connection.protocolLevel, packet.packetId, reasonCodes)); // [MQTT-3.8.4-1]
   const now = Date.now();
   const ids = subscriptionId !== 0 ? [subscriptionId] : undefined;
   for (const [subscription, qos, isNew] of retained) {
     if (subscription.topicFilter.startsWith("$share/")) continue; // v5 4.8.2: no retained messages to shared subscriptions
     if (subscription.retainHandling === 2 || (subscription.retainHandling === 1 && !isNew)) continue; // v5 [MQTT-3.3.1-10] [MQTT-3.3.1-11]
-    for (const message of broker.retained.match(subscription.topicFilter, now)) {
+    for (const message of ctx.retained.match(subscription.topicFilter, now)) {
       session.deliver(message, Math.min(qos, message.qos), true, ids); // v5 [MQTT-3.3.1-9], v3.1.1 [MQTT-3.3.1-6] [MQTT-3.3.1-8]
     }
   }
 }
 
 /** maxTopicLevels (0x8F Topic Filter invalid) and maxSubscriptionsPerClient (0x97 Quota exceeded); 0 when within both. */
-function overLimit(connection: Connection, topicFilter: string): number {
-  const { options, security } = connection.broker;
+function overLimit(ctx: HandlerContext, connection: Connection, topicFilter: string): number {
+  const { options, security } = ctx;
   if (topicFilter.length >= options.maxTopicLevels && topicFilter.split("/").length > options.maxTopicLevels) {
     security.counters.topicLevelsOverLimit++;
     return ReasonCode.TopicFilterInvalid;
   }
   const subscriptions = connection.session!.subscriptions;
-  if (subscriptions.size >= options.maxSubscriptionsPerClient && !subscriptions.has(topicFilter)) {
+  if (subscriptions.size >= options.maxSubscriptionsPerClient && subscriptions.get(topicFilter) === undefined) {
     security.counters.subscriptionsOverLimit++;
     return ReasonCode.QuotaExceeded;
   }

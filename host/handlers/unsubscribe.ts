@@ -3,21 +3,17 @@
 import type { Connection } from "../connection/connection.ts";
 import { PacketType } from "../protocol/packet-type.ts";
 import { ReasonCode } from "../protocol/reason-code.ts";
+import type { HandlerContext } from "./context.ts";
 
-export function handleUnsubscribe(connection: Connection, bytes: Buffer, record: number): void {
-  const broker = connection.broker;
-  const packet = broker.codec.readUnsubscribe(record, bytes);
+export function handleUnsubscribe(ctx: HandlerContext, connection: Connection, bytes: Buffer, record: number): void {
+  const packet = ctx.records.unsubscribe(record, bytes);
   const session = connection.session!;
   const reasonCodes: number[] = [];
   for (const topicFilter of packet.topicFilters) {
-    const existed = broker.topics.unsubscribe(session.subscriberId, topicFilter);
-    const subscription = session.subscriptions.get(topicFilter);
-    if (subscription !== undefined) {
-      if (subscription.subscriptionId !== 0) session.subscriptionIdCount--;
-      session.subscriptions.delete(topicFilter);
-    }
+    const existed = ctx.topics.unsubscribe(session.subscriberId, topicFilter);
+    session.subscriptions.remove(topicFilter);
     reasonCodes.push(existed ? ReasonCode.Success : ReasonCode.NoSubscriptionExisted);
   }
   const codes = connection.protocolLevel === 5 ? reasonCodes : [];
-  connection.write(broker.codec.encodeSubAck(PacketType.Unsuback, connection.protocolLevel, packet.packetId, codes)); // [MQTT-3.10.4-4]
+  connection.write(ctx.encoder.encodeSubAck(PacketType.Unsuback, connection.protocolLevel, packet.packetId, codes)); // [MQTT-3.10.4-4]
 }

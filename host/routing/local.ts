@@ -10,5 +10,5 @@ export interface BrokerMessage {
 }
 
 export class LocalSubscription {
-  constructor(readonly topicFilter: string, readonly handler: (message: BrokerMessage) => void, public subscriberId = -1) {}
+  constructor(readonly topicFilter: string, readonly handler: (message: BrokerMessage) => void) {}
 }

@@ -4,13 +4,11 @@ import type { Properties } from "../core/packets.ts";
 
 export class Message {
   private topicString: string | undefined;
-  /** The first encoded PUBLISH header (packet id 0), its variant and packet id offset (routing/publish-encoder.ts). */
-  header: Buffer | undefined;
-  headerVariant = -1;
-  headerPacketIdOffset = -1;
+  /** The first encoded PUBLISH header (packet id 0) and its variant (routing/publish-encoder.ts). */
+  private header: Buffer | undefined;
+  private headerVariant = -1;
   /** Headers of further variants, when recipients differ in protocol, QoS or retain. */
-  moreHeaders: Array<Buffer | undefined> | undefined;
-  morePacketIdOffsets: number[] | undefined;
+  private moreHeaders: Array<Buffer | undefined> | undefined;
   private ownedCopy: Message | undefined;
 
   constructor(
@@ -26,6 +24,20 @@ export class Message {
     topicName?: string,
   ) {
     this.topicString = topicName;
+  }
+
+  /** The PUBLISH header cached for `variant` (publish-encoder.ts numbers them), or undefined. */
+  cachedHeader(variant: number): Buffer | undefined {
+    if (this.headerVariant === variant) return this.header;
+    return this.moreHeaders === undefined ? undefined : this.moreHeaders[variant];
+  }
+
+  /** Caches the PUBLISH header of `variant`. */
+  cacheHeader(variant: number, header: Buffer): void {
+    if (this.headerVariant === -1) {
+      this.header = header;
+      this.headerVariant = variant;
+    } else (this.moreHeaders ??= [])[variant] = header;
   }
 
   get topicName(): string {

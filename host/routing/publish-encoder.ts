@@ -1,17 +1,14 @@
 // Encodes a PUBLISH header for one recipient. The common case (no per-recipient properties) is
 // encoded once per (protocol, QoS, retain) variant and cached on the message; the caller copies the
-// header and patches the packet id when QoS > 0.
-import type { Codec } from "../core/codec.ts";
+// header and patches the packet id when QoS > 0 (core/packet-encoder.ts publishPacketIdOffset says where).
+import type { PacketEncoder } from "../core/packet-encoder.ts";
 import type { Properties } from "../core/packets.ts";
 import type { Message } from "./message.ts";
 
 const EMPTY = new Uint8Array(0);
 
 export class PublishEncoder {
-  /** After encode(): where the 2 packet id bytes sit in the returned header (-1 at QoS 0). */
-  packetIdOffset = -1;
-
-  constructor(private readonly codec: Codec) {}
+  constructor(private readonly encoder: PacketEncoder) {}
 
   /** The header, or undefined when the message has expired. `level` 5 or 4 (3.1 encodes as 3.1.1).
    *  `topicAlias` > 0 (v5 only) adds a Topic Alias; with `aliasSet` the alias is already known to the
@@ -32,35 +29,13 @@ export class PublishEncoder {
         if (topicAlias > 0) properties.topicAlias = topicAlias;
       }
       const topic = topicAlias > 0 && aliasSet ? EMPTY : message.topic;
-      const header = this.codec.encodePublishHeader(v5 ? 5 : 4, flags, topic, 0, v5 ? properties : undefined, message.payload.length);
-      this.packetIdOffset = this.codec.publishPacketIdOffset;
-      return header;
+      return this.encoder.encodePublishHeader(v5 ? 5 : 4, flags, topic, 0, v5 ? properties : undefined, message.payload.length);
     }
     const variant = (v5 ? 8 : 0) | flags;
-    if (message.headerVariant === variant) {
-      this.packetIdOffset = message.headerPacketIdOffset;
-      return message.header;
-    }
-    if (message.headerVariant === -1) {
-      message.header = this.encodeVariant(message, v5, flags);
-      message.headerVariant = variant;
-      message.headerPacketIdOffset = this.packetIdOffset;
-      return message.header;
-    }
-    const headers = (message.moreHeaders ??= []);
-    const offsets = (message.morePacketIdOffsets ??= []);
-    let header = headers[variant];
-    if (header === undefined) {
-      header = headers[variant] = this.encodeVariant(message, v5, flags);
-      offsets[variant] = this.packetIdOffset;
-    }
-    this.packetIdOffset = offsets[variant]!;
-    return header;
-  }
-
-  private encodeVariant(message: Message, v5: boolean, flags: number): Buffer {
-    const header = this.codec.encodePublishHeader(v5 ? 5 : 4, flags, message.topic, 0, v5 ? message.properties : undefined, message.payload.length);
-    this.packetIdOffset = this.codec.publishPacketIdOffset;
+    const cached = message.cachedHeader(variant);
+    if (cached !== undefined) return cached;
+    const header = this.encoder.encodePublishHeader(v5 ? 5 : 4, flags, message.topic, 0, v5 ? message.properties : undefined, message.payload.length);
+    message.cacheHeader(variant, header);
     return header;
   }
 }

@@ -6,9 +6,14 @@ import { Message } from "./message.ts";
 export class RetainedStore {
   private readonly messages: Array<Message | undefined> = [];
   private readonly freeIds: number[] = [];
-  count = 0;
+  private stored = 0;
 
   constructor(private readonly topics: TopicIndex) {}
+
+  /** Retained messages held. */
+  get count(): number {
+    return this.stored;
+  }
 
   /** Stores, replaces, or (empty payload) deletes the retained message of a topic [MQTT-3.3.1-5]. */
   set(message: Message): void {
@@ -20,7 +25,7 @@ export class RetainedStore {
       message.properties, message.expiresAt);
     const id = this.freeIds.length > 0 ? this.freeIds.pop()! : this.messages.length;
     this.messages[id] = stored;
-    this.count++;
+    this.stored++;
     this.release(this.topics.retainedSet(stored.topic, id));
   }
 
@@ -44,6 +49,6 @@ export class RetainedStore {
     if (id < 0 || this.messages[id] === undefined) return;
     this.messages[id] = undefined;
     this.freeIds.push(id);
-    this.count--;
+    this.stored--;
   }
 }

@@ -1,8 +1,9 @@
 // publish → core match → per-recipient rules (granted QoS, retain-as-published, subscription
-// identifiers) → the recipient session's window or queue. Also retained delivery on subscribe.
+// identifiers) → the recipient session's window or queue, or an in-process subscription's handler.
+// Retained messages on subscribe are delivered by handlers/subscribe.ts.
 import type { TopicIndex } from "../core/topics.ts";
 import type { Logger } from "../log.ts";
-import { MATCH_RAP_BIT } from "../core/layout.ts";
+import { QOS_MASK, RETAIN_AS_PUBLISHED } from "../protocol/subscription-options.ts";
 import type { Sessions } from "../session/registry.ts";
 import { Session } from "../session/session.ts";
 import type { LocalSubscription } from "./local.ts";
@@ -22,9 +23,9 @@ export class Router {
       if (recipient === undefined) continue;
       if (recipient instanceof Session) {
         const options = topics.matchOptions(k);
-        const granted = options & 3;
+        const granted = options & QOS_MASK;
         const qos = message.qos < granted ? message.qos : granted; // v5 [MQTT-3.8.4-8]
-        const retain = message.retain && (options & MATCH_RAP_BIT) !== 0; // v5 [MQTT-3.3.1-12] [MQTT-3.3.1-13], v3.1.1 [MQTT-3.3.1-9]
+        const retain = message.retain && (options & RETAIN_AS_PUBLISHED) !== 0; // v5 [MQTT-3.3.1-12] [MQTT-3.3.1-13], v3.1.1 [MQTT-3.3.1-9]
         const ids = recipient.subscriptionIdCount > 0 ? topics.matchSubscriptionIds(k) : undefined;
         recipient.deliver(message, qos, retain, ids);
       } else {

@@ -23,15 +23,23 @@ function expand(rule: AclRule, username: string | undefined, clientId: string): 
   return filter;
 }
 
-export class ClientAcl {
-  private readonly read: string[] = [];
-  private readonly write: string[] = [];
-  private readonly deny: string[] = [];
-  /** A deny pattern could not be filled in safely: nothing is allowed (fail closed). */
-  private readonly denyAll: boolean = false;
-  private readonly readable = new Map<string, boolean>();
+/** What a ClientAcl needs from the store: the file in force and its generation (bumped by every reload). */
+export interface AclSource {
+  readonly file: AclFile;
+  readonly generation: number;
+  readonly counters: { aclPublishDenied: number; aclDeliveryDenied: number; aclWillDenied: number };
+}
 
-  constructor(file: AclFile, readonly username: string | undefined, readonly clientId: string, readonly generation: number) {
+/** One client's rules, compiled from the file in force; recompiled at the first check after a reload. */
+class Rules {
+  readonly read: string[] = [];
+  readonly write: string[] = [];
+  readonly deny: string[] = [];
+  /** A deny pattern could not be filled in safely: nothing is allowed (fail closed). */
+  denyAll = false;
+  readonly readable = new Map<string, boolean>();
+
+  constructor(file: AclFile, username: string | undefined, clientId: string) {
     const own = username === undefined ? file.anonymous : file.users.get(username) ?? [];
     for (const rule of own) this.add(rule.access, rule.topicFilter);
     for (const rule of file.patterns) {
@@ -46,17 +54,46 @@ export class ClientAcl {
     if (access === "read" || access === "readwrite") this.read.push(filter);
     if (access === "write" || access === "readwrite") this.write.push(filter);
   }
+}
+
+export class ClientAcl {
+  private rules: Rules;
+  private generation: number;
+
+  constructor(private readonly source: AclSource, readonly username: string | undefined, readonly clientId: string) {
+    this.rules = new Rules(source.file, username, clientId);
+    this.generation = source.generation;
+  }
+
+  private current(): Rules {
+    if (this.generation !== this.source.generation) {
+      this.rules = new Rules(this.source.file, this.username, this.clientId);
+      this.generation = this.source.generation;
+    }
+    return this.rules;
+  }
 
   mayPublish(topicName: string): boolean {
-    if (this.denyAll || this.deny.some((d) => covers(d, topicName))) return false;
-    return this.write.some((w) => covers(w, topicName));
+    const r = this.current();
+    const allowed = !r.denyAll && !r.deny.some((d) => covers(d, topicName)) && r.write.some((w) => covers(w, topicName));
+    if (!allowed) this.source.counters.aclPublishDenied++;
+    return allowed;
+  }
+
+  /** A will is checked when it is sent: the client may no longer be allowed to publish there. */
+  mayPublishWill(topicName: string): boolean {
+    const r = this.current();
+    const allowed = !r.denyAll && !r.deny.some((d) => covers(d, topicName)) && r.write.some((w) => covers(w, topicName));
+    if (!allowed) this.source.counters.aclWillDenied++;
+    return allowed;
   }
 
   /** A filter is allowed only where everything it can match is readable: one read grant covers it and no deny meets it. */
   maySubscribe(topicFilter: string): boolean {
+    const r = this.current();
     const filter = topicFilter.startsWith("$share/") ? topicFilter.split("/").slice(2).join("/") : topicFilter;
-    if (this.denyAll || this.deny.some((d) => intersects(d, filter))) return false;
-    return this.read.some((r) => covers(r, filter));
+    if (r.denyAll || r.deny.some((d) => intersects(d, filter))) return false;
+    return r.read.some((g) => covers(g, filter));
   }
 
   /** maySubscribe for each filter of one SUBSCRIBE. */
@@ -64,13 +101,16 @@ export class ClientAcl {
     return topicFilters.map((f) => this.maySubscribe(f));
   }
 
-  /** The check made for every delivery to this client. */
+  /** The check made for every delivery to this client (cached per topic name until the next reload). */
   mayRead(topicName: string): boolean {
-    const known = this.readable.get(topicName);
-    if (known !== undefined) return known;
-    const allowed = !this.denyAll && !this.deny.some((d) => covers(d, topicName)) && this.read.some((r) => covers(r, topicName));
-    if (this.readable.size >= cacheLimit) this.readable.clear();
-    this.readable.set(topicName, allowed);
+    const r = this.current();
+    let allowed = r.readable.get(topicName);
+    if (allowed === undefined) {
+      allowed = !r.denyAll && !r.deny.some((d) => covers(d, topicName)) && r.read.some((g) => covers(g, topicName));
+      if (r.readable.size >= cacheLimit) r.readable.clear();
+      r.readable.set(topicName, allowed);
+    }
+    if (!allowed) this.source.counters.aclDeliveryDenied++;
     return allowed;
   }
 }

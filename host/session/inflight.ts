@@ -27,8 +27,12 @@ export interface Outbound {
 export class OutboundQueue {
   private items: Outbound[] = [];
   private head = 0;
+  private queuedBytes = 0;
+
   /** Payload bytes of the queued messages. */
-  bytes = 0;
+  get bytes(): number {
+    return this.queuedBytes;
+  }
 
   get length(): number {
     return this.items.length - this.head;
@@ -36,14 +40,14 @@ export class OutboundQueue {
 
   push(item: Outbound): void {
     this.items.push(item);
-    this.bytes += item.message.payload.length;
+    this.queuedBytes += item.message.payload.length;
   }
 
   shift(): Outbound | undefined {
     if (this.head >= this.items.length) return undefined;
     const item = this.items[this.head]!;
     this.items[this.head++] = undefined as unknown as Outbound;
-    this.bytes -= item.message.payload.length;
+    this.queuedBytes -= item.message.payload.length;
     if (this.head === this.items.length) {
       this.items = [];
       this.head = 0;
@@ -52,11 +56,5 @@ export class OutboundQueue {
       this.head = 0;
     }
     return item;
-  }
-
-  clear(): void {
-    this.items = [];
-    this.head = 0;
-    this.bytes = 0;
   }
 }

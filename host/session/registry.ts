@@ -1,16 +1,23 @@
 // All sessions by client id, and the recipients of the topic index by subscriberId (a dense small
 // integer per session or in-process subscription, reused after release).
-import type { Broker } from "../broker.ts";
+import type { BrokerOptions } from "../config/options.ts";
+import type { Will } from "../core/packets.ts";
+import type { TopicIndex } from "../core/topics.ts";
 import type { LocalSubscription } from "../routing/local.ts";
+import type { BrokerStats } from "../stats.ts";
+import type { ClientAcl } from "../security/client-acl.ts";
+import type { SessionServices } from "./outlet.ts";
 import { Session } from "./session.ts";
 
-export class Sessions {
+export class Sessions implements SessionServices<Session> {
   readonly byClientId = new Map<string, Session>();
   /** Indexed by subscriberId: what the topic index's match results point at. */
   readonly recipients: Array<Session | LocalSubscription | undefined> = [];
   private readonly freeIds: number[] = [];
 
-  constructor(private readonly broker: Broker) {}
+  /** `publishWill` publishes a will when a session's connection closes or its will delay passes. */
+  constructor(private readonly topics: TopicIndex, readonly options: BrokerOptions, readonly stats: BrokerStats,
+              readonly publishWill: (will: Will, acl: ClientAcl | undefined) => void) {}
 
   allocateId(recipient: Session | LocalSubscription | undefined): number {
     const id = this.freeIds.length > 0 ? this.freeIds.pop()! : this.recipients.length;
@@ -29,7 +36,7 @@ export class Sessions {
 
   create(clientId: string): Session {
     const id = this.allocateId(undefined);
-    const session = new Session(this.broker, clientId, id);
+    const session = new Session(this, clientId, id);
     this.recipients[id] = session;
     this.byClientId.set(clientId, session);
     return session;
@@ -39,9 +46,13 @@ export class Sessions {
   end(session: Session): void {
     if (session.ended) return;
     session.release();
-    for (const topicFilter of session.takeSubscriptions()) this.broker.topics.unsubscribe(session.subscriberId, topicFilter);
+    for (const topicFilter of session.takeSubscriptions()) this.topics.unsubscribe(session.subscriberId, topicFilter);
     this.releaseId(session.subscriberId);
     if (this.byClientId.get(session.clientId) === session) this.byClientId.delete(session.clientId);
+  }
+
+  endSession(session: Session): void {
+    this.end(session);
   }
 
   /** Broker close: every timer off. */

@@ -1,19 +1,13 @@
 // One client's session (spec 4.1): its subscriptions, the outbound QoS 1/2 window and queue, the
 // inbound QoS 2 packet ids awaiting PUBREL, expiry, and a delayed will. It outlives connections.
 import type { Will } from "../core/packets.ts";
-import type { Broker } from "../broker.ts";
-import type { Connection } from "../connection/connection.ts";
 import type { Message } from "../routing/message.ts";
 import { OutboundQueue, OutboundStage, type Outbound } from "./inflight.ts";
 import { LongTimer } from "./long-timer.ts";
+import type { Outlet, SessionServices } from "./outlet.ts";
 import { PacketIds } from "./packet-ids.ts";
+import { Subscriptions } from "./subscriptions.ts";
 import type { ClientAcl } from "../security/client-acl.ts";
-
-export interface SessionSubscription {
-  /** The SUBSCRIBE options byte as granted. */
-  options: number;
-  subscriptionId: number;
-}
 
 /** Session Expiry Interval meaning "never expires". */
 export const NEVER_EXPIRES = 0xffffffff;
@@ -22,17 +16,23 @@ export const NEVER_EXPIRES = 0xffffffff;
 const NO_INFLIGHT: ReadonlyMap<number, Outbound> = new Map();
 const NO_QUEUE = new OutboundQueue();
 
+/** What a PUBREC does to an outbound flow (handlers/pubrec.ts answers accordingly). */
+export enum PubrecOutcome {
+  /** No QoS 2 flow with that packet id: PUBREL with 0x92. */
+  Unknown,
+  /** A reason code >= 0x80 ended the flow. */
+  Ended,
+  /** The flow awaits PUBCOMP: send PUBREL. */
+  Release,
+}
+
 export class Session {
-  connection: Connection | undefined;
-  /** Subscriptions carrying a v5 subscription identifier (routing asks the core for ids only when > 0). */
-  subscriptionIdCount = 0;
-  /** Seconds after the connection closes before the session ends; NEVER_EXPIRES for never. */
-  expiryInterval = 0;
-  pendingWill: Will | undefined;
-  /** The ACL file's rules for the client's identity (set at CONNECT); undefined without an ACL file: nothing to check. */
-  acl: ClientAcl | undefined;
+  private attached: Outlet | undefined;
+  private expiry = 0;
+  private pendingWill: Will | undefined;
+  private isEnded = false;
   // Made on first use: an idle session holds no Maps, Sets, queue or timers (a few hundred bytes each).
-  private subscriptionMap: Map<string, SessionSubscription> | undefined;
+  private subscriptionSet: Subscriptions | undefined;
   private inflightMap: Map<number, Outbound> | undefined;
   private queued: OutboundQueue | undefined;
   private packetIds: PacketIds | undefined;
@@ -40,13 +40,48 @@ export class Session {
   /** Session expiry and will delay: intervals up to 0xFFFFFFFE s, beyond what one setTimeout can wait. */
   private expiryTimer: LongTimer | undefined;
   private willTimer: LongTimer | undefined;
-  ended = false;
+  /** The ACL file's rules for the client's identity (set at CONNECT); undefined without an ACL file: nothing is checked. */
+  private rules: ClientAcl | undefined;
 
-  constructor(readonly broker: Broker, readonly clientId: string, readonly subscriberId: number) {}
+  constructor(private readonly services: SessionServices<Session>, readonly clientId: string, readonly subscriberId: number) {}
 
-  /** Subscriptions by topicFilter. */
-  get subscriptions(): Map<string, SessionSubscription> {
-    return this.subscriptionMap ??= new Map();
+  /** The connection attached, if any. */
+  get connection(): Outlet | undefined {
+    return this.attached;
+  }
+
+  /** Subscriptions carrying a v5 subscription identifier (routing asks the core for ids only when > 0). */
+  get subscriptionIdCount(): number {
+    return this.subscriptionSet === undefined ? 0 : this.subscriptionSet.subscriptionIdCount;
+  }
+
+  /** Seconds after the connection closes before the session ends; NEVER_EXPIRES for never. */
+  get expiryInterval(): number {
+    return this.expiry;
+  }
+
+  /** Sets the Session Expiry Interval (CONNECT, or a v5 DISCONNECT). */
+  expireAfter(seconds: number): void {
+    this.expiry = seconds;
+  }
+
+  /** The ACL file's rules for the client now connected (CONNECT handler). */
+  useAcl(acl: ClientAcl | undefined): void {
+    this.rules = acl;
+  }
+
+  get acl(): ClientAcl | undefined {
+    return this.rules;
+  }
+
+  /** The registry has ended this session. */
+  get ended(): boolean {
+    return this.isEnded;
+  }
+
+  /** Subscriptions by topicFilter (the SUBSCRIBE and UNSUBSCRIBE handlers keep them beside the topic index). */
+  get subscriptions(): Subscriptions {
+    return this.subscriptionSet ??= new Subscriptions();
   }
 
   /** Outbound QoS 1/2 messages by packetId, awaiting their acknowledgement. */
@@ -59,22 +94,59 @@ export class Session {
     return this.queued ?? NO_QUEUE;
   }
 
-  /** Packet ids of QoS 2 publishes received, PUBREC sent, PUBREL not yet received. */
-  get inboundQos2(): Set<number> {
-    return this.inboundQos2Set ??= new Set();
+  /** A QoS 2 publish with this packet id was received, PUBREC sent, PUBREL not yet received. */
+  awaitsPubrel(packetId: number): boolean {
+    return this.inboundQos2Set !== undefined && this.inboundQos2Set.has(packetId);
+  }
+
+  /** Inbound QoS 2 publishes awaiting PUBREL. */
+  get inboundQos2Count(): number {
+    return this.inboundQos2Set === undefined ? 0 : this.inboundQos2Set.size;
+  }
+
+  /** A QoS 2 publish was received and PUBREC sent: its packet id awaits PUBREL. */
+  receivedQos2(packetId: number): void {
+    (this.inboundQos2Set ??= new Set()).add(packetId);
+  }
+
+  /** PUBREL: the packet id is free again; false when it was not awaiting PUBREL. */
+  pubrel(packetId: number): boolean {
+    return this.inboundQos2Set !== undefined && this.inboundQos2Set.delete(packetId);
+  }
+
+  /** PUBACK: ends an outbound QoS 1 flow; ignored unless packetId awaits one. */
+  puback(packetId: number): void {
+    if (this.inflight.get(packetId)?.stage === OutboundStage.AwaitPuback) this.complete(packetId);
+  }
+
+  /** PUBREC [MQTT-4.3.3-4]: the QoS 2 flow moves to AwaitPubcomp, or ends when the reason code is >= 0x80 (v5). */
+  pubrec(packetId: number, reasonCode: number): PubrecOutcome {
+    const entry = this.inflightMap?.get(packetId);
+    if (entry === undefined || entry.stage === OutboundStage.AwaitPuback) return PubrecOutcome.Unknown;
+    if (reasonCode >= 0x80) {
+      this.complete(packetId);
+      return PubrecOutcome.Ended;
+    }
+    entry.stage = OutboundStage.AwaitPubcomp;
+    return PubrecOutcome.Release;
+  }
+
+  /** PUBCOMP: ends an outbound QoS 2 flow; ignored unless packetId awaits one. */
+  pubcomp(packetId: number): void {
+    if (this.inflight.get(packetId)?.stage === OutboundStage.AwaitPubcomp) this.complete(packetId);
   }
 
   /** Topic filters of every subscription, forgotten (the registry has taken them out of the topic index). */
   takeSubscriptions(): Iterable<string> {
-    const map = this.subscriptionMap;
-    this.subscriptionMap = undefined;
-    return map === undefined ? [] : map.keys();
+    const subscriptions = this.subscriptionSet;
+    this.subscriptionSet = undefined;
+    return subscriptions === undefined ? [] : subscriptions.topicFilters();
   }
 
   /** Routes one message to this session at the granted QoS. */
   deliver(message: Message, qos: number, retain: boolean, subscriptionIds: number[] | undefined): void {
-    if (this.acl !== undefined && !this.mayRead(message.topicName)) return;
-    const connection = this.connection;
+    if (this.rules !== undefined && !this.rules.mayRead(message.topicName)) return; // a revoked subscription stops here
+    const connection = this.attached;
     if (qos === 0) {
       if (connection !== undefined) connection.sendPublish(message, 0, retain, false, 0, subscriptionIds);
       return;
@@ -84,36 +156,23 @@ export class Session {
       this.send(connection, entry);
       return;
     }
-    const options = this.broker.options, limit = options.maxQueuedMessages, byteLimit = options.maxQueuedBytes;
+    const options = this.services.options, limit = options.maxQueuedMessages, byteLimit = options.maxQueuedBytes;
     const length = this.queue.length, bytes = this.queue.bytes + entry.message.payload.length;
     // A connected reader that keeps up holds publishers back instead (connection/backpressure.ts);
     // only offline or slow sessions, or a queue far over a limit, drop.
     // An empty queue always takes one message, so a payload larger than maxQueuedBytes still reaches an offline session.
     const over = length >= limit || (bytes > byteLimit && length > 0);
-    if (over && (connection === undefined || length >= limit * 8 || bytes > byteLimit * 8 || this.broker.backpressure.isSlow(connection))) {
-      this.broker.stats.dropped++;
+    if (over && (connection === undefined || length >= limit * 8 || bytes > byteLimit * 8 || connection.slow)) {
+      this.services.stats.dropped++;
       return;
     }
     (this.queued ??= new OutboundQueue()).push(entry);
-    if (connection !== undefined && (length >= limit >> 1 || bytes >= byteLimit / 2)) this.broker.backpressure.press(connection);
+    if (connection !== undefined && (length >= limit >> 1 || bytes >= byteLimit / 2)) connection.pressWriters();
   }
 
-  /** The ACL file's rules for this client, recompiled when the file was reloaded; undefined without an ACL file. */
-  currentAcl(): ClientAcl | undefined {
-    return this.acl === undefined ? undefined : (this.acl = this.broker.security.current(this.acl));
-  }
-
-  /** The ACL check of every delivery, on rules recompiled after a reload (so a revoked subscription stops receiving). */
-  private mayRead(topicName: string): boolean {
-    const security = this.broker.security;
-    const acl = this.acl = security.current(this.acl!);
-    if (acl.mayRead(topicName)) return true;
-    security.counters.aclDeliveryDenied++;
-    return false;
-  }
-
-  /** Assigns a packet id and writes the PUBLISH; false when it could not be sent (dropped or no id). */
-  private send(connection: Connection, entry: Outbound): boolean {
+  /** Assigns a packet id and writes the PUBLISH. False only when no packet id is free (the entry is queued again);
+   *  true when it was written, and also when the connection dropped it (expired, too large: it is not kept). */
+  private send(connection: Outlet, entry: Outbound): boolean {
     const inflight = this.inflightMap ??= new Map();
     const packetId = (this.packetIds ??= new PacketIds()).next(inflight);
     if (packetId === 0) {
@@ -129,7 +188,7 @@ export class Session {
 
   /** Sends queued messages while the window has room [MQTT-3.3.4-9]. */
   drain(): void {
-    const connection = this.connection;
+    const connection = this.attached;
     if (connection === undefined) return;
     const queued = this.queued;
     while (queued !== undefined && queued.length > 0 && this.inflight.size < connection.sendQuota && !connection.congested) {
@@ -139,7 +198,7 @@ export class Session {
   }
 
   /** After a reconnect with the session present: resend unacknowledged PUBLISH with DUP and PUBREL [MQTT-4.4.0-1]. */
-  resend(connection: Connection): void {
+  resend(connection: Outlet): void {
     for (const entry of this.inflight.values()) {
       if (entry.stage === OutboundStage.AwaitPubcomp) connection.sendPubrel(entry.packetId);
       else connection.sendPublish(entry.message, entry.qos, entry.retain, true, entry.packetId, entry.subscriptionIds);
@@ -147,15 +206,15 @@ export class Session {
   }
 
   /** Ends an outbound flow (PUBACK, PUBCOMP, or a failing PUBREC) and refills the window. */
-  complete(packetId: number): boolean {
+  private complete(packetId: number): boolean {
     if (this.inflightMap === undefined || !this.inflightMap.delete(packetId)) return false;
     this.drain();
     return true;
   }
 
   /** The connection attached: cancel expiry and a delayed will [MQTT-3.1.3-9]. */
-  attach(connection: Connection): void {
-    this.connection = connection;
+  attach(connection: Outlet): void {
+    this.attached = connection;
     this.expiryTimer?.cancel();
     this.willTimer?.cancel();
     this.pendingWill = undefined;
@@ -163,29 +222,29 @@ export class Session {
 
   /** The connection closed: publish or delay its will, then end the session or start its expiry. */
   detach(will: Will | undefined): void {
-    this.connection = undefined;
+    this.attached = undefined;
     if (will !== undefined) {
-      const delay = Math.min(will.properties.willDelayInterval ?? 0, this.expiryInterval);
-      if (delay === 0) this.broker.publishWill(will, this.acl);
+      const delay = Math.min(will.properties.willDelayInterval ?? 0, this.expiry);
+      if (delay === 0) this.services.publishWill(will, this.rules);
       else {
         this.pendingWill = will;
         (this.willTimer ??= new LongTimer(() => this.publishPendingWill())).start(delay);
       }
     }
-    if (this.expiryInterval === 0) this.broker.sessions.end(this);
-    else if (this.expiryInterval !== NEVER_EXPIRES) (this.expiryTimer ??= new LongTimer(() => this.broker.sessions.end(this))).start(this.expiryInterval); // v5 3.1.2.11.2: 0xFFFFFFFF never expires
+    if (this.expiry === 0) this.services.endSession(this);
+    else if (this.expiry !== NEVER_EXPIRES) (this.expiryTimer ??= new LongTimer(() => this.services.endSession(this))).start(this.expiry); // v5 3.1.2.11.2: 0xFFFFFFFF never expires
   }
 
   private publishPendingWill(): void {
     const will = this.pendingWill;
     this.pendingWill = undefined;
     this.willTimer?.cancel();
-    if (will !== undefined) this.broker.publishWill(will, this.acl);
+    if (will !== undefined) this.services.publishWill(will, this.rules);
   }
 
   /** Called by the session registry when the session ends: a delayed will goes out now [MQTT-3.1.2-8]. */
   release(): void {
-    this.ended = true;
+    this.isEnded = true;
     this.expiryTimer?.cancel();
     this.publishPendingWill();
     this.inflightMap = undefined;

@@ -2,7 +2,7 @@
 // the CONNECT level after an unsupported version, and arguments that cannot be encoded.
 import { describe, it, expect } from "vitest";
 import { Core } from "../../host/core/core.ts";
-import { Codec } from "../../host/core/codec.ts";
+import { Codec } from "../helpers/codec.ts";
 import { R_ERROR, R_PAYLOAD_LENGTH } from "../../host/core/layout.ts";
 import { packet, str, u16 } from "../helpers/packets.ts";
 

@@ -1,7 +1,7 @@
 // Decode, encode and round trip for every entry of the fixture table (test/fixtures/packets.ts).
 import { describe, it, expect } from "vitest";
 import { Core } from "../../host/core/core.ts";
-import { Codec } from "../../host/core/codec.ts";
+import { Codec } from "../helpers/codec.ts";
 import { R_ERROR, R_START, R_LENGTH } from "../../host/core/layout.ts";
 import { fixtures } from "../fixtures/packets.ts";
 import { decodedOf } from "../helpers/decoded.ts";

@@ -2,7 +2,7 @@
 // needLength, oversize refused from the fixed header, and resuming when RECORDS or FIELDS fill up.
 import { describe, it, expect } from "vitest";
 import { Core } from "../../host/core/core.ts";
-import { Codec } from "../../host/core/codec.ts";
+import { Codec } from "../helpers/codec.ts";
 import { R_ERROR, R_TYPE, R_START, R_LENGTH, R_PAYLOAD_LENGTH, R_PAYLOAD_OFFSET, R_ITEMS_COUNT, MAX_RECORDS } from "../../host/core/layout.ts";
 import { fixtures, type Decoded } from "../fixtures/packets.ts";
 import { decodedOf } from "../helpers/decoded.ts";

@@ -2,7 +2,7 @@
 // offset it reports must lie inside the chunk, and memory outside inbox/records/fields must not change.
 import { describe, it, expect } from "vitest";
 import { Core } from "../../host/core/core.ts";
-import { Codec } from "../../host/core/codec.ts";
+import { Codec } from "../helpers/codec.ts";
 import {
   R_ERROR, R_START, R_TOPIC_OFFSET, R_TOPIC_LENGTH, R_PAYLOAD_OFFSET, R_PAYLOAD_LENGTH, R_PROPS_FIRST, R_PROPS_COUNT,
   R_ITEMS_FIRST, R_ITEMS_COUNT, R_TYPE, PROP_WORDS, ITEM_WORDS, CONNECT_WORDS, MAX_RECORDS, FIELDS_WORDS,

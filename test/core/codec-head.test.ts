@@ -3,7 +3,7 @@
 // malformed heads give frame()'s error; a head past HEAD_BYTES, or any other type that long, is -0x95.
 import { describe, it, expect } from "vitest";
 import { Core } from "../../host/core/core.ts";
-import { Codec, HEAD_BYTES } from "../../host/core/codec.ts";
+import { Codec, HEAD_BYTES } from "../helpers/codec.ts";
 import {
   H_INBOX_CAPACITY, R_ERROR, R_TYPE, R_START, R_LENGTH, R_PACKET_ID, R_PAYLOAD_LENGTH, R_PAYLOAD_OFFSET,
   R_TOPIC_LENGTH, R_TOPIC_OFFSET,

@@ -2,7 +2,7 @@
 // Test names cite the normative statement the case breaks.
 import { describe, it, expect } from "vitest";
 import { Core } from "../../host/core/core.ts";
-import { Codec } from "../../host/core/codec.ts";
+import { Codec } from "../helpers/codec.ts";
 import { R_ERROR, R_TYPE } from "../../host/core/layout.ts";
 import { packet, str, u16, u32, props, utf8, type Bytes } from "../helpers/packets.ts";
 

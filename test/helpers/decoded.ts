@@ -1,5 +1,5 @@
 // Turns a framed record into the fixture table's Decoded shape, through the Codec's read* methods only.
-import type { Codec } from "../../host/core/codec.ts";
+import type { Codec } from "./codec.ts";
 import type { Decoded } from "../fixtures/packets.ts";
 import { R_TYPE, R_FLAGS, R_PACKET_ID, R_TOPIC_OFFSET, R_TOPIC_LENGTH, R_PAYLOAD_OFFSET, R_PAYLOAD_LENGTH, R_REASON, R_EXTRA } from "../../host/core/layout.ts";
 

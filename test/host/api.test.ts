@@ -58,6 +58,21 @@ describe("in-process API", () => {
     expect((await disconnected).client.clientId).toBe("watched");
     expect(h.broker.stats.connections).toBe(0);
   });
+
+  it("publish events reach listeners added after one was removed and after removeAllListeners()", async () => {
+    await h.start();
+    const seen: string[] = [];
+    const first = (event: PublishEvent) => seen.push(`first ${event.payload}`);
+    h.broker.on("publish", first);
+    const client = await h.connect({ protocolVersion: 4 });
+    await client.publishAsync("ev", "1", { qos: 1 });
+    h.broker.off("publish", first);
+    await client.publishAsync("ev", "2", { qos: 1 });
+    h.broker.removeAllListeners();
+    h.broker.on("publish", (event) => seen.push(`second ${event.payload}`));
+    await client.publishAsync("ev", "3", { qos: 1 });
+    expect(seen).toEqual(["first 1", "second 3"]);
+  });
 });
 
 describe("authorizePublish and $-topics", () => {

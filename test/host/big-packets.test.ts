@@ -2,7 +2,7 @@
 // head (connection.ts, Codec.frameHead), so the payload never enters Wasm memory; bytes behind them are framed
 // as usual; a head (or a non-PUBLISH packet) over HEAD_BYTES is refused as too large.
 import { afterEach, describe, expect, it } from "vitest";
-import { HEAD_BYTES } from "../../host/core/codec.ts";
+import { HEAD_BYTES } from "../helpers/codec.ts";
 import { H_INBOX_CAPACITY } from "../../host/core/layout.ts";
 import type { Transport, TransportSink } from "../../host/transport/transport.ts";
 import { Harness, messages, nextMessage } from "../helpers/broker.ts";

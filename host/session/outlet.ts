@@ -1,0 +1,34 @@
+// What a session needs from the connection it is attached to (connection/connection.ts implements it), and from
+// the broker around it: session/ depends on these two interfaces only, never on a connection or the broker.
+import type { BrokerOptions } from "../config/options.ts";
+import type { Will } from "../core/packets.ts";
+import type { Message } from "../routing/message.ts";
+import type { BrokerStats } from "../stats.ts";
+import type { ClientAcl } from "../security/client-acl.ts";
+
+export interface Outlet {
+  /** The client's Receive Maximum: QoS 1/2 publishes we may have unacknowledged to it. */
+  readonly sendQuota: number;
+  /** The transport's buffer is over its high-water mark: QoS 1/2 messages wait in the queue. */
+  readonly congested: boolean;
+  /** Flow control let this reader go (connection/backpressure.ts): its queue may drop. */
+  readonly slow: boolean;
+  /** Writes one PUBLISH; false when it was dropped (expired, too large, or a QoS 0 backlog). */
+  sendPublish(message: Message, qos: number, retain: boolean, dup: boolean, packetId: number, subscriptionIds: number[] | undefined): boolean;
+  sendPubrel(packetId: number): void;
+  /** The session's queue is long: hold the writers back. */
+  pressWriters(): void;
+  /** The session's queue shrank: writers may go again once the transport is low too. */
+  relieve(): void;
+  /** Server-side end (a session taken over). */
+  disconnect(reasonCode: number): void;
+}
+
+export interface SessionServices<S> {
+  readonly options: Pick<BrokerOptions, "maxQueuedMessages" | "maxQueuedBytes">;
+  readonly stats: BrokerStats;
+  /** Publishes a will now; `acl`: its client's rules from the ACL file, if one is configured. */
+  publishWill(will: Will, acl: ClientAcl | undefined): void;
+  /** Ends a session (its expiry passed, or it ends with its connection). */
+  endSession(session: S): void;
+}
