@@ -45,13 +45,13 @@ export function handleConnect(ctx: HandlerContext, connection: Connection, bytes
     return beginAuth(ctx, connection, method, packet.properties.authenticationData, {
       packet, assigned,
       accept: (authenticationData) => accept(ctx, connection, packet, true, assigned, authenticationData),
-      refuse: (reasonCode) => refuseLogin(ctx, connection, reasonCode),
+      refuse: (reasonCode) => refuseLogin(ctx, connection, reasonCode, true),
     });
   }
   const authenticate = ctx.hooks.authenticate;
   if (authenticate === undefined) {
     if (method !== undefined) return connection.refuseConnect(ReasonCode.BadAuthenticationMethod); // v5 [MQTT-4.12.0-1]
-    if (!options.allowAnonymous && packet.username === undefined) return refuseLogin(ctx, connection, ReasonCode.NotAuthorized);
+    if (!options.allowAnonymous && packet.username === undefined) return refuseLogin(ctx, connection, ReasonCode.NotAuthorized, false);
     return accept(ctx, connection, packet, true, assigned);
   }
   const decision = authenticate({
@@ -64,9 +64,10 @@ export function handleConnect(ctx: HandlerContext, connection: Connection, bytes
 
 /** A refused login: counted per remote address and held back longer the more that address failed
  *  (security/login-throttle.ts); only this connection waits, and it reads nothing meanwhile. */
-function refuseLogin(ctx: HandlerContext, connection: Connection, reasonCode: number): void | Promise<void> {
+function refuseLogin(ctx: HandlerContext, connection: Connection, reasonCode: number, guessed: boolean): void | Promise<void> {
   const security = ctx.security;
   security.counters.loginFailures++;
+  if (!guessed) return connection.refuseConnect(reasonCode); // no credentials given: nothing was guessed, nothing to slow down
   const delay = security.logins.failed(connection.client.remoteAddress);
   if (delay === 0) return connection.refuseConnect(reasonCode);
   return new Promise((resolve) => setTimeout(() => {
@@ -79,7 +80,7 @@ function accept(ctx: HandlerContext, connection: Connection, packet: ConnectPack
   authenticationData?: Buffer): void | Promise<void> {
   if (connection.state !== Lifecycle.Connecting) return;
   const refusal = decisionCode(decision, ReasonCode.BadUserNameOrPassword);
-  if (refusal !== 0) return refuseLogin(ctx, connection, refusal);
+  if (refusal !== 0) return refuseLogin(ctx, connection, refusal, packet.username !== undefined || packet.password !== undefined || packet.properties.authenticationMethod !== undefined);
   const { options, sessions } = ctx;
   const clientId = connection.client.clientId;
   const v5 = packet.protocolLevel === 5;
