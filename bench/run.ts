@@ -31,7 +31,7 @@ for (const n of names) if (!brokerKinds[n]) { console.error(`unknown broker ${n}
 const records: RunRecord[] = [];
 const started = Date.now();
 for (const s of chosen) {
-  const brokers = [...names.filter((n) => !(s.semantics && n === "ceiling")), ...(s.group === "conns" ? ["net"] : [])];
+  const brokers = s.brokers ?? [...names.filter((n) => !(s.semantics && n === "ceiling")), ...(s.group === "conns" ? ["net"] : [])];
   const reps = values.reps ? Number(values.reps) : s.reps;
   const duration = values.duration ? Number(values.duration) : s.duration;
   const skipped = new Set<string>();

@@ -26,6 +26,10 @@ import { RetainedStore } from "./routing/retained.ts";
 import { Router } from "./routing/route.ts";
 import { willMessage } from "./routing/will.ts";
 import { Sessions } from "./session/registry.ts";
+import { restoredMessage, restoreSessions } from "./session/session-record.ts";
+import { LmdbStore } from "./store/lmdb.ts";
+import { MemoryStore } from "./store/memory.ts";
+import type { Store } from "./store/store.ts";
 import { TcpListener } from "./transport/tcp.ts";
 import type { ClientAcl } from "./security/client-acl.ts";
 import { forgetConnection } from "./security/connection-limits.ts";
@@ -57,7 +61,9 @@ export class Broker extends EventEmitter<BrokerEvents> {
   readonly topics = new TopicIndex(this.core);
   readonly publishEncoder = new PublishEncoder(this.encoder);
   readonly sessions: Sessions;
-  readonly retained = new RetainedStore(this.topics);
+  /** Sessions with an expiry, their queues, and retained messages (memory unless options say otherwise). */
+  readonly store: Store;
+  readonly retained: RetainedStore;
   readonly router: Router;
   readonly connections = new Set<Connection>();
   readonly backpressure = new Backpressure();
@@ -72,6 +78,9 @@ export class Broker extends EventEmitter<BrokerEvents> {
   private readonly connectionContext: ConnectionContext<Connection>;
   private listener: Listener | undefined;
   private closing = false;
+  /** Set once every connection is closed: wills of sessions ending with the shutdown went out before. */
+  private stopped = false;
+  private started: Promise<void> | undefined;
 
   constructor(options: Partial<BrokerOptions> = {}) {
     super();
@@ -81,13 +90,15 @@ export class Broker extends EventEmitter<BrokerEvents> {
     this.hooks = this.options.hooks;
     this.log = options.logger ?? createLogger(this.options.logLevel);
     this.notify = new Notifier(this.hooks, this);
-    this.sessions = new Sessions(this.topics, this.options, this.stats, (will, acl) => this.publishWill(will, acl));
+    this.store = options.store ?? (options.persistence === true ? this.openLmdb(this.options.dataDir) : new MemoryStore());
+    this.retained = new RetainedStore(this.topics, this.store);
+    this.sessions = new Sessions(this.topics, this.options, this.stats, this.store, (will, acl) => this.publishWill(will, acl));
     this.router = new Router(this.topics, this.sessions, this.log);
     this.security = new Security(this.options);
     const handlerContext: HandlerContext = {
       options: this.options, hooks: this.hooks, notify: this.notify, log: this.log, stats: this.stats, security: this.security,
       records: this.records, encoder: this.encoder, sessions: this.sessions, topics: this.topics, retained: this.retained,
-      publish: (message, publisherId) => this.publishMessage(message, publisherId),
+      store: this.store, publish: (message, publisherId) => this.publishMessage(message, publisherId),
     };
     this.connectionContext = {
       options: this.options, stats: this.stats, log: this.log, security: this.security, framer: this.framer, records: this.records,
@@ -104,8 +115,38 @@ export class Broker extends EventEmitter<BrokerEvents> {
     return this;
   }
 
-  /** Starts the TCP listener (options.tcp). */
+  /** persistence: true without a store: lmdb in dataDir (throws StoreOpenError); a failed commit is logged. */
+  private openLmdb(path: string): Store {
+    const store = LmdbStore.open({ path, onError: (err) => this.log.error({ err, path }, "store commit failed: the publishes in it are refused") });
+    this.log.info({ dataDir: path }, "store opened (lmdb)");
+    return store;
+  }
+
+  /** Restores what the store holds (retained messages, sessions with their subscriptions and queues), purges
+   *  what expired while the broker was down and publishes wills that fell due. Runs once, before listening. */
+  start(): Promise<void> {
+    return this.started ??= this.restore();
+  }
+
+  private async restore(): Promise<void> {
+    const now = Date.now();
+    const state = await this.store.load(now);
+    let retained = 0;
+    for (const stored of state.retained) {
+      this.retained.restore(restoredMessage(stored));
+      retained++;
+    }
+    const due = restoreSessions(this.sessions, this.topics, state.sessions, now);
+    for (const will of [...state.wills, ...due]) this.publishWill(will, undefined); // [MQTT-3.1.2-8] (the store keeps no client identity: not ACL-checked)
+    if (state.sessions.length + retained + state.wills.length > 0 || Object.values(state.purged).some((n) => n > 0)) {
+      this.log.info({ store: this.store.kind, sessions: state.sessions.length, retained,
+        wills: state.wills.length + due.length, purged: state.purged }, "store restored");
+    }
+  }
+
+  /** Starts the TCP listener (options.tcp), after the store is restored. */
   async listen(): Promise<{ host: string; port: number }> {
+    await this.start();
     const tcp = this.options.tcp;
     if (tcp === false) throw new Error("quarkmq: no tcp listener configured");
     this.listener = new TcpListener(tcp.host, tcp.port, (transport) => this.accept(transport));
@@ -162,7 +203,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
 
   /** A will going out; with an ACL file, only to a topic its client may still publish to (checked now, when it is sent). */
   publishWill(will: Will, acl: ClientAcl | undefined): void {
-    if (this.closing) return;
+    if (this.stopped) return;
     if (acl !== undefined && !acl.mayPublishWill(will.topicName)) return;
     this.stats.messagesIn++;
     this.publishMessage(willMessage(will), -1);
@@ -182,22 +223,34 @@ export class Broker extends EventEmitter<BrokerEvents> {
     this.notify.clientDisconnected(connection.client, reasonCode);
   }
 
-  /** Stops accepting, tells v5 clients 0x8B, flushes and closes every connection, releases timers. */
+  /** Stops accepting; publishes the wills of sessions that end with the shutdown (and wills without a delay) while
+   *  every client is still connected; tells v5 clients 0x8B, flushes and closes every connection (sessions with an
+   *  expiry keep their state, a delayed will included); releases timers; flushes and closes the store. */
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
     const stopped = this.listener?.close();
+    const connections = [...this.connections];
+    for (const connection of connections) {
+      const will = connection.pendingWill, session = connection.session;
+      if (will === undefined || session === undefined || connection.state !== Lifecycle.Connected) continue;
+      if (session.expiryInterval === 0 || (will.properties.willDelayInterval ?? 0) === 0) {
+        connection.discardWill();
+        this.publishWill(will, session.acl); // [MQTT-3.1.2-8]
+      }
+    }
     const closing: Promise<void>[] = [];
-    for (const connection of [...this.connections]) {
-      connection.discardWill();
+    for (const connection of connections) {
       closing.push(connection.closed);
       if (connection.state === Lifecycle.Connected) connection.disconnect(ReasonCode.ServerShuttingDown);
       else connection.close(ReasonCode.ServerShuttingDown);
     }
     await Promise.all(closing);
+    this.stopped = true;
     this.sessions.stop();
     this.backpressure.stop();
     this.timeouts.stop();
     await stopped;
+    await this.store.close();
   }
 }

@@ -96,7 +96,20 @@ export async function main(argv: string[]): Promise<void> {
   notices(config, log);
 
   const { createBroker } = await import("./index.ts");
-  const broker = await createBroker({ ...config.options, logger: log });
+  const { setAsideDataDir, StoreOpenError } = await import("./store/data-dir.ts");
+  const { persistence, dataDir } = config.options;
+  if (commandLine.resetStore && persistence) {
+    const renamed = setAsideDataDir(dataDir);
+    if (renamed !== undefined) log.warn({ dataDir, renamedTo: renamed }, "--reset-store: the old store was set aside");
+  }
+  let broker;
+  try {
+    broker = await createBroker({ ...config.options, logger: log });
+  } catch (error) {
+    if (!(error instanceof StoreOpenError)) throw error;
+    log.fatal({ dataDir: error.path, reason: error.reason }, "cannot open the store");
+    fail(`${error.message}\nStart with --reset-store to set it aside (it is renamed, never deleted) and begin with an empty store.`, 1);
+  }
   // Handlers go in before the "listening" line: whoever waits for that line may signal at once.
   let closing = false;
   const stop = (signal: NodeJS.Signals) => {

@@ -13,8 +13,14 @@ export type * from "./hooks.ts";
 export type { Properties } from "./core/packets.ts";
 export { ReasonCode } from "./protocol/reason-code.ts";
 export { MqttError } from "./protocol/mqtt-error.ts";
+export type { Store } from "./store/store.ts";
+export { MemoryStore } from "./store/memory.ts";
+export { LmdbStore } from "./store/lmdb.ts";
+export { StoreOpenError } from "./store/data-dir.ts";
 
 /** Creates a broker (call listen() to open its TCP listener). Logs nothing unless logLevel or logger is set. */
 export async function createBroker(options: Partial<BrokerOptions> = {}): Promise<Broker> {
-  return new Broker(options);
+  const broker = new Broker(options);
+  await broker.start();
+  return broker;
 }

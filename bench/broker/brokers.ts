@@ -35,11 +35,12 @@ function quarkmqHttpFlag(): string | undefined {
   return /--http-port\b/.test(helpText) ? "--http-port" : undefined;
 }
 
-function mosquittoConfig(port: number): string {
+function mosquittoConfig(port: number, persistence = false): string {
   const dir = mkdtempSync(join(tmpdir(), "quarkmq-bench-"));
   const file = join(dir, "mosquitto.conf");
   writeFileSync(file, [
-    `listener ${port} 127.0.0.1`, "allow_anonymous true", "persistence false", "log_dest stderr", "log_type error",
+    `listener ${port} 127.0.0.1`, "allow_anonymous true", ...(persistence ? ["persistence true", `persistence_location ${dir}/`] : ["persistence false"]),
+    "log_dest stderr", "log_type error",
     "max_queued_messages 10000", "max_inflight_messages 100", "max_connections -1", "set_tcp_nodelay true", "",
   ].join("\n"));
   return file;
@@ -50,10 +51,25 @@ export const brokerKinds: Record<string, BrokerKind> = {
     name: "quarkmq",
     unavailable: () => (existsSync(join(root, "host/cli.ts")) || existsSync(join(root, "host/index.ts")) ? null : "host/cli.ts and host/index.ts are not there yet"),
     command: (port, httpPort) => existsSync(join(root, "host/cli.ts"))
-      ? { cmd: process.execPath, args: [...quarkmqNodeFlags, ...tsx, "host/cli.ts", "--port", String(port), "--host", "127.0.0.1", "--log-level", "warn", ...(httpPort ? [quarkmqHttpFlag()!, String(httpPort)] : [])] }
+      ? { cmd: process.execPath, args: [...quarkmqNodeFlags, ...tsx, "host/cli.ts", "--port", String(port), "--host", "127.0.0.1", "--log-level", "warn", "--no-persistence", ...(httpPort ? [quarkmqHttpFlag()!, String(httpPort)] : [])] }
       : { cmd: process.execPath, args: [...quarkmqNodeFlags, ...tsx, "bench/brokers/quarkmq-server.ts", "--port", String(port)] },
     version: () => pkgVersion("../"),
     httpFlag: quarkmqHttpFlag,
+  },
+  /** quarkmq with its lmdb store in a fresh directory (the binary's default, persistence on). */
+  "quarkmq-lmdb": {
+    name: "quarkmq-lmdb",
+    unavailable: () => (existsSync(join(root, "host/store/lmdb.ts")) ? null : "host/store/lmdb.ts is not there yet"),
+    command: (port) => ({ cmd: process.execPath, args: [...quarkmqNodeFlags, ...tsx, "host/cli.ts", "--port", String(port), "--host", "127.0.0.1", "--log-level", "warn",
+      "--data-dir", join(mkdtempSync(join(tmpdir(), "quarkmq-bench-data-")), "data")] }),
+    version: () => pkgVersion("../"),
+  },
+  /** Mosquitto with `persistence true`: an in-memory state written out every autosave_interval (1800 s) and at exit. */
+  "mosquitto-persistent": {
+    name: "mosquitto-persistent",
+    unavailable: () => (onPath("mosquitto") ? null : "mosquitto is not on PATH (apt-get install -y mosquitto)"),
+    command: (port) => ({ cmd: onPath("mosquitto"), args: ["-c", mosquittoConfig(port, true)] }),
+    version: () => brokerKinds.mosquitto!.version(),
   },
   aedes: {
     name: "aedes",

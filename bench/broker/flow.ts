@@ -163,7 +163,7 @@ export async function runFlow(port: number, p: FlowParams, durationMs: number, m
   const tag = `b${process.pid}-${Date.now() % 100000}`;
   const all = [...pubs.map((x, i) => ({ c: x.client, id: `${tag}-p${i}`, filters: [] as string[] })), ...subs.map((x, i) => ({ c: x.client, id: `${tag}-s${i}`, filters: pl.subscriberFilters[i] }))];
   await inBatches(all, 100, async (x) => {
-    await x.c.connect(x.id);
+    await x.c.connect(x.id, !p.persistent);
     if (x.filters.length) await x.c.subscribe(x.filters, p.qos);
   });
   if (failure) throw failure;

@@ -44,8 +44,8 @@ export class LoadClient implements FrameHandler {
     });
   }
 
-  connect(clientId: string): Promise<void> {
-    return this.expect(CONNACK, connect(clientId));
+  connect(clientId: string, cleanSession = true): Promise<void> {
+    return this.expect(CONNACK, connect(clientId, cleanSession));
   }
 
   /** Subscribes in packets of up to 100 filters, one after the other. */

@@ -25,8 +25,9 @@ function str(s: string): Buffer {
   return Buffer.concat([Buffer.from([b.length >> 8, b.length & 255]), b]);
 }
 
-export function connect(clientId: string): Buffer {
-  const body = Buffer.concat([str("MQTT"), Buffer.from([4, 0x02, 0, 0]), str(clientId)]); // clean session, keepAlive 0
+export function connect(clientId: string, cleanSession = true): Buffer {
+  // clean session (or a session that never expires: 3.1.1 without clean session), keepAlive 0
+  const body = Buffer.concat([str("MQTT"), Buffer.from([4, cleanSession ? 0x02 : 0, 0, 0]), str(clientId)]);
   return Buffer.concat([Buffer.from([0x10, ...varint(body.length)]), body]);
 }
 

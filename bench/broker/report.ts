@@ -75,7 +75,7 @@ export function report(records: RunRecord[], chosen: Scenario[], brokers: string
     const cols = columnsOf(s);
     const main = cols[0][0];
     lines.push(`\n### ${s.name}\n`, `| broker | ${cols.map((c) => c[1]).join(" | ")} |`, `|---|${cols.map(() => "---:").join("|")}|`);
-    for (const b of [...brokers, "net"]) {
+    for (const b of [...(s.brokers ?? brokers), "net"]) {
       const row = summary[s.name]?.[b];
       const failed = records.find((r) => r.scenario === s.name && r.broker === b && !r.ok);
       const bound = (row?.loadgenCpuPct?.median ?? 0) >= 90 ? " (load generator at its limit)" : "";

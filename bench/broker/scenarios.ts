@@ -14,6 +14,8 @@ export interface FlowParams {
   rate?: number;
   /** Record per-message end-to-end latency (and publish-to-ack latency at QoS > 0). */
   latency: boolean;
+  /** Sessions that outlive the connection (3.1.1 clean session 0): what a durable broker writes to disk. */
+  persistent?: boolean;
 }
 export interface RetainedParams { kind: "retained"; topics: number }
 export interface ConnsParams { kind: "conns"; max: number }
@@ -29,6 +31,8 @@ export interface Scenario {
   /** Default duration (s) and repetitions. */
   duration: number;
   reps: number;
+  /** The brokers it compares, when not the ones asked for with --brokers. */
+  brokers?: string[];
 }
 
 const flow = (p: Omit<FlowParams, "kind">): FlowParams => ({ kind: "flow", ...p });
@@ -47,6 +51,10 @@ export const scenarios: Scenario[] = [
   { name: "conns", group: "conns", params: { kind: "conns", max: 10_000 }, semantics: false, duration: 0, reps: 2 },
   { name: "large-1M", group: "large", params: flow({ layout: "pairs", count: 1, qos: 0, payloadLength: 1 << 20, window: 4, latency: false }), semantics: false, duration: 2, reps: 2 },
   { name: "large-16M", group: "large", params: flow({ layout: "pairs", count: 1, qos: 0, payloadLength: 16 << 20, window: 2, latency: false }), semantics: false, duration: 2, reps: 1 },
+  // The qos1 pairs with persistent sessions: quarkmq's lmdb store (PUBACK after the fsync'd commit), Mosquitto with
+  // `persistence true` (weaker: a snapshot every autosave_interval), quarkmq in memory.
+  { name: "qos1-durable", group: "qos1-durable", params: flow({ layout: "pairs", count: 10, qos: 1, payloadLength: 64, window: 64, latency: true, persistent: true }), semantics: true, duration: 2, reps: 2,
+    brokers: ["quarkmq-lmdb", "mosquitto-persistent", "quarkmq"] },
   { name: "http", group: "http", params: { kind: "http", connections: 50 }, semantics: true, duration: 2, reps: 1 },
 ];
 

@@ -13,6 +13,8 @@ export interface CommandLine {
   version: boolean;
   /** --hash-password: print a scrypt hash of the password read from stdin, for `users`/passwordFile. */
   hashPassword: boolean;
+  /** --reset-store: set the data directory aside (renamed with a timestamp) and start with an empty store. */
+  resetStore: boolean;
   configPath?: string;
   /** Option key → the flag's text, for loadConfig({ flags }). */
   flags: Record<string, string>;
@@ -26,6 +28,8 @@ export function parseCommandLine(argv: string[]): CommandLine {
     help: { type: "boolean", short: "h" },
     version: { type: "boolean", short: "v" },
     "hash-password": { type: "boolean" },
+    "no-persistence": { type: "boolean" },
+    "reset-store": { type: "boolean" },
   };
   for (const spec of optionSpecs) {
     options[spec.flag] = short[spec.key] ? { type: "string", short: short[spec.key] } : { type: "string" };
@@ -48,10 +52,12 @@ export function parseCommandLine(argv: string[]): CommandLine {
     const value = values[spec.flag];
     if (typeof value === "string") flags[spec.key] = value;
   }
+  if (values["no-persistence"] === true) flags.persistence = "false";
   return {
     help: values.help === true,
     version: values.version === true,
     hashPassword: values["hash-password"] === true,
+    resetStore: values["reset-store"] === true,
     configPath: typeof values.config === "string" ? values.config : undefined,
     flags,
   };
@@ -79,6 +85,10 @@ export function helpText(): string {
     "        print the version",
     "      --hash-password",
     "        read a password on stdin, print its scrypt hash (usable as a password in users or passwordFile)",
+    "      --no-persistence",
+    "        keep sessions, queues and retained messages in memory only (same as --persistence false)",
+    "      --reset-store",
+    "        rename the data directory to <dir>.<timestamp> (never deleted) and start with an empty store",
   ];
   for (const spec of optionSpecs) {
     const flag = `${short[spec.key] ? `-${short[spec.key]}, ` : "    "}--${spec.flag} <${spec.kind === "integer" ? "n" : spec.kind === "boolean" ? "true|false" : "value"}>`;

@@ -3,6 +3,7 @@
 import type { Hooks } from "../hooks.ts";
 import type { Logger } from "../log.ts";
 import type { AuthMethods } from "../security/auth-method.ts";
+import type { Store } from "../store/store.ts";
 
 export interface ListenerOptions {
   /** 0 picks a free port (tests). */
@@ -64,6 +65,13 @@ export interface BrokerOptions {
   maxSessionExpiryInterval: number;
   /** pino log level: fatal, error, warn, info, debug, trace, silent. Default info (silent for the library unless set). */
   logLevel: string;
+  /** Keep sessions, queues and retained messages in a durable store (the binary: lmdb in dataDir). Default: the
+   *  binary true, the library uses `store` (memory unless given). */
+  persistence: boolean;
+  /** The durable store's directory (binary). Default ./quarkmq-data. */
+  dataDir: string;
+  /** The store (library): a MemoryStore when not given; the binary opens an LmdbStore in dataDir. */
+  store?: Store;
   /** A pino logger to use instead of createLogger(logLevel). */
   logger?: Logger;
   hooks: Hooks;
@@ -93,4 +101,6 @@ export const defaultOptions: Omit<BrokerOptions, "hooks"> = {
   maximumQoS: 2,
   maxSessionExpiryInterval: 0xffffffff,
   logLevel: "info",
+  persistence: true,
+  dataDir: "./quarkmq-data",
 };

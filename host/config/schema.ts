@@ -66,6 +66,8 @@ const known: Record<string, { check: Check; help: string }> = {
   maximumQoS: { check: integer(0, 2), help: "highest QoS granted (0, 1 or 2)" },
   maxSessionExpiryInterval: { check: integer(0, 0xffff_ffff), help: "longest v5 Session Expiry Interval granted, seconds" },
   logLevel: { check: oneOf(logLevels), help: `log level: ${logLevels.join(", ")}` },
+  persistence: { check: boolean, help: "keep sessions, queued QoS 1/2 messages and retained messages in the data directory (lmdb)" },
+  dataDir: { check: (v) => (typeof v === "string" && v.length > 0 ? { value: v } : { expected: "a directory path" }), help: "the durable store's directory" },
 };
 
 function snake(key: string): string {

@@ -152,7 +152,7 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
     this.method = settings.authenticationMethod;
     this.will = settings.will;
     this.attached = settings.session;
-    settings.session.attach(this);
+    settings.session.attach(this, settings.will);
   }
 
   /** CONNACK sent: keep-alive replaces the CONNECT timeout. */
@@ -160,6 +160,11 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
     this.lifecycle = Lifecycle.Connected;
     if (this.keepAlive === 0) this.deadline.cancel();
     else this.deadline.start(this.keepAlive * 1500);
+  }
+
+  /** The will to publish if the connection ends without DISCONNECT (the broker's close reads it). */
+  get pendingWill(): Will | undefined {
+    return this.will;
   }
 
   /** The will is not to be published (a normal DISCONNECT, broker close). */

@@ -12,6 +12,7 @@ import type { RetainedStore } from "../routing/retained.ts";
 import type { Sessions } from "../session/registry.ts";
 import type { BrokerStats } from "../stats.ts";
 import type { Security } from "../security/security.ts";
+import type { Store } from "../store/store.ts";
 
 export interface HandlerContext {
   readonly options: BrokerOptions;
@@ -30,6 +31,8 @@ export interface HandlerContext {
   /** The topic index (subscribe, unsubscribe). */
   readonly topics: TopicIndex;
   readonly retained: RetainedStore;
+  /** Acknowledgements of QoS 1/2 publishes wait for its commit (handlers/publish.ts). */
+  readonly store: Store;
   /** Stores a retained message when asked, then routes it; publisherId is the publisher's subscriberId (no-local). */
   publish(message: Message, publisherId: number): void;
 }

@@ -1,5 +1,6 @@
 // PUBLISH from a client (spec 3.3): topic aliases, server limits, the QoS 2 duplicate rule, $-topics,
-// authorizePublish, then retain + route and the acknowledgement. Topic and payload are slices of the chunk.
+// authorizePublish, then retain + route and the acknowledgement, sent once the store has committed what the
+// message wrote (store/store.ts). Topic and payload are slices of the chunk.
 import type { Properties } from "../core/packets.ts";
 import type { Connection } from "../connection/connection.ts";
 import type { Decision, PublishEvent } from "../hooks.ts";
@@ -46,7 +47,7 @@ export function handlePublish(ctx: HandlerContext, connection: Connection, bytes
   }
   if (qos === 2) {
     if (session.awaitsPubrel(packetId)) { // v5 [MQTT-4.3.3-10] a resent QoS 2 PUBLISH is not delivered again
-      connection.sendAck(PacketType.Pubrec, packetId, ReasonCode.Success);
+      acknowledge(ctx, connection, 2, packetId);
       return;
     }
     if (session.inboundQos2Count >= options.receiveMaximum) throw new MqttError(ReasonCode.ReceiveMaximumExceeded); // v5 [MQTT-3.3.4-7]
@@ -78,9 +79,28 @@ function accept(ctx: HandlerContext, connection: Connection, message: Message, p
   ctx.stats.messagesIn++;
   if (message.qos === 2) session.receivedQos2(packetId);
   ctx.publish(message, session.subscriberId);
-  if (message.qos === 1) connection.sendAck(PacketType.Puback, packetId, ReasonCode.Success); // v5 [MQTT-4.3.2-4]
-  else if (message.qos === 2) connection.sendAck(PacketType.Pubrec, packetId, ReasonCode.Success); // v5 [MQTT-4.3.3-8]
+  if (message.qos !== 0) acknowledge(ctx, connection, message.qos, packetId);
   if (ctx.notify.observesPublish) ctx.notify.published(publishEvent(connection, message));
+}
+
+/** PUBACK or PUBREC once everything written so far (the message, its queue entries, the packet id) is committed,
+ *  in the order the publishes came. A failed commit refuses the publish: v5 with 0x80; 3.1.1 has no failure
+ *  code in PUBACK/PUBREC, so the connection is closed and the client sends it again on reconnect [MQTT-4.4.0-1]. */
+function acknowledge(ctx: HandlerContext, connection: Connection, qos: 1 | 2, packetId: number): void {
+  const committed = ctx.store.whenCommitted();
+  const type = qos === 1 ? PacketType.Puback : PacketType.Pubrec;
+  if (committed === undefined) {
+    connection.sendAck(type, packetId, ReasonCode.Success); // v5 [MQTT-4.3.2-4] [MQTT-4.3.3-8]
+    return;
+  }
+  committed.then(() => connection.sendAck(type, packetId, ReasonCode.Success), () => refuseUnstored(ctx, connection, qos, packetId));
+}
+
+function refuseUnstored(ctx: HandlerContext, connection: Connection, qos: 1 | 2, packetId: number): void {
+  ctx.stats.dropped++;
+  if (qos === 2) connection.session?.pubrel(packetId);
+  if (connection.protocolLevel === 5) connection.sendAck(qos === 1 ? PacketType.Puback : PacketType.Pubrec, packetId, ReasonCode.UnspecifiedError);
+  else connection.close(ReasonCode.UnspecifiedError);
 }
 
 /** A refused PUBLISH: v5 acknowledges with the reason code; 3.1.1 acknowledges as usual and drops it, v3.1.1 [MQTT-3.3.5-2]. */

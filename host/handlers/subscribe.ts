@@ -63,6 +63,7 @@ function complete(ctx: HandlerContext, connection: Connection, packet: Subscribe
     retained.push([subscription, qos, result === 0]);
     ctx.notify.subscribed({ client: connection.client, topicFilter: subscription.topicFilter, qos: qos as 0 | 1 | 2 });
   }
+  session.persist();
   connection.write(ctx.encoder.encodeSubAck(PacketType.Suback, connection.protocolLevel, packet.packetId, reasonCodes)); // [MQTT-3.8.4-1]
   const now = Date.now();
   const ids = subscriptionId !== 0 ? [subscriptionId] : undefined;

@@ -14,6 +14,7 @@ export function handleUnsubscribe(ctx: HandlerContext, connection: Connection, b
     session.subscriptions.remove(topicFilter);
     reasonCodes.push(existed ? ReasonCode.Success : ReasonCode.NoSubscriptionExisted);
   }
+  session.persist();
   const codes = connection.protocolLevel === 5 ? reasonCodes : [];
   connection.write(ctx.encoder.encodeSubAck(PacketType.Unsuback, connection.protocolLevel, packet.packetId, codes)); // [MQTT-3.10.4-4]
 }

@@ -10,6 +10,8 @@ export class Message {
   /** Headers of further variants, when recipients differ in protocol, QoS or retain. */
   private moreHeaders: Array<Buffer | undefined> | undefined;
   private ownedCopy: Message | undefined;
+  /** Its record in the store once a session with an expiry queued it (0: not stored). */
+  storeId = 0;
 
   constructor(
     /** Topic name bytes (UTF-8). */

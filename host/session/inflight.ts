@@ -5,6 +5,7 @@
 //   QoS 2:  Queued → AwaitPubrec  ──PUBREC──► AwaitPubcomp (PUBREL sent) ──PUBCOMP──► done
 //           PUBREC with a reason code >= 0x80 ends the flow at AwaitPubrec.
 import type { Message } from "../routing/message.ts";
+import type { StoredEntry } from "../store/store.ts";
 
 export enum OutboundStage {
   Queued,
@@ -21,6 +22,8 @@ export interface Outbound {
   retain: boolean;
   /** v5 subscription identifiers for this recipient. */
   subscriptionIds: number[] | undefined;
+  /** Its record in the store, for a session with an expiry (others are never written). */
+  stored?: StoredEntry;
 }
 
 /** FIFO of queued messages: an array with a head index, compacted now and then. */
@@ -41,6 +44,11 @@ export class OutboundQueue {
   push(item: Outbound): void {
     this.items.push(item);
     this.queuedBytes += item.message.payload.length;
+  }
+
+  /** The queued items, first to last. */
+  *entries(): IterableIterator<Outbound> {
+    for (let i = this.head; i < this.items.length; i++) yield this.items[i]!;
   }
 
   shift(): Outbound | undefined {

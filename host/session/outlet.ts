@@ -5,6 +5,7 @@ import type { Will } from "../core/packets.ts";
 import type { Message } from "../routing/message.ts";
 import type { BrokerStats } from "../stats.ts";
 import type { ClientAcl } from "../security/client-acl.ts";
+import type { Store } from "../store/store.ts";
 
 export interface Outlet {
   /** The client's Receive Maximum: QoS 1/2 publishes we may have unacknowledged to it. */
@@ -27,6 +28,8 @@ export interface Outlet {
 export interface SessionServices<S> {
   readonly options: Pick<BrokerOptions, "maxQueuedMessages" | "maxQueuedBytes">;
   readonly stats: BrokerStats;
+  /** Where a session with an expiry is written (session-storage.ts). */
+  readonly store: Store;
   /** Publishes a will now; `acl`: its client's rules from the ACL file, if one is configured. */
   publishWill(will: Will, acl: ClientAcl | undefined): void;
   /** Ends a session (its expiry passed, or it ends with its connection). */

@@ -1,11 +1,14 @@
 // One client's session (spec 4.1): its subscriptions, the outbound QoS 1/2 window and queue, the
-// inbound QoS 2 packet ids awaiting PUBREL, expiry, and a delayed will. It outlives connections.
+// inbound QoS 2 packet ids awaiting PUBREL, expiry, and a delayed will. It outlives connections; one with
+// an expiry is also written to the store (session-storage.ts), kept in step by these methods.
 import type { Will } from "../core/packets.ts";
 import type { Message } from "../routing/message.ts";
+import type { StoredSession } from "../store/store.ts";
 import { OutboundQueue, OutboundStage, type Outbound } from "./inflight.ts";
 import { LongTimer } from "./long-timer.ts";
 import type { Outlet, SessionServices } from "./outlet.ts";
 import { PacketIds } from "./packet-ids.ts";
+import { SessionStorage } from "./session-storage.ts";
 import { Subscriptions } from "./subscriptions.ts";
 import type { ClientAcl } from "../security/client-acl.ts";
 
@@ -42,6 +45,12 @@ export class Session {
   private willTimer: LongTimer | undefined;
   /** The ACL file's rules for the client's identity (set at CONNECT); undefined without an ACL file: nothing is checked. */
   private rules: ClientAcl | undefined;
+  /** The attached connection's will (written with the record, so a crash keeps it). */
+  private connectionWill: Will | undefined;
+  /** Date.now() when the last connection closed. */
+  private disconnectedAt = 0;
+  /** Its side of the store, while the session has an expiry (sessions with expiry 0 are never written). */
+  private storage: SessionStorage | undefined;
 
   constructor(private readonly services: SessionServices<Session>, readonly clientId: string, readonly subscriberId: number) {}
 
@@ -107,11 +116,14 @@ export class Session {
   /** A QoS 2 publish was received and PUBREC sent: its packet id awaits PUBREL. */
   receivedQos2(packetId: number): void {
     (this.inboundQos2Set ??= new Set()).add(packetId);
+    this.storage?.qos2Received(packetId);
   }
 
   /** PUBREL: the packet id is free again; false when it was not awaiting PUBREL. */
   pubrel(packetId: number): boolean {
-    return this.inboundQos2Set !== undefined && this.inboundQos2Set.delete(packetId);
+    if (this.inboundQos2Set === undefined || !this.inboundQos2Set.delete(packetId)) return false;
+    this.storage?.qos2Released(packetId);
+    return true;
   }
 
   /** PUBACK: ends an outbound QoS 1 flow; ignored unless packetId awaits one. */
@@ -128,6 +140,7 @@ export class Session {
       return PubrecOutcome.Ended;
     }
     entry.stage = OutboundStage.AwaitPubcomp;
+    this.storage?.entry(entry);
     return PubrecOutcome.Release;
   }
 
@@ -153,7 +166,7 @@ export class Session {
     }
     const entry: Outbound = { packetId: 0, stage: OutboundStage.Queued, message: message.owned(), qos: qos as 1 | 2, retain, subscriptionIds };
     if (connection !== undefined && this.queue.length === 0 && this.inflight.size < connection.sendQuota && !connection.congested) {
-      this.send(connection, entry);
+      if (!this.send(connection, entry) || entry.stage !== OutboundStage.Queued) this.storage?.entry(entry); // queued again, or in flight
       return;
     }
     const options = this.services.options, limit = options.maxQueuedMessages, byteLimit = options.maxQueuedBytes;
@@ -167,6 +180,7 @@ export class Session {
       return;
     }
     (this.queued ??= new OutboundQueue()).push(entry);
+    this.storage?.entry(entry);
     if (connection !== undefined && (length >= limit >> 1 || bytes >= byteLimit / 2)) connection.pressWriters();
   }
 
@@ -179,10 +193,14 @@ export class Session {
       (this.queued ??= new OutboundQueue()).push(entry);
       return false;
     }
-    if (!connection.sendPublish(entry.message, entry.qos, entry.retain, false, packetId, entry.subscriptionIds)) return true;
+    if (!connection.sendPublish(entry.message, entry.qos, entry.retain, false, packetId, entry.subscriptionIds)) {
+      this.storage?.entryDone(entry);
+      return true;
+    }
     entry.packetId = packetId;
     entry.stage = entry.qos === 1 ? OutboundStage.AwaitPuback : OutboundStage.AwaitPubrec;
     inflight.set(packetId, entry);
+    if (entry.stored !== undefined) this.storage?.entry(entry);
     return true;
   }
 
@@ -207,22 +225,86 @@ export class Session {
 
   /** Ends an outbound flow (PUBACK, PUBCOMP, or a failing PUBREC) and refills the window. */
   private complete(packetId: number): boolean {
-    if (this.inflightMap === undefined || !this.inflightMap.delete(packetId)) return false;
+    const entry = this.inflightMap?.get(packetId);
+    if (entry === undefined) return false;
+    this.inflightMap!.delete(packetId);
+    this.storage?.entryDone(entry);
     this.drain();
     return true;
   }
 
+  /** Writes the session's record (expiry, subscriptions, will) when it has an expiry; a session whose expiry
+   *  became 0 leaves the store. Called after each change of what the record holds. */
+  persist(): void {
+    if (this.isEnded) return;
+    if (this.expiry > 0) {
+      if (this.storage === undefined) {
+        this.storage = new SessionStorage(this.services.store, this.clientId);
+        this.storage.addAll(this.outbound(), this.inboundQos2Set ?? []);
+      }
+      this.storage.record(this.record());
+    } else {
+      this.unstore();
+    }
+  }
+
+  private record(): StoredSession {
+    const subscriptions = [];
+    for (const [topicFilter, { options, subscriptionId }] of this.subscriptionSet?.entries() ?? []) subscriptions.push({ topicFilter, options, subscriptionId });
+    const connected = this.attached !== undefined;
+    return { clientId: this.clientId, expiryInterval: this.expiry, subscriptions,
+      will: connected ? this.connectionWill : this.pendingWill, disconnectedAt: connected ? 0 : this.disconnectedAt };
+  }
+
+  private unstore(): void {
+    this.storage?.delete(this.outbound(), this.inboundQos2Set ?? []);
+    this.storage = undefined;
+  }
+
+  /** Every outbound entry, in flight then queued. */
+  private *outbound(): IterableIterator<Outbound> {
+    yield* this.inflight.values();
+    if (this.queued !== undefined) yield* this.queued.entries();
+  }
+
   /** The connection attached: cancel expiry and a delayed will [MQTT-3.1.3-9]. */
-  attach(connection: Outlet): void {
+  attach(connection: Outlet, will: Will | undefined): void {
     this.attached = connection;
+    this.connectionWill = will;
     this.expiryTimer?.cancel();
     this.willTimer?.cancel();
     this.pendingWill = undefined;
+    this.persist();
+  }
+
+  /** Restart: the record's expiry and times, the queue and in-flight messages (session-record.ts). Returns a will
+   *  whose delay ran out while the broker was down, for the caller to publish. */
+  restore(record: StoredSession, outbound: Outbound[], inboundQos2: number[], now: number): Will | undefined {
+    this.expiry = record.expiryInterval;
+    const since = this.disconnectedAt = record.disconnectedAt;
+    this.storage = new SessionStorage(this.services.store, this.clientId);
+    for (const entry of outbound) {
+      if (entry.stage === OutboundStage.Queued) (this.queued ??= new OutboundQueue()).push(entry);
+      else (this.inflightMap ??= new Map()).set(entry.packetId, entry);
+    }
+    for (const packetId of inboundQos2) (this.inboundQos2Set ??= new Set()).add(packetId);
+    if (this.expiry !== NEVER_EXPIRES) {
+      (this.expiryTimer ??= new LongTimer(() => this.services.endSession(this))).start((since + this.expiry * 1000 - now) / 1000);
+    }
+    const will = record.will;
+    if (will === undefined) return undefined;
+    const dueAt = since + Math.min(will.properties.willDelayInterval ?? 0, this.expiry) * 1000;
+    if (dueAt <= now) return will;
+    this.pendingWill = will;
+    (this.willTimer ??= new LongTimer(() => this.publishPendingWill())).start((dueAt - now) / 1000);
+    return undefined;
   }
 
   /** The connection closed: publish or delay its will, then end the session or start its expiry. */
   detach(will: Will | undefined): void {
     this.attached = undefined;
+    this.connectionWill = undefined;
+    this.disconnectedAt = Date.now();
     if (will !== undefined) {
       const delay = Math.min(will.properties.willDelayInterval ?? 0, this.expiry);
       if (delay === 0) this.services.publishWill(will, this.rules);
@@ -233,17 +315,21 @@ export class Session {
     }
     if (this.expiry === 0) this.services.endSession(this);
     else if (this.expiry !== NEVER_EXPIRES) (this.expiryTimer ??= new LongTimer(() => this.services.endSession(this))).start(this.expiry); // v5 3.1.2.11.2: 0xFFFFFFFF never expires
+    this.persist();
   }
 
   private publishPendingWill(): void {
     const will = this.pendingWill;
     this.pendingWill = undefined;
     this.willTimer?.cancel();
-    if (will !== undefined) this.services.publishWill(will, this.rules);
+    if (will === undefined) return;
+    this.services.publishWill(will, this.rules);
+    this.persist();
   }
 
   /** Called by the session registry when the session ends: a delayed will goes out now [MQTT-3.1.2-8]. */
   release(): void {
+    this.unstore();
     this.isEnded = true;
     this.expiryTimer?.cancel();
     this.publishPendingWill();

@@ -41,6 +41,11 @@ export class Subscriptions {
     return true;
   }
 
+  /** Every subscription with its topic filter. */
+  entries(): Iterable<[string, Readonly<SessionSubscription>]> {
+    return this.map.entries();
+  }
+
   topicFilters(): Iterable<string> {
     return this.map.keys();
   }

@@ -1,6 +1,11 @@
 // Runs the real `quarkmq` binary (bin/quarkmq.mjs) as a child process for interop tests: collects its
 // JSON log lines, waits for "quarkmq listening" to learn the port (start it with --port 0) and stops it.
+// Unless told where (--data-dir, --no-persistence, QUARKMQ_DATA_DIR...), its store goes in a fresh temporary
+// directory, removed when it exits.
 import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const binPath = fileURLToPath(new URL("../../bin/quarkmq.mjs", import.meta.url));
@@ -19,9 +24,16 @@ export class QuarkmqProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private waiters: (() => void)[] = [];
 
-  constructor(args: string[], env: Record<string, string> = {}) {
+  /** `shell`: run through /bin/sh with these commands first (e.g. a ulimit), then exec the binary. */
+  constructor(args: string[], env: Record<string, string> = {}, shell?: string) {
     const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("QUARKMQ_")));
-    this.child = spawn(process.execPath, [binPath, ...args], { env: { ...clean, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const storeGiven = args.some((a) => /^--(data-dir|no-persistence|persistence)\b/.test(a))
+      || env.QUARKMQ_DATA_DIR !== undefined || env.QUARKMQ_PERSISTENCE !== undefined;
+    const temporary = storeGiven ? undefined : mkdtempSync(join(tmpdir(), "quarkmq-test-data-"));
+    const full = { ...clean, ...(temporary === undefined ? {} : { QUARKMQ_DATA_DIR: temporary }), ...env };
+    this.child = shell === undefined
+      ? spawn(process.execPath, [binPath, ...args], { env: full, stdio: ["ignore", "pipe", "pipe"] })
+      : spawn("/bin/sh", ["-c", `${shell}; exec "$0" "$@"`, process.execPath, binPath, ...args], { env: full, stdio: ["ignore", "pipe", "pipe"] });
     this.child.stdout!.setEncoding("utf8").on("data", (text: string) => {
       const start = this.stdout.lastIndexOf("\n") + 1;
       this.stdout += text;
@@ -40,6 +52,7 @@ export class QuarkmqProcess {
     });
     this.exited = new Promise((resolve) => {
       this.child.on("exit", (code, signal) => {
+        if (temporary !== undefined) rmSync(temporary, { recursive: true, force: true });
         this.wake();
         resolve({ code, signal });
       });

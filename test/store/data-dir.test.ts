@@ -1,0 +1,88 @@
+// Opening the lmdb store: a path that is a file, a damaged data.mdb, another format version are refused
+// with the path and the reason (never a crash inside LMDB); --reset-store sets the old directory aside.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { open } from "lmdb";
+import { afterAll, describe, expect, it } from "vitest";
+import { helpText, parseCommandLine } from "../../host/config/cli-args.ts";
+import { loadConfig } from "../../host/config/load.ts";
+import { setAsideDataDir, StoreOpenError } from "../../host/store/data-dir.ts";
+import { LmdbStore } from "../../host/store/lmdb.ts";
+
+const root = mkdtempSync(join(tmpdir(), "quarkmq-datadir-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function refusal(path: string): StoreOpenError {
+  try {
+    LmdbStore.open({ path });
+  } catch (error) {
+    expect(error).toBeInstanceOf(StoreOpenError);
+    return error as StoreOpenError;
+  }
+  throw new Error("the store opened");
+}
+
+describe("lmdb data directory", () => {
+  it("creates a missing directory and writes the format version", async () => {
+    const path = join(root, "new", "data");
+    const store = LmdbStore.open({ path });
+    await store.close();
+    const env = open({ path, maxDbs: 8 });
+    expect(env.openDB({ name: "meta" }).get("formatVersion")).toBe(1);
+    await env.close();
+  });
+
+  it("refuses a path that is a file", () => {
+    const path = join(root, "a-file");
+    writeFileSync(path, "x");
+    expect(refusal(path).message).toBe(`cannot open the store in ${path}: it exists and is not a directory`);
+  });
+
+  it("refuses a damaged data.mdb without opening it", () => {
+    const path = join(root, "garbage");
+    mkdirSync(path);
+    writeFileSync(join(path, "data.mdb"), "not lmdb ".repeat(2000));
+    expect(refusal(path).reason).toBe("data.mdb has no LMDB header (damaged, or not a quarkmq store)");
+    writeFileSync(join(path, "data.mdb"), "short");
+    expect(refusal(path).reason).toBe("data.mdb is 5 bytes, too short for an LMDB file (damaged?)");
+  });
+
+  it("refuses another format version, and an lmdb file that is not a quarkmq store", async () => {
+    const other = join(root, "v99");
+    const env = open({ path: other, maxDbs: 8 });
+    await env.openDB({ name: "meta" }).put("formatVersion", 99);
+    await env.close();
+    expect(refusal(other).reason).toBe("format version 99, this quarkmq reads version 1");
+    const foreign = join(root, "foreign");
+    const plain = open({ path: foreign, maxDbs: 8 });
+    await plain.openDB({ name: "sessions" }).put("x", 1);
+    await plain.close();
+    expect(refusal(foreign).reason).toBe("it holds data but no quarkmq format version");
+  });
+
+  it("--reset-store renames the old directory with a timestamp and keeps its files", () => {
+    const path = join(root, "reset");
+    mkdirSync(path);
+    writeFileSync(join(path, "data.mdb"), "old");
+    const target = setAsideDataDir(path, new Date("2026-12-07T10:00:00.000Z"))!;
+    expect(target).toBe(`${path}.2026-12-07T10-00-00-000Z`);
+    expect(existsSync(path)).toBe(false);
+    expect(readdirSync(target)).toEqual(["data.mdb"]);
+    expect(setAsideDataDir(path)).toBeUndefined();
+  });
+});
+
+describe("persistence flags", () => {
+  it("--no-persistence, --persistence, --data-dir, QUARKMQ_DATA_DIR and --reset-store", () => {
+    const off = parseCommandLine(["--no-persistence"]);
+    expect(loadConfig({ flags: off.flags, env: {} }).options.persistence).toBe(false);
+    expect(loadConfig({ env: {} }).options).toMatchObject({ persistence: true, dataDir: "./quarkmq-data" });
+    expect(loadConfig({ flags: parseCommandLine(["--data-dir", "/var/lib/q"]).flags, env: {} }).options.dataDir).toBe("/var/lib/q");
+    expect(loadConfig({ env: { QUARKMQ_DATA_DIR: "/srv/q", QUARKMQ_PERSISTENCE: "no" } }).options).toMatchObject({ dataDir: "/srv/q", persistence: false });
+    expect(parseCommandLine(["--reset-store"]).resetStore).toBe(true);
+    expect(parseCommandLine([]).resetStore).toBe(false);
+    expect(helpText()).toContain("--no-persistence");
+    expect(helpText()).toContain("--reset-store");
+  });
+});

@@ -1,0 +1,118 @@
+// What the lmdb store brings back after the binary is killed and restarted: retained messages and
+// subscriptions (expired ones purged), wills with a delay (kept, and fired when due, also when the delay ran
+// out while the broker was down); and on SIGTERM the wills of sessions that end with the shutdown go out first.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { IClientOptions, MqttClient } from "mqtt";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { connectClient, until } from "../helpers/child-broker.ts";
+import { startQuarkmq, type QuarkmqProcess } from "../helpers/quarkmq-process.ts";
+
+const root = mkdtempSync(join(tmpdir(), "quarkmq-restart-"));
+const clients: MqttClient[] = [];
+const processes: QuarkmqProcess[] = [];
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.end(true);
+  for (const broker of processes.splice(0)) await broker.stop("SIGKILL");
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function start(dataDir: string): Promise<{ broker: QuarkmqProcess; port: number }> {
+  const started = await startQuarkmq(["--port", "0", "--data-dir", dataDir]);
+  processes.push(started.broker);
+  return started;
+}
+
+async function kill(broker: QuarkmqProcess): Promise<void> {
+  await broker.stop("SIGKILL");
+}
+
+async function client(port: number, options: IClientOptions, received?: Array<[string, string]>): Promise<MqttClient> {
+  const c = await connectClient(port, options, received === undefined ? undefined : (topic, payload) => received.push([topic, payload.toString()]));
+  clients.push(c);
+  return c;
+}
+
+const v5 = (clientId: string, sessionExpiryInterval: number, extra: IClientOptions = {}): IClientOptions =>
+  ({ clientId, protocolVersion: 5, clean: false, properties: { sessionExpiryInterval }, ...extra });
+
+describe("lmdb store across a SIGKILL and a restart", () => {
+  it("retained messages and subscriptions survive; an expired retained message and an expired session do not", async () => {
+    const dir = join(root, "retained");
+    let { broker, port } = await start(dir);
+    await (await client(port, v5("keeps", 3600))).subscribeAsync("s/keep", { qos: 1 });
+    await (await client(port, v5("short", 1))).subscribeAsync("s/short", { qos: 1 });
+    for (const c of clients.splice(0)) await c.endAsync();
+    const publisher = await client(port, { protocolVersion: 5 });
+    await publisher.publishAsync("r/keep", "kept", { qos: 1, retain: true });
+    await publisher.publishAsync("r/expires", "gone", { qos: 1, retain: true, properties: { messageExpiryInterval: 1 } });
+    await kill(broker);
+    await sleep(1500);
+    ({ broker, port } = await start(dir));
+    const restored = await broker.waitForLog((l) => l.msg === "store restored");
+    expect(restored.purged).toMatchObject({ sessions: 1, retained: 1 });
+    const retained: Array<[string, string]> = [];
+    await (await client(port, { clientId: "reader" }, retained)).subscribeAsync("r/#", { qos: 1 });
+    await sleep(300);
+    expect(retained).toEqual([["r/keep", "kept"]]);
+    (await client(port, { clientId: "pub2" })).publish("s/keep", "after restart", { qos: 1 });
+    const got: Array<[string, string]> = [];
+    const keeps = await client(port, v5("keeps", 3600), got);
+    await until("the subscription made before the crash delivers", () => got.length === 1);
+    expect(got).toEqual([["s/keep", "after restart"]]);
+    const short = await client(port, v5("short", 1));
+    expect([(keeps as unknown as { connackPacket?: { sessionPresent: boolean } }).connackPacket?.sessionPresent,
+      (short as unknown as { connackPacket?: { sessionPresent: boolean } }).connackPacket?.sessionPresent]).toEqual([true, false]);
+  }, 60_000);
+
+  it("[MQTT-3.1.2-8] a will with a delay survives the crash of the broker its client was connected to, and fires", async () => {
+    const dir = join(root, "will-delay");
+    let { broker, port } = await start(dir);
+    await (await client(port, { clientId: "watcher", clean: false })).subscribeAsync("will/#", { qos: 1 });
+    await clients.pop()!.endAsync();
+    await client(port, v5("dying", 60, { will: { topic: "will/dying", payload: Buffer.from("bye"), qos: 1, retain: false,
+      properties: { willDelayInterval: 2 } } }));
+    await sleep(200); // the session record (with the will) is committed
+    await kill(broker);
+    ({ broker, port } = await start(dir));
+    const startedAt = Date.now();
+    const got: Array<[string, string]> = [];
+    await client(port, { clientId: "watcher", clean: false }, got);
+    await until("the will", () => got.length === 1, 10_000);
+    expect(got).toEqual([["will/dying", "bye"]]);
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(1000); // its delay counts from the restart
+  }, 60_000);
+
+  it("[MQTT-3.1.2-8] a will whose delay ran out while the broker was down is published after the restart", async () => {
+    const dir = join(root, "will-due");
+    let { broker, port } = await start(dir);
+    await (await client(port, { clientId: "watcher", clean: false })).subscribeAsync("will/#", { qos: 1 });
+    await clients.pop()!.endAsync();
+    const gone = await client(port, v5("gone", 60, { will: { topic: "will/gone", payload: Buffer.from("late"), qos: 1, retain: false,
+      properties: { willDelayInterval: 1 } } }));
+    gone.stream.destroy(); // no DISCONNECT: the will waits for its delay
+    await broker.waitForLog(() => false, 250).catch(() => undefined);
+    await kill(broker);
+    await sleep(1200);
+    ({ broker, port } = await start(dir));
+    const got: Array<[string, string]> = [];
+    await client(port, { clientId: "watcher", clean: false }, got);
+    await until("the will", () => got.length === 1, 10_000);
+    expect(got).toEqual([["will/gone", "late"]]);
+  }, 60_000);
+});
+
+describe("SIGTERM", () => {
+  it("[MQTT-3.1.2-8] publishes the wills of sessions that end with the shutdown to clients still connected, then exits 0", async () => {
+    const { broker, port } = await start(join(root, "sigterm"));
+    const got: Array<[string, string]> = [];
+    await (await client(port, { clientId: "listener" }, got)).subscribeAsync("will/#", { qos: 1 });
+    await client(port, { clientId: "ending", will: { topic: "will/ending", payload: Buffer.from("shutdown"), qos: 1, retain: false } });
+    const exit = await broker.stop("SIGTERM");
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(got).toEqual([["will/ending", "shutdown"]]);
+  }, 30_000);
+});
