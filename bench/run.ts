@@ -7,6 +7,7 @@ import { report } from "./broker/report.ts";
 import { runOne } from "./broker/run-one.ts";
 import type { RunRecord } from "./broker/run-one.ts";
 import { scenarios } from "./broker/scenarios.ts";
+import { transportKind } from "./broker/transports.ts";
 
 const { values } = parseArgs({
   options: {
@@ -38,7 +39,7 @@ for (const s of chosen) {
   for (let rep = 0; rep < reps; rep++) {
     for (const b of brokers) {
       if (skipped.has(b)) continue;
-      const r = await runOne(brokerKinds[b], s, duration);
+      const r = await runOne(transportKind(brokerKinds[b], s.params.kind === "flow" ? s.params.transport : undefined), s, duration);
       records.push(r);
       const f = r.figures;
       const unit = s.group === "conns" ? "conns" : s.group === "http" ? "req" : "msgs";

@@ -26,6 +26,8 @@ import { RetainedStore } from "./routing/retained.ts";
 import { Router } from "./routing/route.ts";
 import { willMessage } from "./routing/will.ts";
 import { Sessions } from "./session/registry.ts";
+import { effectiveListeners, type ListenerAddress } from "./config/listeners.ts";
+import { Listeners } from "./transport/listeners.ts";
 import { restoredMessage, restoreSessions } from "./session/session-record.ts";
 import { LmdbStore } from "./store/lmdb.ts";
 import { MemoryStore } from "./store/memory.ts";
@@ -35,7 +37,7 @@ import type { ClientAcl } from "./security/client-acl.ts";
 import { forgetConnection } from "./security/connection-limits.ts";
 import { Security } from "./security/security.ts";
 import type { BrokerStats } from "./stats.ts";
-import type { Listener, Transport } from "./transport/transport.ts";
+import type { Transport } from "./transport/transport.ts";
 
 export type { BrokerEvents, ClientErrorEvent } from "./notify.ts";
 export type { BrokerStats } from "./stats.ts";
@@ -71,12 +73,15 @@ export class Broker extends EventEmitter<BrokerEvents> {
   readonly timeouts = new TimerWheel();
   /** The ACL file, failed logins, connection caps, auth methods and the counters of every limit hit. */
   readonly security: Security;
-  readonly stats: BrokerStats = { connections: 0, messagesIn: 0, messagesOut: 0, dropped: 0, protocolErrors: 0, bytesIn: 0, bytesOut: 0 };
+  readonly stats: BrokerStats = { connections: 0, messagesIn: 0, messagesOut: 0, dropped: 0, protocolErrors: 0, transportRefused: 0, bytesIn: 0, bytesOut: 0 };
   /** Hooks, then EventEmitter listeners: the one way events reach the embedding service. */
   readonly notify: Notifier;
   /** What connections and handlers may use (built once; see connection/context.ts and handlers/context.ts). */
   private readonly connectionContext: ConnectionContext<Connection>;
-  private listener: Listener | undefined;
+  /** The open tcp, tls, ws and wss listeners. */
+  private readonly ports: Listeners;
+  /** Reasons for refusing a connection before MQTT already logged at warn (later ones go to debug). */
+  private readonly refusals = new Set<string>();
   private closing = false;
   /** Set once every connection is closed: wills of sessions ending with the shutdown went out before. */
   private stopped = false;
@@ -106,6 +111,12 @@ export class Broker extends EventEmitter<BrokerEvents> {
       packets: new Dispatcher(handlerContext),
       connectionClosed: (connection, reasonCode, wasConnected) => this.connectionClosed(connection, reasonCode, wasConnected),
     };
+    this.ports = new Listeners({
+      accept: (transport) => this.accept(transport),
+      refuse: (reason, remoteAddress) => this.refused(reason, remoteAddress),
+      log: this.log,
+      headerTimeout: this.options.connectTimeout * 1000,
+    });
   }
 
   /** EventEmitter's, then the notifier recounts (it may have lost its own newListener/removeListener listeners). */
@@ -144,15 +155,27 @@ export class Broker extends EventEmitter<BrokerEvents> {
     }
   }
 
-  /** Starts the TCP listener (options.tcp), after the store is restored. */
-  async listen(): Promise<{ host: string; port: number }> {
+  /** Opens every listener (options.listeners, else options.tcp) after the store is restored; host and port are the first one's. */
+  async listen(): Promise<{ host: string; port: number; listeners: ListenerAddress[] }> {
     await this.start();
-    const tcp = this.options.tcp;
-    if (tcp === false) throw new Error("quarkmq: no tcp listener configured");
-    this.listener = new TcpListener(tcp.host, tcp.port, (transport) => this.accept(transport));
-    const address = await this.listener.listen();
-    this.log.info(address, "listening");
-    return address;
+    const configs = effectiveListeners(this.options);
+    if (configs.length === 0) throw new Error("quarkmq: no listener configured");
+    const listeners = await this.ports.listen(configs);
+    for (const address of listeners) this.log.info(address, "listening");
+    return { host: listeners[0]!.host, port: listeners[0]!.port, listeners };
+  }
+
+  /** Re-reads the tls and wss listeners' certificate and key files (the CLI calls it on SIGHUP); open connections keep theirs. */
+  async reloadCertificates(): Promise<void> {
+    await this.ports.reloadCertificates();
+    this.log.info("certificates reloaded");
+  }
+
+  private refused(reason: string, remoteAddress: string | undefined): void {
+    this.stats.transportRefused++;
+    if (this.refusals.has(reason)) return this.log.debug({ remoteAddress }, reason);
+    this.refusals.add(reason);
+    this.log.warn({ remoteAddress }, `${reason} (connection closed; logged once, counted in stats.transportRefused)`);
   }
 
   /** Takes a connection from any transport. */
@@ -229,7 +252,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
-    const stopped = this.listener?.close();
+    const stopped = this.ports.close();
     const connections = [...this.connections];
     for (const connection of connections) {
       const will = connection.pendingWill, session = connection.session;

@@ -1,6 +1,6 @@
 // The `quarkmq` binary: resolves the configuration, starts the broker, logs JSON lines to stdout, closes gracefully
-// on SIGTERM/SIGINT and reloads the password and ACL files on SIGHUP; `quarkmq passwd` edits a password file.
-// Exit codes: 0 clean stop, 1 configuration or start failure, 2 usage.
+// on SIGTERM/SIGINT and reloads certificates, the password file and the ACL file on SIGHUP; `quarkmq passwd`
+// edits a password file. Exit codes: 0 clean stop, 1 configuration or start failure, 2 usage.
 import { statSync } from "node:fs";
 import { isIP } from "node:net";
 import { pino } from "pino";
@@ -10,6 +10,7 @@ import type { Logger } from "./log.ts";
 import { hashPassword } from "./config/password-hash.ts";
 import { PasswdError, runPasswd } from "./config/passwd.ts";
 import { reloadAccess } from "./config/reload.ts";
+import { effectiveListeners } from "./config/listeners.ts";
 
 /** Milliseconds a graceful close may take before the process exits anyway. */
 const closeTimeout = 10_000;
@@ -33,10 +34,11 @@ function fail(message: string, code: number): never {
 }
 
 function notices(config: ResolvedConfig, log: Logger): void {
-  const { tcp } = config.options;
+  const listeners = effectiveListeners(config.options);
+  const open = listeners.filter((l) => !isLoopback(l.host));
   if (config.configPath === undefined) {
-    const loopback = tcp !== false && isLoopback(tcp.host);
-    log.info({ host: tcp === false ? undefined : tcp.host }, loopback
+    const loopback = open.length === 0 && listeners.length > 0;
+    log.info({ host: listeners[0]?.host }, loopback
       ? "no config file given: listening on this machine only (loopback); pass --config or --host to change that"
       : "no config file given");
   } else {
@@ -49,8 +51,8 @@ function notices(config: ResolvedConfig, log: Logger): void {
   for (const path of config.secretFiles) {
     if ((statSync(path).mode & 0o004) !== 0) log.warn({ path }, "this file holds passwords and every user of this machine can read it; chmod 600 it");
   }
-  if (tcp !== false && !isLoopback(tcp.host) && config.anonymous) {
-    log.warn({ host: tcp.host },
+  if (open.length > 0 && config.anonymous) {
+    log.warn({ host: open[0]!.host },
       "listening beyond this machine with anonymous access allowed: any client that reaches this port can connect; set allowAnonymous: false and configure users");
   }
 }
@@ -138,11 +140,12 @@ export async function main(argv: string[]): Promise<void> {
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
   process.on("SIGHUP", () => {
-    log.info("SIGHUP: reloading the password file and the ACL file");
+    log.info("SIGHUP: reloading certificates, the password file and the ACL file");
     reloadAccess(config, broker, log);
+    broker.reloadCertificates().catch((error: unknown) => log.error({ err: error }, "certificate reload failed: the old certificates stay in use"));
   });
 
-  let address: { host: string; port: number };
+  let address: Awaited<ReturnType<typeof broker.listen>>;
   try {
     address = await broker.listen();
   } catch (error) {

@@ -1,12 +1,18 @@
 // The embedding service's hooks: one interface of optional methods, each taking one event object so
 // fields can be added later. Decisions are verbs, notifications are onX.
+import type { PeerCertificate } from "node:tls";
 import type { Properties } from "./core/packets.ts";
+import type { TransportKind } from "./transport/transport.ts";
 
 export interface ClientInfo {
   clientId: string;
   username?: string;
   protocolLevel: 3 | 4 | 5;
   remoteAddress?: string;
+  /** How the client came in: tcp, tls, ws or wss. */
+  transport?: TransportKind;
+  /** The client certificate, when a tls listener verified one (requestCert / requireCert). */
+  certificate?: PeerCertificate;
 }
 
 export interface AuthenticateEvent {

@@ -9,6 +9,8 @@ export type { BrokerStats } from "./stats.ts";
 export type { BrokerMessage } from "./routing/local.ts";
 export type { BrokerOptions, ListenerOptions } from "./config/options.ts";
 export { defaultOptions } from "./config/options.ts";
+export type { ListenerAddress, ListenerConfig, ListenerType, TlsSettings } from "./config/listeners.ts";
+export type { TransportKind } from "./transport/transport.ts";
 export type * from "./hooks.ts";
 export type { Properties } from "./core/packets.ts";
 export { ReasonCode } from "./protocol/reason-code.ts";
@@ -18,7 +20,7 @@ export { MemoryStore } from "./store/memory.ts";
 export { LmdbStore } from "./store/lmdb.ts";
 export { StoreOpenError } from "./store/data-dir.ts";
 
-/** Creates a broker (call listen() to open its TCP listener). Logs nothing unless logLevel or logger is set. */
+/** Creates a broker (call listen() to open its listeners). Logs nothing unless logLevel or logger is set. */
 export async function createBroker(options: Partial<BrokerOptions> = {}): Promise<Broker> {
   const broker = new Broker(options);
   await broker.start();

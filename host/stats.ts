@@ -7,6 +7,9 @@ export interface BrokerStats {
   /** Messages not delivered to a recipient: queue full, expired, too large, or a congested client at QoS 0. */
   dropped: number;
   protocolErrors: number;
+  /** Connections closed before MQTT: a bad PROXY header, a failed TLS handshake or client certificate, a
+   *  WebSocket upgrade without the mqtt subprotocol, a text frame. */
+  transportRefused: number;
   bytesIn: number;
   bytesOut: number;
 }

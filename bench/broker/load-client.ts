@@ -1,6 +1,7 @@
 // One raw MQTT 3.1.1 connection of the load generator: connect, subscribe, and per-packet callbacks;
 // QoS acknowledgements it owes are collected during a read and written once at its end.
 import net from "node:net";
+import { openSocket } from "./transports.ts";
 import { ack, connect, CONNACK, Framer, PUBACK, PUBCOMP, PUBREC, PUBREL, SUBACK, subscribe } from "./mqtt-wire.ts";
 import type { FrameHandler } from "./mqtt-wire.ts";
 
@@ -18,7 +19,7 @@ export class LoadClient implements FrameHandler {
   private closing = false;
 
   constructor(port: number) {
-    this.socket = net.connect({ port, host: "127.0.0.1", noDelay: true });
+    this.socket = openSocket(port);
     this.socket.on("data", (data: Buffer) => {
       this.framer.push(data);
       if (this.owed.length) {

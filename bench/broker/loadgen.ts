@@ -5,6 +5,7 @@ import { runFlow } from "./flow.ts";
 import { runRetained } from "./retained.ts";
 import type { Params } from "./scenarios.ts";
 import type { LoadResult } from "./load-result.ts";
+import { useTransport } from "./transports.ts";
 
 interface Job { port: number; params: Params; durationMs: number; conns: number }
 
@@ -22,6 +23,7 @@ process.on("message", async (m: { type: string } & Partial<Job>) => {
   const job = m as Job;
   try {
     let result: LoadResult;
+    if (job.params.kind === "flow") useTransport(job.params.transport);
     if (job.params.kind === "flow") result = await runFlow(job.port, job.params, job.durationMs, mark);
     else if (job.params.kind === "retained") result = await runRetained(job.port, job.params, mark);
     else if (job.params.kind === "conns") result = await runConns(job.port, job.conns, mark);

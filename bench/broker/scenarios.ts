@@ -14,6 +14,8 @@ export interface FlowParams {
   rate?: number;
   /** Record per-message end-to-end latency (and publish-to-ack latency at QoS > 0). */
   latency: boolean;
+  /** How the load generator connects (bench/broker/transports.ts). Default tcp. */
+  transport?: "tcp" | "tls" | "ws";
   /** Sessions that outlive the connection (3.1.1 clean session 0): what a durable broker writes to disk. */
   persistent?: boolean;
 }
@@ -51,6 +53,8 @@ export const scenarios: Scenario[] = [
   { name: "conns", group: "conns", params: { kind: "conns", max: 10_000 }, semantics: false, duration: 0, reps: 2 },
   { name: "large-1M", group: "large", params: flow({ layout: "pairs", count: 1, qos: 0, payloadLength: 1 << 20, window: 4, latency: false }), semantics: false, duration: 2, reps: 2 },
   { name: "large-16M", group: "large", params: flow({ layout: "pairs", count: 1, qos: 0, payloadLength: 16 << 20, window: 2, latency: false }), semantics: false, duration: 2, reps: 1 },
+  { name: "ws-pairs", group: "ws", params: flow({ layout: "pairs", count: 10, qos: 0, payloadLength: 64, window: 256, latency: false, transport: "ws" }), semantics: false, duration: 2, reps: 2 },
+  { name: "tls-pairs", group: "tls", params: flow({ layout: "pairs", count: 10, qos: 0, payloadLength: 64, window: 256, latency: false, transport: "tls" }), semantics: false, duration: 2, reps: 2 },
   // The qos1 pairs with persistent sessions: quarkmq's lmdb store (PUBACK after the fsync'd commit), Mosquitto with
   // `persistence true` (weaker: a snapshot every autosave_interval), quarkmq in memory.
   { name: "qos1-durable", group: "qos1-durable", params: flow({ layout: "pairs", count: 10, qos: 1, payloadLength: 64, window: 64, latency: true, persistent: true }), semantics: true, duration: 2, reps: 2,

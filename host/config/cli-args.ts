@@ -94,6 +94,6 @@ export function helpText(): string {
     const flag = `${short[spec.key] ? `-${short[spec.key]}, ` : "    "}--${spec.flag} <${spec.kind === "integer" ? "n" : spec.kind === "boolean" ? "true|false" : "value"}>`;
     lines.push(`  ${flag}   (env ${spec.env})`, `        ${spec.help}`);
   }
-  lines.push("", "Logs are JSON lines (pino) on stdout. SIGTERM or SIGINT closes the broker gracefully.");
+  lines.push("", "Logs are JSON lines (pino) on stdout. SIGTERM or SIGINT closes the broker gracefully; SIGHUP re-reads TLS certificates.");
   return lines.join("\n") + "\n";
 }

@@ -11,7 +11,8 @@ import { accessHooks, denySubscribeReasonCodes, UserTable, type Acl, type User }
 import { readAclFile } from "./acl-file.ts";
 import { scramSha256 } from "../security/scram-sha256.ts";
 import { parsePasswordLines, plainTextWarnings } from "./password-file.ts";
-import { didYouMean, fileKeys, fromText, optionSpecs, type OptionSpec } from "./schema.ts";
+import { didYouMean, fileKeys, fromText, listenerShorthands, optionSpecs, type OptionSpec } from "./schema.ts";
+import { mergeShorthands, readListeners, type ListenerConfig } from "./listeners.ts";
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -110,6 +111,7 @@ export function loadConfig(input: ConfigInput = {}): ResolvedConfig {
   let aclFile: string | undefined;
   let acl: Acl | undefined;
   let tcpOff = false;
+  let listeners: ListenerConfig[] | undefined;
   if (file !== undefined) {
     const data = readConfigFile(file);
     for (const [key, value] of Object.entries(data)) {
@@ -125,6 +127,9 @@ export function loadConfig(input: ConfigInput = {}): ResolvedConfig {
             else problems.push(unknownKey(`${file}: tcp`, k, ["port", "host"]));
           }
         }
+      } else if (key === "listeners") {
+        if ("tcp" in data) problems.push(`${where}: give either tcp (a single TCP listener) or listeners, not both`);
+        listeners = readListeners(value, where, dirname(file), problems, unknownKey);
       } else if (key === "users") {
         inlineUsers = readUsers(value, where, problems);
         users = [...(users ?? []), ...inlineUsers];
@@ -175,19 +180,20 @@ export function loadConfig(input: ConfigInput = {}): ResolvedConfig {
     else problems.push(`unknown option --${key}`);
   }
 
+  listeners = mergeShorthands(listeners, values, problems);
   if (problems.length > 0) throw new ConfigError(problems);
-  const built = build(values, tcpOff, users, acl);
+  const built = build(values, tcpOff, listeners, users, acl);
   if (aclFile !== undefined) built.options.aclFile = aclFile;
   return { ...built, configPath: file, warnings, secretFiles, inlineUsers, passwordFile };
 }
 
-function build(values: Map<string, unknown>, tcpOff: boolean, users?: User[], acl?: Acl) {
-  const rest = Object.fromEntries([...values].filter(([k]) => k !== "port" && k !== "host"));
+function build(values: Map<string, unknown>, tcpOff: boolean, listeners?: ListenerConfig[], users?: User[], acl?: Acl) {
+  const rest = Object.fromEntries([...values].filter(([k]) => k !== "port" && k !== "host" && !(k in listenerShorthands)));
   const base = defaultOptions.tcp === false ? { port: 1883, host: "127.0.0.1" } : defaultOptions.tcp;
   const tcp = tcpOff && !values.has("port") && !values.has("host")
     ? false as const
     : { port: (values.get("port") as number) ?? base.port, host: (values.get("host") as string) ?? base.host };
-  const options = { ...defaultOptions, ...rest, tcp } as BrokerOptions;
+  const options = { ...defaultOptions, ...rest, tcp, ...(listeners === undefined ? {} : { listeners }) } as BrokerOptions;
   if (users?.length === 0) users = undefined;
   let anonymousReason = values.has("allowAnonymous") ? "allowAnonymous set in the configuration" : "the default with no users configured";
   if (users !== undefined && !values.has("allowAnonymous")) {

@@ -3,6 +3,7 @@
 import type { Hooks } from "../hooks.ts";
 import type { Logger } from "../log.ts";
 import type { AuthMethods } from "../security/auth-method.ts";
+import type { ListenerConfig } from "./listeners.ts";
 import type { Store } from "../store/store.ts";
 
 export interface ListenerOptions {
@@ -12,8 +13,11 @@ export interface ListenerOptions {
 }
 
 export interface BrokerOptions {
-  /** TCP listener; `false` for none (in-process use only). Default 127.0.0.1:1883. */
+  /** TCP listener; `false` for none (in-process use only). Default 127.0.0.1:1883. A shorthand for
+   *  `listeners: [{ type: "tcp", host, port }]`, ignored when `listeners` is given. */
   tcp: ListenerOptions | false;
+  /** Every listener (tcp, tls, ws, wss) with its own options; replaces `tcp` when given. */
+  listeners?: ListenerConfig[];
   /** Largest packet accepted, in bytes (fixed header included). Default 268,435,455 + 5 (the protocol's limit). */
   maxPacketSize: number;
   /** Highest keep-alive a client may ask for, in seconds (v5: told back as Server Keep Alive; 3.1/3.1.1: refused

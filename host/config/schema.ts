@@ -35,6 +35,8 @@ function oneOf(values: readonly string[]): Check {
     typeof value === "string" && values.includes(value) ? { value } : { expected: `one of ${values.join(", ")}` };
 }
 
+const filePath: Check = (value) => (typeof value === "string" && value.length > 0 ? { value } : { expected: "a file path" });
+
 const hostName: Check = (value) =>
   typeof value === "string" && value.length > 0 && !/\s/.test(value)
     ? { value }
@@ -66,9 +68,18 @@ const known: Record<string, { check: Check; help: string }> = {
   maximumQoS: { check: integer(0, 2), help: "highest QoS granted (0, 1 or 2)" },
   maxSessionExpiryInterval: { check: integer(0, 0xffff_ffff), help: "longest v5 Session Expiry Interval granted, seconds" },
   logLevel: { check: oneOf(logLevels), help: `log level: ${logLevels.join(", ")}` },
+  wsPort: { check: integer(0, 65_535), help: "adds a WebSocket listener on --host at this port (path /mqtt)" },
+  wssPort: { check: integer(0, 65_535), help: "adds a secure WebSocket listener on --host at this port (needs --tls-cert, --tls-key)" },
+  tlsPort: { check: integer(0, 65_535), help: "adds a TLS listener on --host at this port (needs --tls-cert, --tls-key)" },
+  tlsCert: { check: filePath, help: "PEM certificate (chain) file for --tls-port and --wss-port" },
+  tlsKey: { check: filePath, help: "PEM private key file for --tls-port and --wss-port" },
+  tlsCa: { check: filePath, help: "PEM CA file: asks TLS clients for a certificate verified against it" },
   persistence: { check: boolean, help: "keep sessions, queued QoS 1/2 messages and retained messages in the data directory (lmdb)" },
   dataDir: { check: (v) => (typeof v === "string" && v.length > 0 ? { value: v } : { expected: "a directory path" }), help: "the durable store's directory" },
 };
+
+/** Flags and variables for the common single-listener cases: each adds to the listeners, so none is a file key. */
+export const listenerShorthands: Record<string, number | string> = { wsPort: 8083, wssPort: 8084, tlsPort: 8883, tlsCert: "", tlsKey: "", tlsCa: "" };
 
 function snake(key: string): string {
   return key.replace("QoS", "Qos").replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
@@ -105,15 +116,16 @@ export const optionSpecs: OptionSpec[] = [
   ...Object.entries(defaultOptions)
     .filter(([key]) => key !== "tcp")
     .map(([key, value]) => spec(key, value)),
+  ...Object.entries(listenerShorthands).map(([key, value]) => spec(key, value)),
 ];
 
 /** Top-level config file keys beyond the options: the listener and the access section. */
-export const sectionKeys = ["tcp", "users", "passwordFile", "aclFile", "acl"] as const;
+export const sectionKeys = ["tcp", "listeners", "users", "passwordFile", "aclFile", "acl"] as const;
 
 /** Every key a config file may hold at top level. */
 export const fileKeys: string[] = [
   ...sectionKeys,
-  ...optionSpecs.filter((s) => s.key !== "port" && s.key !== "host").map((s) => s.key),
+  ...optionSpecs.filter((s) => s.key !== "port" && s.key !== "host" && !(s.key in listenerShorthands)).map((s) => s.key),
 ];
 
 /** Reads an env/flag string as the option's kind; a string that is not one stays a string so the check names it. */

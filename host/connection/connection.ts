@@ -41,7 +41,7 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
   private closedWaiter: { promise: Promise<void>; resolve: () => void } | undefined;
 
   constructor(private readonly context: ConnectionContext<Connection>, readonly transport: Transport) {
-    this.client = { clientId: "", protocolLevel: 4, remoteAddress: transport.remoteAddress };
+    this.client = { clientId: "", protocolLevel: 4, remoteAddress: transport.remoteAddress, transport: transport.kind, certificate: transport.certificate };
     this.reader = new InboundReader(this, context);
     this.writer = new OutboundWriter(transport, context.stats, context.backpressure, this);
     this.deadline = context.timeouts.deadline(this);

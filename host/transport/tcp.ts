@@ -1,7 +1,10 @@
-// TCP transport over node:net: one Transport per socket, and a listener that hands each accepted
-// socket to the broker.
+// TCP transport over node:net (TLS sockets use it too): one Transport per socket, and a listener that
+// hands each accepted socket to the broker, after a PROXY protocol header where the listener asks for one.
 import net from "node:net";
-import type { Listener, Transport, TransportSink } from "./transport.ts";
+import type { PeerCertificate } from "node:tls";
+import type { TcpListenerConfig } from "../config/listeners.ts";
+import { readProxyHeader } from "./proxy-protocol.ts";
+import type { Listener, ListenerContext, Transport, TransportKind, TransportSink } from "./transport.ts";
 
 /** The transport of a socket, for the socket listeners below (shared by every socket: no closures per connection). */
 const TRANSPORT = Symbol("quarkmq.transport");
@@ -31,8 +34,9 @@ export class TcpTransport implements Transport {
   sink: TransportSink | undefined;
   failure: Error | undefined;
 
-  constructor(private readonly socket: net.Socket) {
-    this.remoteAddress = socket.remoteAddress ?? "";
+  constructor(private readonly socket: net.Socket, readonly kind: TransportKind = "tcp", remoteAddress?: string,
+              readonly certificate?: PeerCertificate) {
+    this.remoteAddress = remoteAddress ?? socket.remoteAddress ?? "";
   }
 
   bind(sink: TransportSink): void {
@@ -43,6 +47,7 @@ export class TcpTransport implements Transport {
     socket.on("drain", onDrain);
     socket.on("error", onError);
     socket.on("close", onClose);
+    socket.resume(); // a socket handed on after a PROXY header was paused
   }
 
   write(buf: Uint8Array): boolean {
@@ -84,25 +89,40 @@ export class TcpTransport implements Transport {
 export class TcpListener implements Listener {
   private readonly server: net.Server;
 
-  constructor(private readonly host: string, private readonly port: number, accept: (transport: Transport) => void) {
-    this.server = net.createServer({ noDelay: true }, (socket) => accept(new TcpTransport(socket)));
+  constructor(private readonly config: TcpListenerConfig & { host: string; port: number }, private readonly context: ListenerContext) {
+    this.server = net.createServer({ noDelay: true }, config.proxyProtocol === true
+      ? (socket) => readProxyHeader(socket, context.headerTimeout,
+        (remoteAddress) => context.accept(new TcpTransport(socket, "tcp", remoteAddress)),
+        (reason) => context.refuse(reason, socket.remoteAddress))
+      : (socket) => context.accept(new TcpTransport(socket)));
   }
 
   listen(): Promise<{ host: string; port: number }> {
-    return new Promise((resolve, reject) => {
-      this.server.once("error", reject);
-      this.server.listen(this.port, this.host, () => {
-        this.server.off("error", reject);
-        const address = this.server.address() as net.AddressInfo;
-        resolve({ host: address.address, port: address.port });
-      });
-    });
+    return listenOn(this.server, this.config.host, this.config.port, this.context);
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => {
-      if (!this.server.listening) return resolve();
-      this.server.close(() => resolve());
-    });
+    return closeServer(this.server);
   }
+}
+
+/** Listens; resolves with the bound address (the port picked when 0 was asked). Later errors (accept failing
+ *  for want of file descriptors) are logged. */
+export function listenOn(server: net.Server, host: string, port: number, context: ListenerContext): Promise<{ host: string; port: number }> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      server.on("error", (error) => context.log.warn({ err: error, host, port }, "listener error"));
+      const address = server.address() as net.AddressInfo;
+      resolve({ host: address.address, port: address.port });
+    });
+  });
+}
+
+export function closeServer(server: net.Server): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+  });
 }

@@ -1,5 +1,9 @@
-// What a connection needs from whatever carries its bytes (TCP now; TLS and WebSocket later), so no
-// protocol code knows the transport. A transport delivers chunks to one sink and takes writes.
+// What a connection needs from whatever carries its bytes (tcp, tls, ws, wss), so no protocol code
+// knows the transport. A transport delivers chunks to one sink and takes writes.
+import type { PeerCertificate } from "node:tls";
+import type { Logger } from "../log.ts";
+
+export type TransportKind = "tcp" | "tls" | "ws" | "wss";
 export interface TransportSink {
   /** A chunk of bytes, owned by the sink from now on (it may keep slices of it). */
   onData(chunk: Buffer): void;
@@ -10,7 +14,11 @@ export interface TransportSink {
 }
 
 export interface Transport {
+  readonly kind: TransportKind;
+  /** The client's address (the one a PROXY protocol header gave, on such a listener). */
   readonly remoteAddress: string;
+  /** The client certificate, when one was verified against the listener's CA. */
+  readonly certificate?: PeerCertificate;
   /** Starts delivering to `sink`. */
   bind(sink: TransportSink): void;
   /** Queues bytes; false means the buffer is over its high-water mark (wait for onDrain). */
@@ -31,5 +39,18 @@ export interface Transport {
 /** A listener accepting transports. */
 export interface Listener {
   listen(): Promise<{ host: string; port: number }>;
+  /** Stops accepting; open connections stay (the broker ends them). */
   close(): Promise<void>;
+  /** Re-reads certificate and key files for new connections; open connections keep theirs. */
+  reloadCertificates?(): Promise<void>;
+}
+
+/** What a listener needs from the broker. */
+export interface ListenerContext {
+  accept(transport: Transport): void;
+  /** A connection refused before MQTT (bad PROXY header, failed TLS handshake, text frame): counted, logged once a reason. */
+  refuse(reason: string, remoteAddress: string | undefined): void;
+  log: Logger;
+  /** Milliseconds a connection has for what comes before MQTT (a PROXY header). */
+  headerTimeout: number;
 }

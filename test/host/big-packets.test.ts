@@ -26,6 +26,7 @@ function bigPublish(level: number, topicName: string, payloadLength: number, qos
 
 /** A transport that delivers what the test hands it as single chunks (as a WebSocket message would arrive) and keeps what is written. */
 class ChunkTransport implements Transport {
+  readonly kind = "ws";
   readonly remoteAddress = "test";
   readonly written: Buffer[] = [];
   writableLength = 0;

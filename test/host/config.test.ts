@@ -1,34 +1,17 @@
 // Config resolution: real YAML/JSON files in a temporary directory, QUARKMQ_* environment overrides and
 // flags, every error naming its source, key and expectation; users and ACL turned into hooks.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../../host/config/load.ts";
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../host/config/load.ts";
+import { configDir, problems } from "../helpers/config-files.ts";
 import { filterCovers } from "../../host/config/access.ts";
 import { fileKeys, optionSpecs } from "../../host/config/schema.ts";
 import { hashPassword } from "../../host/config/password-hash.ts";
 import { defaultOptions } from "../../host/config/options.ts";
 import type { ClientInfo } from "../../host/hooks.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "quarkmq-config-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function file(name: string, text: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-}
-
-function problems(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error("expected a ConfigError");
-}
+const { dir, file } = configDir("quarkmq-config-");
 
 const client = (username?: string): ClientInfo => ({ clientId: "c", username, protocolLevel: 5 });
 
