@@ -35,6 +35,9 @@ import type { Store } from "./store/store.ts";
 import { HttpFace } from "./http/face.ts";
 import { SysTopics } from "./http/sys-topics.ts";
 import { newStats, type BrokerStats } from "./stats.ts";
+import type { ClientAcl } from "./security/client-acl.ts";
+import { forgetConnection } from "./security/connection-limits.ts";
+import { Security } from "./security/security.ts";
 import type { Transport } from "./transport/transport.ts";
 
 export type { BrokerEvents, ClientErrorEvent } from "./notify.ts";
@@ -69,6 +72,8 @@ export class Broker extends EventEmitter<BrokerEvents> {
   readonly backpressure = new Backpressure();
   /** Every connection's CONNECT timeout and keep-alive. */
   readonly timeouts = new TimerWheel();
+  /** The ACL file, failed logins, connection caps, auth methods and the counters of every limit hit. */
+  readonly security: Security;
   readonly stats: BrokerStats = newStats();
   /** Hooks, then EventEmitter listeners: the one way events reach the embedding service. */
   readonly notify: Notifier;
@@ -90,20 +95,23 @@ export class Broker extends EventEmitter<BrokerEvents> {
     super();
     // As with logging, the library publishes no $SYS topics unless asked (the binary's default is 10 s).
     this.options = { ...defaultOptions, hooks: {}, ...options, logLevel: options.logLevel ?? "silent", sysInterval: options.sysInterval ?? 0 };
+    const methods = Object.keys(options.authMethods ?? {}).length > 0;
+    if (methods && options.allowAnonymous === undefined) this.options.allowAnonymous = false; // credentials configured: closed by default
     this.hooks = this.options.hooks;
     this.log = options.logger ?? createLogger(this.options.logLevel);
     this.notify = new Notifier(this.hooks, this);
     this.store = options.store ?? (options.persistence === true ? this.openLmdb(this.options.dataDir) : new MemoryStore());
     this.retained = new RetainedStore(this.topics, this.store);
-    this.sessions = new Sessions(this.topics, this.options, this.stats, this.store, (will) => this.publishWill(will));
+    this.sessions = new Sessions(this.topics, this.options, this.stats, this.store, (will, acl) => this.publishWill(will, acl));
     this.router = new Router(this.topics, this.sessions, this.log);
+    this.security = new Security(this.options);
     const handlerContext: HandlerContext = {
-      options: this.options, hooks: this.hooks, notify: this.notify, log: this.log, stats: this.stats,
+      options: this.options, hooks: this.hooks, notify: this.notify, log: this.log, stats: this.stats, security: this.security,
       records: this.records, encoder: this.encoder, sessions: this.sessions, topics: this.topics, retained: this.retained,
       store: this.store, publish: (message, publisherId) => this.publishMessage(message, publisherId),
     };
     this.connectionContext = {
-      options: this.options, stats: this.stats, log: this.log, framer: this.framer, records: this.records,
+      options: this.options, stats: this.stats, log: this.log, security: this.security, framer: this.framer, records: this.records,
       encoder: this.encoder, publishEncoder: this.publishEncoder, backpressure: this.backpressure, timeouts: this.timeouts,
       packets: new Dispatcher(handlerContext),
       connectionClosed: (connection, reasonCode, wasConnected) => this.connectionClosed(connection, reasonCode, wasConnected),
@@ -147,7 +155,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
       retained++;
     }
     const due = restoreSessions(this.sessions, this.topics, state.sessions, now);
-    for (const will of [...state.wills, ...due]) this.publishWill(will); // [MQTT-3.1.2-8]
+    for (const will of [...state.wills, ...due]) this.publishWill(will, undefined); // [MQTT-3.1.2-8] (the store keeps no client identity: not ACL-checked)
     if (state.sessions.length + retained + state.wills.length > 0 || Object.values(state.purged).some((n) => n > 0)) {
       this.log.info({ store: this.store.kind, sessions: state.sessions.length, retained,
         wills: state.wills.length + due.length, purged: state.purged }, "store restored");
@@ -197,7 +205,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
 
   /** Takes a connection from any transport. */
   accept(transport: Transport): void {
-    if (this.closing) {
+    if (this.closing || !this.security.admit(transport.remoteAddress)) {
       transport.destroy();
       return;
     }
@@ -247,14 +255,23 @@ export class Broker extends EventEmitter<BrokerEvents> {
     return delivered;
   }
 
-  publishWill(will: Will): void {
+  /** A will going out; with an ACL file, only to a topic its client may still publish to (checked now, when it is sent). */
+  publishWill(will: Will, acl: ClientAcl | undefined): void {
     if (this.stopped) return;
+    if (acl !== undefined && !acl.mayPublishWill(will.topicName)) return;
     this.stats.messagesIn++;
     this.publishMessage(willMessage(will), -1);
   }
 
+  /** SIGHUP: re-reads the ACL file (host/config/reload.ts); the errors, none when the new rules are in force. */
+  reloadAcl(): string[] {
+    return this.security.reloadAcl();
+  }
+
   private connectionClosed(connection: Connection, reasonCode: number, wasConnected: boolean): void {
     this.connections.delete(connection);
+    this.security.release(connection.transport.remoteAddress);
+    forgetConnection(connection);
     if (!wasConnected) return;
     this.stats.connections--;
     this.notify.clientDisconnected(connection.client, reasonCode);
@@ -274,7 +291,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
       if (will === undefined || session === undefined || connection.state !== Lifecycle.Connected) continue;
       if (session.expiryInterval === 0 || (will.properties.willDelayInterval ?? 0) === 0) {
         connection.discardWill();
-        this.publishWill(will); // [MQTT-3.1.2-8]
+        this.publishWill(will, session.acl); // [MQTT-3.1.2-8]
       }
     }
     const closing: Promise<void>[] = [];

@@ -1,6 +1,6 @@
-// The `quarkmq` binary: resolves the configuration, starts the broker, logs JSON lines to stdout and
-// closes gracefully on SIGTERM/SIGINT, reloads certificates on SIGHUP. Exit codes: 0 clean stop, 1 configuration
-// or start failure, 2 usage.
+// The `quarkmq` binary: resolves the configuration, starts the broker, logs JSON lines to stdout, closes gracefully
+// on SIGTERM/SIGINT and reloads certificates, the password file and the ACL file on SIGHUP; `quarkmq passwd`
+// edits a password file. Exit codes: 0 clean stop, 1 configuration or start failure, 2 usage.
 import { statSync } from "node:fs";
 import { isIP } from "node:net";
 import { pino } from "pino";
@@ -8,6 +8,8 @@ import { ConfigError, loadConfig, type ResolvedConfig } from "./config/load.ts";
 import { helpText, packageVersion, parseCommandLine, UsageError } from "./config/cli-args.ts";
 import type { Logger } from "./log.ts";
 import { hashPassword } from "./config/password-hash.ts";
+import { PasswdError, runPasswd } from "./config/passwd.ts";
+import { reloadAccess } from "./config/reload.ts";
 import { effectiveListeners } from "./config/listeners.ts";
 
 /** Milliseconds a graceful close may take before the process exits anyway. */
@@ -43,6 +45,9 @@ function notices(config: ResolvedConfig, log: Logger): void {
     log.info({ configPath: config.configPath }, "config file loaded");
   }
   for (const warning of config.warnings) log.warn(warning);
+  log.info({ allowAnonymous: config.options.allowAnonymous, reason: config.anonymousReason },
+    config.options.allowAnonymous ? "clients without a username are accepted" : "clients without a username are refused");
+  if (config.options.aclFile !== undefined) log.info({ aclFile: config.options.aclFile }, "ACL file in force: what it does not grant is denied");
   for (const path of config.secretFiles) {
     if ((statSync(path).mode & 0o004) !== 0) log.warn({ path }, "this file holds passwords and every user of this machine can read it; chmod 600 it");
   }
@@ -64,7 +69,17 @@ async function printHash(): Promise<void> {
   process.stdout.write(`${await hashPassword(password)}\n`);
 }
 
+async function passwd(argv: string[]): Promise<void> {
+  try {
+    process.stderr.write(`${await runPasswd(argv)}\n`);
+  } catch (error) {
+    if (error instanceof PasswdError) fail(`passwd: ${error.message}`, error.exitCode);
+    fail(`passwd: ${(error as Error).message}`, 1);
+  }
+}
+
 export async function main(argv: string[]): Promise<void> {
+  if (argv[0] === "passwd") return passwd(argv.slice(1));
   let commandLine;
   try {
     commandLine = parseCommandLine(argv);
@@ -129,6 +144,8 @@ export async function main(argv: string[]): Promise<void> {
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
   process.on("SIGHUP", () => {
+    log.info("SIGHUP: reloading certificates, the password file and the ACL file");
+    reloadAccess(config, broker, log);
     broker.reloadCertificates().catch((error: unknown) => log.error({ err: error }, "certificate reload failed: the old certificates stay in use"));
   });
 

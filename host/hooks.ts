@@ -30,12 +30,16 @@ export interface PublishEvent {
   qos: 0 | 1 | 2;
   retain: boolean;
   properties: Properties;
+  /** With an ACL file: its decision (true = allowed); the hook may override it. Undefined without one. */
+  aclDecision?: boolean;
 }
 
 export interface SubscribeEvent {
   client: ClientInfo;
   topicFilter: string;
   qos: 0 | 1 | 2;
+  /** With an ACL file: its decision (true = allowed); the hook may override it. Undefined without one. */
+  aclDecision?: boolean;
 }
 
 export interface DisconnectEvent {

@@ -1,8 +1,10 @@
 // The config file's access section turned into hooks: a user list (inline or a `username:password` file)
 // checked by `authenticate`, and topic deny lists checked by `authorizeSubscribe` / `authorizePublish`.
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { Hooks } from "../hooks.ts";
+import type { Decision, Hooks } from "../hooks.ts";
 import { isPasswordHash, verifyPassword } from "./password-hash.ts";
+import { parsePasswordLines } from "./password-file.ts";
+import { isScramEntry, verifyScramPassword } from "./scram-credentials.ts";
 
 export interface User {
   username: string;
@@ -29,14 +31,7 @@ const NotAuthorized = 0x87;
 
 /** Parses `username:password` lines (`#` starts a comment line); throws naming the line. */
 export function parsePasswordFile(text: string, file: string): User[] {
-  const users: User[] = [];
-  text.split(/\r?\n/).forEach((line, i) => {
-    if (line.trim() === "" || line.trimStart().startsWith("#")) return;
-    const colon = line.indexOf(":");
-    if (colon <= 0) throw new Error(`${file}:${i + 1}: expected "username:password", got ${JSON.stringify(line)}`);
-    users.push({ username: line.slice(0, colon), password: line.slice(colon + 1) });
-  });
-  return users;
+  return parsePasswordLines(text, file).map(({ username, password }) => ({ username, password }));
 }
 
 function digest(value: string | Buffer): Buffer {
@@ -63,22 +58,52 @@ export function filterCovers(pattern: string, requested: string): boolean {
   return p.length === r.length;
 }
 
+/** The users a password check looks in; replace() swaps them all at once (a SIGHUP reload of the password file). */
+export class UserTable {
+  private hashes = new Map<string, string>();
+  private plain = new Map<string, Buffer>();
+
+  constructor(users: User[]) {
+    this.replace(users);
+  }
+
+  replace(users: User[]): void {
+    const hashed = (u: User) => isPasswordHash(u.password) || isScramEntry(u.password);
+    this.hashes = new Map(users.filter(hashed).map((u) => [u.username, u.password]));
+    this.plain = new Map(users.filter((u) => !hashed(u)).map((u) => [u.username, digest(u.password)]));
+  }
+
+  get size(): number {
+    return this.hashes.size + this.plain.size;
+  }
+
+  /** The stored SCRAM entry of a user, for SCRAM-SHA-256 enhanced authentication. */
+  scramEntry(username: string): string | undefined {
+    const value = this.hashes.get(username);
+    return value !== undefined && isScramEntry(value) ? value : undefined;
+  }
+
+  /** True or BadUserNameOrPassword; asynchronous for hashed passwords (verified off the event loop). */
+  check(username: string, password: Buffer | undefined): Decision {
+    const given = password ?? Buffer.alloc(0);
+    const hash = this.hashes.get(username);
+    if (hash !== undefined) {
+      const check = isScramEntry(hash) ? verifyScramPassword(hash, given) : verifyPassword(hash, given);
+      return check.then((same) => (same ? true : BadUserNameOrPassword));
+    }
+    const expected = this.plain.get(username);
+    const same = timingSafeEqual(digest(given), expected ?? digest("\u0000no such user"));
+    return expected !== undefined && same ? true : BadUserNameOrPassword;
+  }
+}
+
 /** Hooks enforcing the users and the ACL. The authenticate hook is there only when users are configured. */
-export function accessHooks(users: User[] | undefined, acl: Acl | undefined, allowAnonymous: boolean): Hooks {
+export function accessHooks(users: UserTable | undefined, acl: Acl | undefined, allowAnonymous: boolean): Hooks {
   const hooks: Hooks = {};
   if (users !== undefined) {
-    const hashes = new Map(users.filter((u) => isPasswordHash(u.password)).map((u) => [u.username, u.password]));
-    const table = new Map(users.filter((u) => !hashes.has(u.username)).map((u) => [u.username, digest(u.password)]));
     hooks.authenticate = ({ client, password }) => {
       if (client.username === undefined) return allowAnonymous ? true : NotAuthorized;
-      const hash = hashes.get(client.username);
-      if (hash !== undefined) {
-        return verifyPassword(hash, password ?? Buffer.alloc(0)).then((same) => (same ? true : BadUserNameOrPassword));
-      }
-      const expected = table.get(client.username);
-      const given = digest(password ?? Buffer.alloc(0));
-      const same = timingSafeEqual(given, expected ?? digest("\u0000no such user"));
-      return expected !== undefined && same ? true : BadUserNameOrPassword;
+      return users.check(client.username, password);
     };
   }
   if (acl && acl.denySubscribe.length > 0) {

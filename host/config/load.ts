@@ -7,7 +7,10 @@ import { parse as parseYaml } from "yaml";
 import type { BrokerOptions } from "./options.ts";
 import { defaultOptions } from "./options.ts";
 import type { Hooks } from "../hooks.ts";
-import { accessHooks, denySubscribeReasonCodes, parsePasswordFile, type Acl, type User } from "./access.ts";
+import { accessHooks, denySubscribeReasonCodes, UserTable, type Acl, type User } from "./access.ts";
+import { readAclFile } from "./acl-file.ts";
+import { scramSha256 } from "../security/scram-sha256.ts";
+import { parsePasswordLines, plainTextWarnings } from "./password-file.ts";
 import { didYouMean, fileKeys, fromText, httpKeys, listenerShorthands, optionSpecs, type OptionSpec } from "./schema.ts";
 import { mergeShorthands, readListeners, type ListenerConfig } from "./listeners.ts";
 
@@ -37,7 +40,15 @@ export interface ResolvedConfig {
   secretFiles: string[];
   /** True when a client without a username gets in: allowAnonymous with no users, or users and allowAnonymous. */
   anonymous: boolean;
+  /** Why allowAnonymous is what it is, for the start log. */
+  anonymousReason: string;
   users?: User[];
+  /** The users the authenticate hook checks; reloadable (host/config/reload.ts). */
+  userTable?: UserTable;
+  /** Users written in the config file itself (kept across a reload of the password file). */
+  inlineUsers: User[];
+  /** The password file (absolute path), if any. */
+  passwordFile?: string;
   acl?: Acl;
 }
 
@@ -95,6 +106,9 @@ export function loadConfig(input: ConfigInput = {}): ResolvedConfig {
   const configPath = input.configPath ?? env.QUARKMQ_CONFIG;
   const file = configPath === undefined ? undefined : resolve(configPath);
   let users: User[] | undefined;
+  let inlineUsers: User[] = [];
+  let passwordFile: string | undefined;
+  let aclFile: string | undefined;
   let acl: Acl | undefined;
   let tcpOff = false;
   let listeners: ListenerConfig[] | undefined;
@@ -131,18 +145,28 @@ export function loadConfig(input: ConfigInput = {}): ResolvedConfig {
           else problems.push(unknownKey(`${file}: http`, k, Object.keys(httpKeys)));
         }
       } else if (key === "users") {
-        users = [...(users ?? []), ...readUsers(value, where, problems)];
+        inlineUsers = readUsers(value, where, problems);
+        users = [...(users ?? []), ...inlineUsers];
         if (users.length > 0) secretFiles.push(file);
       } else if (key === "passwordFile") {
         if (typeof value !== "string" || value === "") problems.push(`${where}: expected a file path`);
         else {
           const path = resolve(dirname(file), value);
+          passwordFile = path;
           try {
-            users = [...(users ?? []), ...parsePasswordFile(readFileSync(path, "utf8"), path)];
+            const entries = parsePasswordLines(readFileSync(path, "utf8"), path);
+            users = [...(users ?? []), ...entries.map(({ username, password }) => ({ username, password }))];
+            warnings.push(...plainTextWarnings(entries, path));
             secretFiles.push(path);
           } catch (error) {
             problems.push(`${where}: ${(error as Error).message}`);
           }
+        }
+      } else if (key === "aclFile") {
+        if (typeof value !== "string" || value === "") problems.push(`${where}: expected a file path`);
+        else {
+          aclFile = resolve(dirname(file), value);
+          problems.push(...readAclFile(aclFile).errors);
         }
       } else if (key === "acl") {
         acl = readAcl(value, where, problems);
@@ -173,7 +197,9 @@ export function loadConfig(input: ConfigInput = {}): ResolvedConfig {
   listeners = mergeShorthands(listeners, values, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   httpOn ||= values.has("httpPort") || values.has("httpHost");
-  return { ...build(values, tcpOff, httpOn, listeners, users, acl), configPath: file, warnings, secretFiles };
+  const built = build(values, tcpOff, httpOn, listeners, users, acl);
+  if (aclFile !== undefined) built.options.aclFile = aclFile;
+  return { ...built, configPath: file, warnings, secretFiles, inlineUsers, passwordFile };
 }
 
 function build(values: Map<string, unknown>, tcpOff: boolean, httpOn: boolean, listeners?: ListenerConfig[], users?: User[], acl?: Acl) {
@@ -190,9 +216,16 @@ function build(values: Map<string, unknown>, tcpOff: boolean, httpOn: boolean, l
     : false as const;
   const options = { ...defaultOptions, ...rest, tcp, http, ...(listeners === undefined ? {} : { listeners }) } as BrokerOptions;
   if (users?.length === 0) users = undefined;
-  const hooks: Hooks = accessHooks(users, acl, options.allowAnonymous);
+  let anonymousReason = values.has("allowAnonymous") ? "allowAnonymous set in the configuration" : "the default with no users configured";
+  if (users !== undefined && !values.has("allowAnonymous")) {
+    options.allowAnonymous = false;
+    anonymousReason = "users are configured, so clients without a username are refused unless allowAnonymous is set";
+  }
+  const userTable = users === undefined ? undefined : new UserTable(users);
+  if (userTable !== undefined) options.authMethods = { "SCRAM-SHA-256": scramSha256((name) => userTable.scramEntry(name)) };
+  const hooks: Hooks = accessHooks(userTable, acl, options.allowAnonymous);
   options.hooks = hooks;
-  return { options, anonymous: options.allowAnonymous, users, acl };
+  return { options, anonymous: options.allowAnonymous, anonymousReason, users, userTable, acl };
 }
 
 function readUsers(value: unknown, where: string, problems: string[]): User[] {

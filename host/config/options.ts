@@ -2,6 +2,7 @@
 // CLI flags all resolve to this one shape (host/config.ts); createBroker() takes it directly.
 import type { Hooks } from "../hooks.ts";
 import type { Logger } from "../log.ts";
+import type { AuthMethods } from "../security/auth-method.ts";
 import type { ListenerConfig } from "./listeners.ts";
 import type { Store } from "../store/store.ts";
 
@@ -47,8 +48,31 @@ export interface BrokerOptions {
   maxQueuedBytes: number;
   /** QoS 1/2 messages in flight to one client when it sets no Receive Maximum (3.1.1). Default 100. */
   maxInflightMessages: number;
-  /** Allow clients without credentials when no authenticate hook decides. Default true. */
+  /** Allow clients without credentials when no authenticate hook decides. Default true, but false once users, a
+   *  password file or an auth method is configured (unless set explicitly). */
   allowAnonymous: boolean;
+  /** Enhanced authentication methods (MQTT 5 AUTH) by name: host/security/auth-method.ts. */
+  authMethods?: AuthMethods;
+  /** An ACL file in Mosquitto's format (host/config/acl-file.ts); once set, what it does not grant is denied. */
+  aclFile?: string;
+  /** Clients connected at once (sockets, before and after CONNECT); 0 = no limit. Default 100,000. */
+  maxConnections: number;
+  /** Sockets open at once from one remote address; 0 = no limit. Default 0. */
+  maxConnectionsPerAddress: number;
+  /** Longest client id accepted, in UTF-8 bytes (23 is the 3.1.1 minimum a server must accept). Default 65,535. */
+  maxClientIdLength: number;
+  /** Subscriptions one session may hold; a SUBSCRIBE past it is refused (0x97 Quota exceeded). Default 100,000. */
+  maxSubscriptionsPerClient: number;
+  /** Most levels in a topic name or filter; more is refused (0x90 / 0x8F, or a close for 3.1.1). Default 256. */
+  maxTopicLevels: number;
+  /** PUBLISH packets per second one client may send (token bucket; reads pause past it); 0 = no limit. Default 0. */
+  maxPublishRate: number;
+  /** PUBLISH payload bytes per second one client may send; 0 = no limit. Default 0. */
+  maxPublishBytesRate: number;
+  /** Seconds a client may stay over its publish rate (slowed) before DISCONNECT 0x96. Default 10. */
+  publishRateGrace: number;
+  /** Seconds an incomplete packet may wait for its next byte before the connection is closed. Default 60. */
+  partialPacketTimeout: number;
   /** Retained messages allowed. Default true. */
   retainAvailable: boolean;
   /** v5: acknowledge a QoS 1/2 PUBLISH that matched no subscription with 0x10 No matching subscribers (3.4.2.1). Default true. */
@@ -84,6 +108,15 @@ export const defaultOptions: Omit<BrokerOptions, "hooks"> = {
   maxQueuedBytes: 64 << 20,
   maxInflightMessages: 100,
   allowAnonymous: true,
+  maxConnections: 100_000,
+  maxConnectionsPerAddress: 0,
+  maxClientIdLength: 65_535,
+  maxSubscriptionsPerClient: 100_000,
+  maxTopicLevels: 256,
+  maxPublishRate: 0,
+  maxPublishBytesRate: 0,
+  publishRateGrace: 10,
+  partialPacketTimeout: 60,
   retainAvailable: true,
   noMatchingSubscribersReasonCode: true,
   maximumQoS: 2,

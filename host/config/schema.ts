@@ -54,7 +54,16 @@ const known: Record<string, { check: Check; help: string }> = {
   maxQueuedMessages: { check: integer(0, 2 ** 31 - 1), help: "QoS 1/2 messages queued per offline or slow session" },
   maxQueuedBytes: { check: integer(0, 2 ** 53 - 1), help: "payload bytes of QoS 1/2 messages queued per offline or slow session" },
   maxInflightMessages: { check: integer(1, 65_535), help: "QoS 1/2 messages in flight to a client that sets no Receive Maximum" },
-  allowAnonymous: { check: boolean, help: "accept clients that give no username" },
+  allowAnonymous: { check: boolean, help: "accept clients that give no username (default false once users, a password file or an auth method is configured)" },
+  maxConnections: { check: integer(0, 2 ** 31 - 1), help: "sockets open at once (0 = no limit)" },
+  maxConnectionsPerAddress: { check: integer(0, 2 ** 31 - 1), help: "sockets open at once from one remote address (0 = no limit)" },
+  maxClientIdLength: { check: integer(23, 65_535), help: "longest client id accepted, bytes (23 = the 3.1.1 minimum)" },
+  maxSubscriptionsPerClient: { check: integer(1, 2 ** 31 - 1), help: "subscriptions one session may hold" },
+  maxTopicLevels: { check: integer(1, 65_535), help: "most levels in a topic name or filter" },
+  maxPublishRate: { check: integer(0, 2 ** 31 - 1), help: "PUBLISH packets per second one client may send (0 = no limit)" },
+  maxPublishBytesRate: { check: integer(0, 2 ** 53 - 1), help: "PUBLISH payload bytes per second one client may send (0 = no limit)" },
+  publishRateGrace: { check: integer(1, 3600), help: "seconds a client may stay over its publish rate before DISCONNECT 0x96" },
+  partialPacketTimeout: { check: integer(1, 86_400), help: "seconds an incomplete packet may wait for its next byte" },
   retainAvailable: { check: boolean, help: "accept retained messages" },
   noMatchingSubscribersReasonCode: { check: boolean, help: "v5: acknowledge a QoS 1/2 publish nobody subscribed to with 0x10 No matching subscribers" },
   maximumQoS: { check: integer(0, 2), help: "highest QoS granted (0, 1 or 2)" },
@@ -125,7 +134,7 @@ export const optionSpecs: OptionSpec[] = [
 ];
 
 /** Top-level config file keys beyond the options: the listeners, the HTTP face and the access section. */
-export const sectionKeys = ["tcp", "listeners", "http", "users", "passwordFile", "acl"] as const;
+export const sectionKeys = ["tcp", "listeners", "http", "users", "passwordFile", "aclFile", "acl"] as const;
 
 const sectionFields = new Set(["port", "host", ...Object.values(httpKeys)]);
 

@@ -17,6 +17,7 @@ import { InboundReader, type InboundOwner } from "./inbound.ts";
 import { Lifecycle } from "./lifecycle.ts";
 import { ackBytes, forwardsAsReceived, OutboundWriter, publishHeader } from "./outbound.ts";
 import { OutboundAliases } from "./outbound-aliases.ts";
+import { watchPartial } from "../security/connection-limits.ts";
 import type { Deadline, Timed } from "./timeouts.ts";
 
 export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
@@ -67,6 +68,7 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
 
   onData(chunk: Buffer): void {
     this.reader.receive(chunk);
+    if (this.lifecycle !== Lifecycle.Closed) watchPartial(this.context, this, this.reader.partial);
   }
 
   /** Flow control: stop or restart reading (an async hook's pause is kept). */

@@ -9,6 +9,7 @@ import type { Logger } from "../log.ts";
 import type { PublishEncoder } from "../routing/publish-encoder.ts";
 import type { Session } from "../session/session.ts";
 import type { BrokerStats } from "../stats.ts";
+import type { Security } from "../security/security.ts";
 import type { Backpressure } from "./backpressure.ts";
 import type { PacketSink } from "./inbound.ts";
 import type { TimerWheel } from "./timeouts.ts";
@@ -17,6 +18,8 @@ import type { TimerWheel } from "./timeouts.ts";
 export interface ConnectionContext<C> {
   readonly options: BrokerOptions;
   readonly stats: BrokerStats;
+  /** The limits' counters (a stalled partial packet). */
+  readonly security: Security;
   readonly log: Logger;
   readonly framer: Framer;
   readonly records: Records;

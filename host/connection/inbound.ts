@@ -91,6 +91,11 @@ export class InboundReader<C extends InboundOwner> {
     else this.connection.transport.resume();
   }
 
+  /** An incomplete packet is held, waiting for more bytes. */
+  get partial(): boolean {
+    return this.partsLength > 0 || this.big !== undefined;
+  }
+
   /** The connection closed: drop what was kept. */
   clear(): void {
     this.parts = undefined;

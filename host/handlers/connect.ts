@@ -9,6 +9,7 @@ import { ReasonCode } from "../protocol/reason-code.ts";
 import { NEVER_EXPIRES } from "../session/session.ts";
 import type { HandlerContext } from "./context.ts";
 import { decisionCode, refusalProperties } from "./decision.ts";
+import { beginAuth, hasAuthMethod } from "./auth-exchange.ts";
 
 /** Largest packet the protocol allows: remaining length 268,435,455 plus a 5-byte fixed header. */
 const PROTOCOL_MAX_PACKET_SIZE = 268_435_460;
@@ -21,6 +22,10 @@ export function handleConnect(ctx: HandlerContext, connection: Connection, bytes
   connection.connecting(level, packet.properties.maximumPacketSize ?? 0, packet.properties.requestProblemInformation !== 0);
   const client = connection.client;
   let assigned: string | undefined;
+  if (Buffer.byteLength(packet.clientId) > ctx.options.maxClientIdLength) {
+    ctx.security.counters.clientIdTooLong++;
+    return connection.refuseConnect(ReasonCode.ClientIdentifierNotValid); // v5 [MQTT-3.1.3-8], v3.1.1 [MQTT-3.1.3-9]
+  }
   if (packet.clientId.length > 0) client.clientId = packet.clientId;
   else if (level === 5) client.clientId = assigned = newClientId(); // v5 [MQTT-3.1.3-6]
   else if (level === 4 && packet.cleanStart) client.clientId = newClientId(); // v3.1.1 [MQTT-3.1.3-6]
@@ -36,10 +41,17 @@ export function handleConnect(ctx: HandlerContext, connection: Connection, bytes
     if (will.retain && !options.retainAvailable) return connection.refuseConnect(ReasonCode.RetainNotSupported); // v5 [MQTT-3.2.2-13]
   }
   const method = packet.properties.authenticationMethod;
+  if (method !== undefined && hasAuthMethod(ctx, method)) {
+    return beginAuth(ctx, connection, method, packet.properties.authenticationData, {
+      packet, assigned,
+      accept: (authenticationData) => accept(ctx, connection, packet, true, assigned, authenticationData),
+      refuse: (reasonCode) => refuseLogin(ctx, connection, reasonCode, true, undefined),
+    });
+  }
   const authenticate = ctx.hooks.authenticate;
   if (authenticate === undefined) {
-    if (method !== undefined) return connection.refuseConnect(ReasonCode.BadAuthenticationMethod);
-    if (!options.allowAnonymous && packet.username === undefined) return connection.refuseConnect(ReasonCode.NotAuthorized);
+    if (method !== undefined) return connection.refuseConnect(ReasonCode.BadAuthenticationMethod); // v5 [MQTT-4.12.0-1]
+    if (!options.allowAnonymous && packet.username === undefined) return refuseLogin(ctx, connection, ReasonCode.NotAuthorized, false, undefined);
     return accept(ctx, connection, packet, true, assigned);
   }
   const decision = authenticate({
@@ -50,10 +62,29 @@ export function handleConnect(ctx: HandlerContext, connection: Connection, bytes
   return accept(ctx, connection, packet, decision, assigned);
 }
 
-function accept(ctx: HandlerContext, connection: Connection, packet: ConnectPacket, decision: Awaited<Decision>, assigned: string | undefined): void {
+/** A refused login: counted per remote address and held back longer the more that address failed
+ *  (security/login-throttle.ts); only this connection waits, and it reads nothing meanwhile. */
+function refuseLogin(ctx: HandlerContext, connection: Connection, reasonCode: number, guessed: boolean,
+  properties: Properties | undefined): void | Promise<void> {
+  const security = ctx.security;
+  security.counters.loginFailures++;
+  if (!guessed) return connection.refuseConnect(reasonCode, properties); // no credentials given: nothing was guessed, nothing to slow down
+  const delay = security.logins.failed(connection.client.remoteAddress);
+  if (delay === 0) return connection.refuseConnect(reasonCode, properties);
+  return new Promise((resolve) => setTimeout(() => {
+    connection.refuseConnect(reasonCode, properties);
+    resolve();
+  }, delay));
+}
+
+function accept(ctx: HandlerContext, connection: Connection, packet: ConnectPacket, decision: Awaited<Decision>, assigned: string | undefined,
+  authenticationData?: Buffer): void | Promise<void> {
   if (connection.state !== Lifecycle.Connecting) return;
   const refusal = decisionCode(decision, ReasonCode.BadUserNameOrPassword);
-  if (refusal !== 0) return connection.refuseConnect(refusal, refusalProperties(decision));
+  if (refusal !== 0) {
+    const guessed = packet.username !== undefined || packet.password !== undefined || packet.properties.authenticationMethod !== undefined;
+    return refuseLogin(ctx, connection, refusal, guessed, refusalProperties(decision));
+  }
   const { options, sessions } = ctx;
   const clientId = connection.client.clientId;
   const v5 = packet.protocolLevel === 5;
@@ -75,6 +106,7 @@ function accept(ctx: HandlerContext, connection: Connection, packet: ConnectPack
   let expiry = v5 ? properties.sessionExpiryInterval ?? 0 : packet.cleanStart ? 0 : NEVER_EXPIRES;
   if (v5 && expiry > options.maxSessionExpiryInterval) connack.sessionExpiryInterval = expiry = options.maxSessionExpiryInterval;
   session.expireAfter(expiry);
+  session.useAcl(ctx.security.aclFor(connection.client.username, clientId));
   let keepAlive = packet.keepAlive;
   if (options.maxKeepAlive > 0 && keepAlive > options.maxKeepAlive) {
     keepAlive = options.maxKeepAlive;
@@ -94,7 +126,8 @@ function accept(ctx: HandlerContext, connection: Connection, packet: ConnectPack
     if (!options.retainAvailable) connack.retainAvailable = 0;
     if (options.maxPacketSize < PROTOCOL_MAX_PACKET_SIZE) connack.maximumPacketSize = options.maxPacketSize;
     if (assigned !== undefined) connack.assignedClientIdentifier = assigned; // v5 [MQTT-3.2.2-16]
-    if (properties.authenticationMethod !== undefined) connack.authenticationMethod = properties.authenticationMethod;
+    if (properties.authenticationMethod !== undefined) connack.authenticationMethod = properties.authenticationMethod; // v5 [MQTT-4.12.0-5]
+    if (authenticationData !== undefined) connack.authenticationData = authenticationData;
   }
   const sent = packet.protocolLevel === 4 ? connection.write(CONNACK_ACCEPTED[sessionPresent ? 1 : 0])
     : connection.write(ctx.encoder.encodeConnack(packet.protocolLevel, sessionPresent, 0, v5 ? connack : undefined));

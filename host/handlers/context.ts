@@ -11,6 +11,7 @@ import type { Message } from "../routing/message.ts";
 import type { RetainedStore } from "../routing/retained.ts";
 import type { Sessions } from "../session/registry.ts";
 import type { BrokerStats } from "../stats.ts";
+import type { Security } from "../security/security.ts";
 import type { Store } from "../store/store.ts";
 
 export interface HandlerContext {
@@ -20,6 +21,8 @@ export interface HandlerContext {
   readonly notify: Notifier;
   readonly log: Logger;
   readonly stats: BrokerStats;
+  /** The ACL file, login throttle, auth methods, limits' counters. */
+  readonly security: Security;
   /** Reads the framed packet's record. */
   readonly records: Records;
   /** Encodes what a handler answers (CONNACK, SUBACK, AUTH ...). */

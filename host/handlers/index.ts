@@ -8,6 +8,7 @@ import { MqttError } from "../protocol/mqtt-error.ts";
 import { PacketType } from "../protocol/packet-type.ts";
 import { ReasonCode } from "../protocol/reason-code.ts";
 import { handleAuth } from "./auth.ts";
+import { authenticating } from "./auth-exchange.ts";
 import type { HandlerContext } from "./context.ts";
 import { handleConnect } from "./connect.ts";
 import { handleDisconnect } from "./disconnect.ts";
@@ -64,6 +65,8 @@ export class Dispatcher implements PacketSink<Connection> {
         if (type !== PacketType.Connect) throw new MqttError(ReasonCode.ProtocolError, "first packet is not CONNECT"); // [MQTT-3.1.0-1]
       } else if (type === PacketType.Connect) {
         throw new MqttError(ReasonCode.ProtocolError, "second CONNECT"); // [MQTT-3.1.0-2]
+      } else if (connection.state === Lifecycle.Connecting && type !== PacketType.Auth && type !== PacketType.Disconnect && authenticating(connection)) {
+        throw new MqttError(ReasonCode.ProtocolError, "only AUTH or DISCONNECT before the CONNACK of an enhanced authentication"); // v5 [MQTT-3.1.2-30]
       }
       const result = handlers[type]!(ctx, connection, bytes, record);
       if (result !== undefined) return result;

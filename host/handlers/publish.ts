@@ -10,6 +10,7 @@ import { ReasonCode } from "../protocol/reason-code.ts";
 import { Message } from "../routing/message.ts";
 import type { HandlerContext } from "./context.ts";
 import { decisionCode, refusalProperties } from "./decision.ts";
+import { takePublish } from "../security/connection-limits.ts";
 
 const DOLLAR = 0x24;
 /** PUBLISH, QoS 0, no DUP, no RETAIN. */
@@ -53,7 +54,16 @@ export function handlePublish(ctx: HandlerContext, connection: Connection, bytes
     }
     if (session.inboundQos2Count >= options.receiveMaximum) throw new MqttError(ReasonCode.ReceiveMaximumExceeded); // v5 [MQTT-3.3.4-7]
   }
-  if ((topic === undefined ? bytes[topicOffset] : topic[0]) === DOLLAR) return refuse(ctx, connection, qos, packetId, ReasonCode.TopicNameInvalid);
+  takePublish(ctx, connection, records.payloadLength(record));
+  // The topic: an alias's bytes, or its range of the chunk (no view made on the common path).
+  const topicBytes = topic ?? bytes;
+  const topicStart = topic === undefined ? topicOffset : 0;
+  const topicEnd = topic === undefined ? topicOffset + topicLength : topic.length;
+  if (topicBytes[topicStart] === DOLLAR) return refuse(ctx, connection, qos, packetId, ReasonCode.TopicNameInvalid);
+  if (topicEnd - topicStart >= options.maxTopicLevels && levels(topicBytes, topicStart, topicEnd) > options.maxTopicLevels) {
+    ctx.security.counters.topicLevelsOverLimit++;
+    return refuse(ctx, connection, qos, packetId, ReasonCode.TopicNameInvalid);
+  }
   const packetOffset = records.start(record);
   // A 3.1/3.1.1 PUBLISH at QoS 0 without DUP or RETAIN is what its 3.1.1 QoS 0 deliveries send (the core checked it
   // is well formed, its lengths minimal), so they forward its bytes.
@@ -63,9 +73,13 @@ export function handlePublish(ctx: HandlerContext, connection: Connection, bytes
       properties, expiresAt, forwardable ? packetOffset : -1, records.end(record) - packetOffset)
     : new Message(topic, bytes.subarray(records.payloadOffset(record), records.payloadOffset(record) + records.payloadLength(record)),
       qos, retain, properties, expiresAt);
+  const acl = session.acl;
+  const aclDecision = acl?.mayPublish(message.topicName);
   const authorize = ctx.hooks.authorizePublish;
-  if (authorize === undefined) return accept(ctx, connection, message, packetId, true);
-  const decision = authorize(publishEvent(connection, message));
+  if (authorize === undefined) return accept(ctx, connection, message, packetId, aclDecision ?? true);
+  const event = publishEvent(connection, message);
+  if (acl !== undefined) event.aclDecision = aclDecision;
+  const decision = authorize(event);
   if (decision instanceof Promise) return decision.then((result) => accept(ctx, connection, message, packetId, result));
   return accept(ctx, connection, message, packetId, decision);
 }
@@ -125,4 +139,11 @@ function publishEvent(connection: Connection, message: Message): PublishEvent {
     client: connection.client, topicName: message.topicName, payload: message.payload,
     qos: message.qos, retain: message.retain, properties: message.properties ?? {},
   };
+}
+
+/** Levels of a topic name: its '/' separators plus one. */
+function levels(topic: Uint8Array, start: number, end: number): number {
+  let n = 1;
+  for (let i = start; i < end; i++) if (topic[i] === 0x2f) n++;
+  return n;
 }

@@ -1,5 +1,5 @@
-// SUBSCRIBE (spec 3.8): per filter authorizeSubscribe, QoS granted (capped by maximumQoS), the
-// topic index, SUBACK reason codes, then retained messages per retain handling.
+// SUBSCRIBE (spec 3.8): per filter the ACL file and authorizeSubscribe, the limits, QoS granted (capped by
+// maximumQoS), the topic index, SUBACK reason codes, then retained messages per retain handling.
 import type { Properties, SubscribePacket, Subscription } from "../core/packets.ts";
 import type { Connection } from "../connection/connection.ts";
 import type { Decision } from "../hooks.ts";
@@ -17,9 +17,13 @@ export function handleSubscribe(ctx: HandlerContext, connection: Connection, byt
       throw new MqttError(ReasonCode.ProtocolError, "no-local on a shared subscription"); // v5 [MQTT-3.8.3-4]
     }
   }
+  const acl = connection.session!.acl;
+  const aclDecisions = acl?.mayEach(packet.subscriptions.map((s) => s.topicFilter));
+  if (aclDecisions !== undefined) ctx.security.counters.aclSubscribeDenied += aclDecisions.filter((d) => !d).length;
   const authorize = ctx.hooks.authorizeSubscribe;
-  if (authorize === undefined) return complete(ctx, connection, packet, undefined);
-  const decisions = packet.subscriptions.map((s) => authorize({ client: connection.client, topicFilter: s.topicFilter, qos: s.qos }));
+  if (authorize === undefined) return complete(ctx, connection, packet, aclDecisions);
+  const decisions = packet.subscriptions.map((s, i) =>
+    authorize({ client: connection.client, topicFilter: s.topicFilter, qos: s.qos, ...(aclDecisions ? { aclDecision: aclDecisions[i] } : {}) }));
   if (decisions.some((d) => d instanceof Promise)) {
     return Promise.all(decisions).then((results) => complete(ctx, connection, packet, results));
   }
@@ -41,6 +45,11 @@ function complete(ctx: HandlerContext, connection: Connection, packet: Subscribe
     if (refusal !== 0) {
       diagnostics ??= refusalProperties(decision);
       reasonCodes.push(v5 ? refusal : ReasonCode.UnspecifiedError); // 3.1.1 has only 0x80 (failure)
+      continue;
+    }
+    const limit = overLimit(ctx, connection, subscription.topicFilter);
+    if (limit !== 0) {
+      reasonCodes.push(v5 ? limit : ReasonCode.UnspecifiedError);
       continue;
     }
     let qos = Math.min(subscription.qos, ctx.options.maximumQoS);
@@ -67,4 +76,19 @@ function complete(ctx: HandlerContext, connection: Connection, packet: Subscribe
       session.deliver(message, Math.min(qos, message.qos), true, ids); // v5 [MQTT-3.3.1-9], v3.1.1 [MQTT-3.3.1-6] [MQTT-3.3.1-8]
     }
   }
+}
+
+/** maxTopicLevels (0x8F Topic Filter invalid) and maxSubscriptionsPerClient (0x97 Quota exceeded); 0 when within both. */
+function overLimit(ctx: HandlerContext, connection: Connection, topicFilter: string): number {
+  const { options, security } = ctx;
+  if (topicFilter.length >= options.maxTopicLevels && topicFilter.split("/").length > options.maxTopicLevels) {
+    security.counters.topicLevelsOverLimit++;
+    return ReasonCode.TopicFilterInvalid;
+  }
+  const subscriptions = connection.session!.subscriptions;
+  if (subscriptions.size >= options.maxSubscriptionsPerClient && subscriptions.get(topicFilter) === undefined) {
+    security.counters.subscriptionsOverLimit++;
+    return ReasonCode.QuotaExceeded;
+  }
+  return 0;
 }

@@ -4,6 +4,7 @@ import type { BrokerOptions } from "../config/options.ts";
 import type { Will } from "../core/packets.ts";
 import type { Message } from "../routing/message.ts";
 import type { BrokerStats } from "../stats.ts";
+import type { ClientAcl } from "../security/client-acl.ts";
 import type { Store } from "../store/store.ts";
 
 export interface Outlet {
@@ -29,8 +30,8 @@ export interface SessionServices<S> {
   readonly stats: BrokerStats;
   /** Where a session with an expiry is written (session-storage.ts). */
   readonly store: Store;
-  /** Publishes a will now. */
-  publishWill(will: Will): void;
+  /** Publishes a will now; `acl`: its client's rules from the ACL file, if one is configured. */
+  publishWill(will: Will, acl: ClientAcl | undefined): void;
   /** Ends a session (its expiry passed, or it ends with its connection). */
   endSession(session: S): void;
 }

@@ -10,6 +10,7 @@ import type { Outlet, SessionServices } from "./outlet.ts";
 import { PacketIds } from "./packet-ids.ts";
 import { SessionStorage } from "./session-storage.ts";
 import { Subscriptions } from "./subscriptions.ts";
+import type { ClientAcl } from "../security/client-acl.ts";
 
 /** Session Expiry Interval meaning "never expires". */
 export const NEVER_EXPIRES = 0xffffffff;
@@ -42,6 +43,8 @@ export class Session {
   /** Session expiry and will delay: intervals up to 0xFFFFFFFE s, beyond what one setTimeout can wait. */
   private expiryTimer: LongTimer | undefined;
   private willTimer: LongTimer | undefined;
+  /** The ACL file's rules for the client's identity (set at CONNECT); undefined without an ACL file: nothing is checked. */
+  private rules: ClientAcl | undefined;
   /** The attached connection's will (written with the record, so a crash keeps it). */
   private connectionWill: Will | undefined;
   /** Date.now() when the last connection closed. */
@@ -69,6 +72,15 @@ export class Session {
   /** Sets the Session Expiry Interval (CONNECT, or a v5 DISCONNECT). */
   expireAfter(seconds: number): void {
     this.expiry = seconds;
+  }
+
+  /** The ACL file's rules for the client now connected (CONNECT handler). */
+  useAcl(acl: ClientAcl | undefined): void {
+    this.rules = acl;
+  }
+
+  get acl(): ClientAcl | undefined {
+    return this.rules;
   }
 
   /** The registry has ended this session. */
@@ -146,6 +158,7 @@ export class Session {
 
   /** Routes one message to this session at the granted QoS. */
   deliver(message: Message, qos: number, retain: boolean, subscriptionIds: number[] | undefined): void {
+    if (this.rules !== undefined && !this.rules.mayRead(message.topicName)) return; // a revoked subscription stops here
     const connection = this.attached;
     if (qos === 0) {
       if (connection !== undefined) connection.sendPublish(message, 0, retain, false, 0, subscriptionIds);
@@ -295,7 +308,7 @@ export class Session {
     this.disconnectedAt = Date.now();
     if (will !== undefined) {
       const delay = Math.min(will.properties.willDelayInterval ?? 0, this.expiry);
-      if (delay === 0) this.services.publishWill(will);
+      if (delay === 0) this.services.publishWill(will, this.rules);
       else {
         this.pendingWill = will;
         (this.willTimer ??= new LongTimer(() => this.publishPendingWill())).start(delay);
@@ -311,7 +324,7 @@ export class Session {
     this.pendingWill = undefined;
     this.willTimer?.cancel();
     if (will === undefined) return;
-    this.services.publishWill(will);
+    this.services.publishWill(will, this.rules);
     this.persist();
   }
 

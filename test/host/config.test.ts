@@ -227,11 +227,14 @@ describe("access hooks", () => {
     expect(await authenticate({ client: client("dave") })).toBe(0x86);
   });
 
-  it("lets anonymous clients in beside users when allowAnonymous is true", async () => {
+  it("refuses anonymous clients once users are configured, unless allowAnonymous is set true", async () => {
     const path = file("users-anon.yaml", "users:\n  - { username: alice, password: secret }\n");
-    const { options, anonymous } = loadConfig({ configPath: path, env: {} });
-    expect(anonymous).toBe(true);
-    expect(await options.hooks.authenticate!({ client: client() })).toBe(true);
+    const closed = loadConfig({ configPath: path, env: {} });
+    expect(closed.anonymous).toBe(false);
+    expect(await closed.options.hooks.authenticate!({ client: client() })).toBe(0x87);
+    const open = loadConfig({ configPath: path, env: {}, flags: { allowAnonymous: "true" } });
+    expect(open.anonymous).toBe(true);
+    expect(await open.options.hooks.authenticate!({ client: client() })).toBe(true);
   });
 
   it("denies subscribing and publishing to the configured filters", async () => {

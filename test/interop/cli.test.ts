@@ -125,7 +125,7 @@ describe("quarkmq binary", () => {
     expect(alive).toBe(false);
   });
 
-  it("warns when a file holding passwords is readable by everyone, and about foreign QUARKMQ_ variables", async () => {
+  it("warns when a file holding passwords is readable by everyone, about plain-text passwords, and about foreign QUARKMQ_ variables", async () => {
     const passwords = file("open.passwd", "a:b\n");
     chmodSync(passwords, 0o644);
     const config = file("open.yaml", "tcp: { port: 0 }\npasswordFile: open.passwd\n");
@@ -133,10 +133,11 @@ describe("quarkmq binary", () => {
     expect(await broker.stop()).toEqual({ code: 0, signal: null });
     const warnings = broker.logs.filter((l) => l.level === 40);
     expect(warnings.map((l) => l.msg)).toEqual([
+      `${passwords}:1: the password of "a" is in plain text; replace it with quarkmq passwd ${passwords} a`,
       "environment: QUARKMQ_FUZZ_SEED is not a quarkmq option; ignored",
       "this file holds passwords and every user of this machine can read it; chmod 600 it",
     ]);
-    expect(warnings[1]!.path).toBe(passwords);
+    expect(warnings[2]!.path).toBe(passwords);
   });
 
   it("refuses an invalid config with an error naming the file and key, exit code 1", () => {
