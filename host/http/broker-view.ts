@@ -8,6 +8,7 @@ import type { Message } from "../routing/message.ts";
 import type { RetainedStore } from "../routing/retained.ts";
 import type { Sessions } from "../session/registry.ts";
 import type { Session } from "../session/session.ts";
+import type { SecurityCounters } from "../security/counters.ts";
 import type { BrokerStats } from "../stats.ts";
 import type { PublishBody } from "./publish-body.ts";
 
@@ -15,6 +16,8 @@ import type { PublishBody } from "./publish-body.ts";
 export interface HttpBroker {
   readonly log: Logger;
   readonly stats: BrokerStats;
+  /** Every limit hit and refusal (security/counters.ts). */
+  readonly security: { readonly counters: SecurityCounters };
   readonly connections: ReadonlySet<Connection>;
   readonly sessions: Sessions;
   readonly topics: Pick<TopicIndex, "checkTopicName" | "subscriptionCount">;
@@ -152,11 +155,21 @@ export interface CounterView {
   protocolErrors: number;
   socketsAccepted: number;
   connectsAccepted: number;
+  /** By LIMITS, in its order. */
+  limits: readonly number[];
 }
+
+/** The limit and refusal counters /metrics labels `limit`, from the security counters and the transport. */
+export const LIMITS = [
+  "connections", "connections_per_address", "login_failures", "client_id_length", "subscriptions", "topic_levels",
+  "publish_rate_slowed", "publish_rate_disconnects", "partial_packet_timeouts", "acl_publish", "acl_subscribe",
+  "acl_delivery", "acl_will", "transport_refused", "packet_too_large",
+] as const;
 
 /** The broker's counters as the HTTP face names them (read, never written, here). */
 export function counters(broker: HttpBroker): CounterView {
   const s = broker.stats;
+  const c = broker.security.counters;
   return {
     publishReceived: s.publishReceived,
     publishSent: s.publishSent,
@@ -174,5 +187,10 @@ export function counters(broker: HttpBroker): CounterView {
     protocolErrors: s.protocolErrors,
     socketsAccepted: s.socketsAccepted,
     connectsAccepted: s.connectsAccepted,
+    limits: [
+      c.connectionsRefused, c.connectionsRefusedPerAddress, c.loginFailures, c.clientIdTooLong, c.subscriptionsOverLimit,
+      c.topicLevelsOverLimit, c.publishRateSlowed, c.publishRateDisconnects, c.partialPacketTimeouts, c.aclPublishDenied,
+      c.aclSubscribeDenied, c.aclDeliveryDenied, c.aclWillDenied, s.transportRefused, s.packetsTooLarge,
+    ],
   };
 }

@@ -2,7 +2,7 @@
 // registry per broker. Values are read at scrape time (one pass over sessions, the counters object as is);
 // the message path only bumps plain integers. Process memory and event-loop delay: prom-client's defaults.
 import { collectDefaultMetrics, Counter, Gauge, Registry } from "prom-client";
-import { counters, totals, type CounterView, type HttpBroker, type Totals } from "./broker-view.ts";
+import { counters, LIMITS, totals, type CounterView, type HttpBroker, type Totals } from "./broker-view.ts";
 import { allow } from "./request.ts";
 import type { Route } from "./server.ts";
 
@@ -98,5 +98,8 @@ export class BrokerMetrics {
     this.counter("quarkmq_protocol_errors_total", "Connections closed for a protocol violation or malformed packet", (c) => c.protocolErrors);
     this.counter("quarkmq_connections_accepted_total", "Transport connections accepted", (c) => c.socketsAccepted);
     this.counter("quarkmq_clients_connected_total", "CONNECTs accepted (CONNACK 0)", (c) => c.connectsAccepted);
+    this.counter("quarkmq_limits_hit_total",
+      "Refusals and limits hit: connections / connections_per_address (sockets over maxConnections*), login_failures, client_id_length, subscriptions, topic_levels, publish_rate_slowed, publish_rate_disconnects (0x96), partial_packet_timeouts, acl_publish / acl_subscribe / acl_delivery / acl_will (the ACL file), transport_refused (PROXY header, TLS handshake, WebSocket upgrade), packet_too_large (over a client's Maximum Packet Size)",
+      (c) => c.limits, "limit", LIMITS);
   }
 }

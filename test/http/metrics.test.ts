@@ -29,6 +29,7 @@ const families: Array<[string, string]> = [
   ["quarkmq_network_received_bytes_total", "counter"], ["quarkmq_network_sent_bytes_total", "counter"],
   ["quarkmq_messages_dropped_total", "counter"], ["quarkmq_protocol_errors_total", "counter"],
   ["quarkmq_connections_accepted_total", "counter"], ["quarkmq_clients_connected_total", "counter"],
+  ["quarkmq_limits_hit_total", "counter"],
   ["process_resident_memory_bytes", "gauge"], ["nodejs_heap_size_used_bytes", "gauge"], ["nodejs_eventloop_lag_p99_seconds", "gauge"],
 ];
 
@@ -110,5 +111,21 @@ describe("/metrics", () => {
     const scraped = await scrape();
     expect(sampleValue(scraped, "quarkmq_inflight_messages")).toBe(1);
     expect(sampleValue(scraped, "quarkmq_retained_messages")).toBe(1);
+  });
+});
+
+describe("/metrics limits", () => {
+  it("quarkmq_limits_hit_total counts refused logins and a subscription over maxSubscriptionsPerClient", async () => {
+    await start({ hooks: { authenticate: (e) => e.password?.toString() === "right" }, maxSubscriptionsPerClient: 1 });
+    const before = await scrape();
+    await expect(h.connect({ protocolVersion: 5, clientId: "bad", username: "u", password: "wrong", reconnectPeriod: 0 })).rejects.toThrow();
+    const ok = await h.connect({ protocolVersion: 5, clientId: "ok", username: "u", password: "right" });
+    await ok.subscribeAsync("a/1");
+    await expect(ok.subscribeAsync("a/2")).rejects.toThrow(/Quota exceeded/); // SUBACK 0x97
+    const after = await scrape();
+    const delta = (limit: string) => sampleValue(after, "quarkmq_limits_hit_total", { limit }) - sampleValue(before, "quarkmq_limits_hit_total", { limit });
+    expect(delta("login_failures")).toBe(1);
+    expect(delta("subscriptions")).toBe(1);
+    expect(delta("topic_levels")).toBe(0);
   });
 });
