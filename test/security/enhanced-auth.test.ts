@@ -61,7 +61,7 @@ describe("SCRAM-SHA-256 (RFC 7677)", () => {
     expect(methodOf(connack, 4)).toBe(SCRAM);
     expect(scram.verifyServerFinal(dataOf(connack, 4)!)).toBe(true);
     c.send(publish(5, { topic: "t", qos: 1, packetId: 1, payload: "x" }));
-    expect(hex(await c.expectType(T.PUBACK))).toBe("40 02 00 01");
+    expect(hex(await c.expectType(T.PUBACK))).toBe("40 03 00 01 10"); // the session is live: accepted, 0x10 nobody subscribed
   });
 
   it("v5 [MQTT-4.12.0-4] a wrong password: CONNACK 0x87, then the close", async () => {
