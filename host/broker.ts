@@ -5,11 +5,10 @@ import { Framer } from "./core/framer.ts";
 import { PacketEncoder } from "./core/packet-encoder.ts";
 import { Records } from "./core/records.ts";
 import { TopicIndex } from "./core/topics.ts";
-import type { Properties, Will } from "./core/packets.ts";
+import type { Will } from "./core/packets.ts";
 import { Backpressure } from "./connection/backpressure.ts";
 import { Connection } from "./connection/connection.ts";
 import type { ConnectionContext } from "./connection/context.ts";
-import { Lifecycle } from "./connection/lifecycle.ts";
 import { TimerWheel } from "./connection/timeouts.ts";
 import type { HandlerContext } from "./handlers/context.ts";
 import { Dispatcher } from "./handlers/index.ts";
@@ -17,10 +16,9 @@ import type { Hooks } from "./hooks.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { defaultOptions, type BrokerOptions } from "./config/options.ts";
 import { Notifier, type BrokerEvents } from "./notify.ts";
-import { MqttError } from "./protocol/mqtt-error.ts";
 import { ReasonCode } from "./protocol/reason-code.ts";
-import { LocalSubscription, type BrokerMessage } from "./routing/local.ts";
-import { messageFrom, type Message } from "./routing/message.ts";
+import type { BrokerMessage } from "./routing/local.ts";
+import type { Message } from "./routing/message.ts";
 import { PublishEncoder } from "./routing/publish-encoder.ts";
 import { RetainedStore } from "./routing/retained.ts";
 import { Router } from "./routing/route.ts";
@@ -28,7 +26,6 @@ import { willMessage } from "./routing/will.ts";
 import { Sessions } from "./session/registry.ts";
 import { effectiveListeners, type ListenerAddress } from "./config/listeners.ts";
 import { Listeners } from "./transport/listeners.ts";
-import { restoredMessage, restoreSessions } from "./session/session-record.ts";
 import { LmdbStore } from "./store/lmdb.ts";
 import { MemoryStore } from "./store/memory.ts";
 import type { Store } from "./store/store.ts";
@@ -39,19 +36,12 @@ import type { ClientAcl } from "./security/client-acl.ts";
 import { forgetConnection } from "./security/connection-limits.ts";
 import { Security } from "./security/security.ts";
 import type { Transport } from "./transport/transport.ts";
+import { hostMessage, subscribeLocal, type PublishOptions } from "./broker-local.ts";
+import { closeConnections, publishShutdownWills, restoreStore } from "./broker-lifecycle.ts";
 
 export type { BrokerEvents, ClientErrorEvent } from "./notify.ts";
 export type { BrokerStats } from "./stats.ts";
-
-
-
-export interface PublishOptions {
-  topicName: string;
-  payload: Buffer | Uint8Array | string;
-  qos?: 0 | 1 | 2;
-  retain?: boolean;
-  properties?: Properties;
-}
+export type { PublishOptions } from "./broker-local.ts";
 
 export class Broker extends EventEmitter<BrokerEvents> {
   readonly options: BrokerOptions;
@@ -143,23 +133,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
   /** Restores what the store holds (retained messages, sessions with their subscriptions and queues), purges
    *  what expired while the broker was down and publishes wills that fell due. Runs once, before listening. */
   start(): Promise<void> {
-    return this.started ??= this.restore();
-  }
-
-  private async restore(): Promise<void> {
-    const now = Date.now();
-    const state = await this.store.load(now);
-    let retained = 0;
-    for (const stored of state.retained) {
-      this.retained.restore(restoredMessage(stored));
-      retained++;
-    }
-    const due = restoreSessions(this.sessions, this.topics, state.sessions, now);
-    for (const will of [...state.wills, ...due]) this.publishWill(will, undefined); // [MQTT-3.1.2-8] (the store keeps no client identity: not ACL-checked)
-    if (state.sessions.length + retained + state.wills.length > 0 || Object.values(state.purged).some((n) => n > 0)) {
-      this.log.info({ store: this.store.kind, sessions: state.sessions.length, retained,
-        wills: state.wills.length + due.length, purged: state.purged }, "store restored");
-    }
+    return this.started ??= restoreStore(this.store, this.retained, this.sessions, this.topics, this.log, (will, acl) => this.publishWill(will, acl));
   }
 
   /** False once close() has begun (GET /health answers 503). */
@@ -215,35 +189,12 @@ export class Broker extends EventEmitter<BrokerEvents> {
 
   /** Publishes from the host service, as if from a client with no session. */
   async publish(options: PublishOptions): Promise<void> {
-    const { topicName, qos = 0, retain = false, properties } = options;
-    if (this.topics.checkTopicName(topicName) < 0) throw new MqttError(ReasonCode.TopicNameInvalid, `invalid topic name: ${topicName}`);
-    const payload = typeof options.payload === "string" ? Buffer.from(options.payload)
-      : Buffer.isBuffer(options.payload) ? options.payload : Buffer.from(options.payload.buffer, options.payload.byteOffset, options.payload.byteLength);
-    this.stats.messagesIn++;
-    this.stats.publishReceived[qos]++;
-    this.stats.publishReceivedBytes[qos] += payload.length;
-    this.publishMessage(messageFrom(topicName, payload, qos, retain, properties), -1);
+    this.publishMessage(hostMessage(this.topics, this.stats, options), -1);
   }
 
   /** An in-process subscription; returns its unsubscribe function. Retained messages are delivered first. */
   subscribe(topicFilter: string, handler: (message: BrokerMessage) => void): () => void {
-    const local = new LocalSubscription(topicFilter, handler);
-    const subscriberId = this.sessions.allocateId(local);
-    const result = this.topics.subscribe(subscriberId, topicFilter, 2, 0);
-    if (result < 0) {
-      this.sessions.releaseId(subscriberId);
-      throw new MqttError(-result, `invalid topic filter: ${topicFilter}`);
-    }
-    for (const message of this.retained.match(topicFilter, Date.now())) {
-      handler({ topicName: message.topicName, payload: message.payload, qos: message.qos, retain: true, properties: message.properties ?? {} });
-    }
-    let active = true;
-    return () => {
-      if (!active) return;
-      active = false;
-      this.topics.unsubscribe(subscriberId, topicFilter);
-      this.sessions.releaseId(subscriberId);
-    };
+    return subscribeLocal(this.topics, this.sessions, this.retained, topicFilter, handler);
   }
 
   /** Stores a retained message when asked, then routes. publisherId: the publisher's subscriberId or -1.
@@ -286,21 +237,8 @@ export class Broker extends EventEmitter<BrokerEvents> {
     this.sysTopics.stop();
     const stopped = this.ports.close();
     const connections = [...this.connections];
-    for (const connection of connections) {
-      const will = connection.pendingWill, session = connection.session;
-      if (will === undefined || session === undefined || connection.state !== Lifecycle.Connected) continue;
-      if (session.expiryInterval === 0 || (will.properties.willDelayInterval ?? 0) === 0) {
-        connection.discardWill();
-        this.publishWill(will, session.acl); // [MQTT-3.1.2-8]
-      }
-    }
-    const closing: Promise<void>[] = [];
-    for (const connection of connections) {
-      closing.push(connection.closed);
-      if (connection.state === Lifecycle.Connected) connection.disconnect(ReasonCode.ServerShuttingDown);
-      else connection.close(ReasonCode.ServerShuttingDown);
-    }
-    await Promise.all(closing);
+    publishShutdownWills(connections, (will, acl) => this.publishWill(will, acl));
+    await closeConnections(connections);
     this.stopped = true;
     this.sessions.stop();
     this.backpressure.stop();

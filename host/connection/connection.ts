@@ -2,20 +2,21 @@
 // it. The bytes-in path is inbound.ts (InboundReader), the bytes-out path outbound.ts (OutboundWriter).
 import type { Properties, Will } from "../core/packets.ts";
 import type { ClientInfo } from "../hooks.ts";
-import type { BrokerStats } from "../stats.ts";
 import { fitPacket, withoutProblemInformation } from "../protocol/packet-limit.ts";
 import { PacketType } from "../protocol/packet-type.ts";
-import { ReasonCode, connectReturnCode } from "../protocol/reason-code.ts";
+import { ReasonCode } from "../protocol/reason-code.ts";
 import type { Message } from "../routing/message.ts";
 import type { Outlet } from "../session/outlet.ts";
 import type { Session } from "../session/session.ts";
 import type { Transport, TransportSink } from "../transport/transport.ts";
 import { PRESSURE_BYTES } from "./backpressure.ts";
+import { ClosedSignal } from "./closed-signal.ts";
 import { InboundAliases } from "./inbound-aliases.ts";
 import type { ConnectionContext, Negotiated } from "./context.ts";
 import { InboundReader, type InboundOwner } from "./inbound.ts";
 import { Lifecycle } from "./lifecycle.ts";
-import { ackBytes, forwardsAsReceived, OutboundWriter, publishHeader } from "./outbound.ts";
+import { ackBytes, OutboundWriter } from "./outbound.ts";
+import { countTooLarge, refusalConnack, writePublish } from "./connection-writes.ts";
 import { OutboundAliases } from "./outbound-aliases.ts";
 import { watchPartial } from "../security/connection-limits.ts";
 import type { Deadline, Timed } from "./timeouts.ts";
@@ -42,7 +43,7 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
   /** close()'s fallback: destroy the transport if it has not closed 2 s after end(). */
   private destroyTimer: NodeJS.Timeout | undefined;
   /** Set only once someone waits for the close (`closed`): an idle connection carries no Promise. */
-  private closedWaiter: { promise: Promise<void>; resolve: () => void } | undefined;
+  private closedSignal: ClosedSignal | undefined;
 
   constructor(private readonly context: ConnectionContext<Connection>, readonly transport: Transport) {
     this.client = { clientId: "", protocolLevel: 4, remoteAddress: transport.remoteAddress, transport: transport.kind, certificate: transport.certificate };
@@ -93,9 +94,7 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
   /** A packet over the client's Maximum Packet Size: counted, logged, not sent. A CONNACK means the connection closes
    *  with nothing sent (no will: it was never accepted); after it, DISCONNECT 0x95 when that fits, then the close. */
   private tooLarge(type: number, length: number): void {
-    const { stats, log } = this.context;
-    stats.packetsTooLarge++;
-    log.info({ clientId: this.client.clientId, type, length, maxPacketSize: this.maxPacketSize }, "packet over the client's Maximum Packet Size not sent");
+    countTooLarge(this.context, this.client.clientId, type, length, this.maxPacketSize);
     if (type === PacketType.Connack) this.will = undefined;
     if (type === PacketType.Connack || type === PacketType.Disconnect) this.close(ReasonCode.PacketTooLarge);
     else this.disconnect(ReasonCode.PacketTooLarge);
@@ -104,12 +103,7 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
   /** Resolved once the connection is closed. */
   get closed(): Promise<void> {
     if (this.lifecycle === Lifecycle.Closed) return Promise.resolve();
-    if (this.closedWaiter === undefined) {
-      let resolve!: () => void;
-      const promise = new Promise<void>((r) => { resolve = r; });
-      this.closedWaiter = { promise, resolve };
-    }
-    return this.closedWaiter.promise;
+    return (this.closedSignal ??= new ClosedSignal()).promise;
   }
 
   onDrain(): void {
@@ -135,23 +129,9 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
   /** Writes one PUBLISH; false when it was dropped (a QoS 0 backlog, expired, or larger than the client's Maximum Packet Size). */
   sendPublish(message: Message, qos: number, retain: boolean, dup: boolean, packetId: number,
               subscriptionIds: number[] | undefined): boolean {
-    const context = this.context;
-    if (forwardsAsReceived(this.writer, this.level, message, qos, retain)) {
-      this.writer.writeRange(message.source!, message.packetOffset, message.packetOffset + message.packetLength);
-      countSent(context.stats, qos, message.payloadLength);
-      return true;
-    }
-    const header = publishHeader(context.stats, context.publishEncoder, this.writer, this.outboundAliases, this.level, this.maxPacketSize,
+    const { stats, publishEncoder } = this.context;
+    return writePublish(stats, publishEncoder, this.writer, this.outboundAliases, this.level, this.maxPacketSize,
       message, qos, retain, dup, packetId, subscriptionIds);
-    if (header === undefined) {
-      context.stats.dropped++;
-      return false;
-    }
-    this.writer.write(header);
-    const payloadLength = message.payloadLength;
-    if (payloadLength > 0) this.writer.write(message.payload);
-    countSent(context.stats, qos, payloadLength);
-    return true;
   }
 
   /** PUBACK, PUBREC, PUBREL or PUBCOMP. */
@@ -225,12 +205,8 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
    *  session present is 0, v5 [MQTT-3.2.2-6], v3.1.1 [MQTT-3.2.2-4]. */
   refuseConnect(reasonCode: number, properties?: Properties, level = this.level): void {
     if (this.lifecycle === Lifecycle.Closed) return;
-    const encoder = this.context.encoder;
-    if (level === 5) this.write(encoder.encodeConnack(5, false, reasonCode, properties));
-    else {
-      const returnCode = connectReturnCode(reasonCode);
-      if (returnCode !== undefined) this.write(encoder.encodeConnack(level === 3 ? 3 : 4, false, returnCode));
-    }
+    const connack = refusalConnack(this.context.encoder, level, reasonCode, properties);
+    if (connack !== undefined) this.write(connack);
     this.close(reasonCode);
   }
 
@@ -273,18 +249,10 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
     this.will = undefined;
     if (session !== undefined && session.connection === this) session.detach(will);
     context.connectionClosed(this, reasonCode, wasConnected);
-    this.closedWaiter?.resolve();
+    this.closedSignal?.resolve();
   }
 }
 
 function destroyTransport(transport: Transport): void {
   transport.destroy();
-}
-
-/** One PUBLISH written to the client: the counters /metrics and $SYS read. */
-function countSent(stats: BrokerStats, qos: number, payloadLength: number): void {
-  stats.messagesOut++;
-  stats.packetsSent++;
-  stats.publishSent[qos]++;
-  stats.publishSentBytes[qos] += payloadLength;
 }

@@ -1,48 +1,29 @@
-// One client's session (spec 4.1): its subscriptions, the outbound QoS 1/2 window and queue, the
-// inbound QoS 2 packet ids awaiting PUBREL, expiry, and a delayed will. It outlives connections; one with
+// One client's session (spec 4.1): its subscriptions, the outbound QoS 1/2 flows (outbound-flows.ts), the inbound
+// QoS 2 packet ids awaiting PUBREL, expiry and a delayed will (session-clocks.ts). It outlives connections; one with
 // an expiry is also written to the store (session-storage.ts), kept in step by these methods.
 import type { Will } from "../core/packets.ts";
 import type { Message } from "../routing/message.ts";
 import type { StoredSession } from "../store/store.ts";
-import { OutboundQueue, OutboundStage, type Outbound } from "./inflight.ts";
-import { LongTimer } from "./long-timer.ts";
+import { OutboundStage, type Outbound, type OutboundQueue } from "./inflight.ts";
+import { NO_INFLIGHT, NO_QUEUE, OutboundFlows, PubrecOutcome } from "./outbound-flows.ts";
 import type { Outlet, SessionServices } from "./outlet.ts";
-import { PacketIds } from "./packet-ids.ts";
+import { NEVER_EXPIRES, SessionClocks } from "./session-clocks.ts";
 import { SessionStorage } from "./session-storage.ts";
 import { Subscriptions } from "./subscriptions.ts";
 import type { ClientAcl } from "../security/client-acl.ts";
 
-/** Session Expiry Interval meaning "never expires". */
-export const NEVER_EXPIRES = 0xffffffff;
-
-/** What an idle session reads before it has anything in flight or queued (never written to). */
-const NO_INFLIGHT: ReadonlyMap<number, Outbound> = new Map();
-const NO_QUEUE = new OutboundQueue();
-
-/** What a PUBREC does to an outbound flow (handlers/pubrec.ts answers accordingly). */
-export enum PubrecOutcome {
-  /** No QoS 2 flow with that packet id: PUBREL with 0x92. */
-  Unknown,
-  /** A reason code >= 0x80 ended the flow. */
-  Ended,
-  /** The flow awaits PUBCOMP: send PUBREL. */
-  Release,
-}
+export { NEVER_EXPIRES, PubrecOutcome };
 
 export class Session {
   private attached: Outlet | undefined;
   private expiry = 0;
-  private pendingWill: Will | undefined;
   private isEnded = false;
   // Made on first use: an idle session holds no Maps, Sets, queue or timers (a few hundred bytes each).
   private subscriptionSet: Subscriptions | undefined;
-  private inflightMap: Map<number, Outbound> | undefined;
-  private queued: OutboundQueue | undefined;
-  private packetIds: PacketIds | undefined;
+  private flows: OutboundFlows | undefined;
   private inboundQos2Set: Set<number> | undefined;
-  /** Session expiry and will delay: intervals up to 0xFFFFFFFE s, beyond what one setTimeout can wait. */
-  private expiryTimer: LongTimer | undefined;
-  private willTimer: LongTimer | undefined;
+  /** Session expiry and will delay, made when the first connection closes or at restore. */
+  private clocks: SessionClocks | undefined;
   /** The ACL file's rules for the client's identity (set at CONNECT); undefined without an ACL file: nothing is checked. */
   private rules: ClientAcl | undefined;
   /** The attached connection's will (written with the record, so a crash keeps it). */
@@ -95,12 +76,12 @@ export class Session {
 
   /** Outbound QoS 1/2 messages by packetId, awaiting their acknowledgement. */
   get inflight(): ReadonlyMap<number, Outbound> {
-    return this.inflightMap ?? NO_INFLIGHT;
+    return this.flows?.inflight ?? NO_INFLIGHT;
   }
 
   /** Messages waiting for a free slot in the window. */
   get queue(): Pick<OutboundQueue, "length" | "bytes"> {
-    return this.queued ?? NO_QUEUE;
+    return this.flows?.queue ?? NO_QUEUE;
   }
 
   /** A QoS 2 publish with this packet id was received, PUBREC sent, PUBREL not yet received. */
@@ -133,15 +114,10 @@ export class Session {
 
   /** PUBREC [MQTT-4.3.3-4]: the QoS 2 flow moves to AwaitPubcomp, or ends when the reason code is >= 0x80 (v5). */
   pubrec(packetId: number, reasonCode: number): PubrecOutcome {
-    const entry = this.inflightMap?.get(packetId);
-    if (entry === undefined || entry.stage === OutboundStage.AwaitPuback) return PubrecOutcome.Unknown;
-    if (reasonCode >= 0x80) {
-      this.complete(packetId);
-      return PubrecOutcome.Ended;
-    }
-    entry.stage = OutboundStage.AwaitPubcomp;
-    this.storage?.entry(entry);
-    return PubrecOutcome.Release;
+    if (this.flows === undefined) return PubrecOutcome.Unknown;
+    const outcome = this.flows.pubrec(packetId, reasonCode, this.storage);
+    if (outcome === PubrecOutcome.Ended) this.drain();
+    return outcome;
   }
 
   /** PUBCOMP: ends an outbound QoS 2 flow; ignored unless packetId awaits one. */
@@ -165,73 +141,26 @@ export class Session {
       return;
     }
     const entry: Outbound = { packetId: 0, stage: OutboundStage.Queued, message: message.owned(), qos: qos as 1 | 2, retain, subscriptionIds };
-    if (connection !== undefined && this.queue.length === 0 && this.inflight.size < connection.sendQuota && !connection.congested) {
-      if (!this.send(connection, entry) || entry.stage !== OutboundStage.Queued) this.storage?.entry(entry); // queued again, or in flight
-      return;
-    }
-    const options = this.services.options, limit = options.maxQueuedMessages, byteLimit = options.maxQueuedBytes;
-    const length = this.queue.length, bytes = this.queue.bytes + entry.message.payload.length;
-    // A connected reader that keeps up holds publishers back instead (connection/backpressure.ts);
-    // only offline or slow sessions, or a queue far over a limit, drop.
-    // An empty queue always takes one message, so a payload larger than maxQueuedBytes still reaches an offline session.
-    const over = length >= limit || (bytes > byteLimit && length > 0);
-    if (over && (connection === undefined || length >= limit * 8 || bytes > byteLimit * 8 || connection.slow)) {
-      this.services.stats.dropped++;
-      this.services.stats.droppedQueueFull++;
-      return;
-    }
-    (this.queued ??= new OutboundQueue()).push(entry);
-    this.storage?.entry(entry);
-    if (connection !== undefined && (length >= limit >> 1 || bytes >= byteLimit / 2)) connection.pressWriters();
-  }
-
-  /** Assigns a packet id and writes the PUBLISH. False only when no packet id is free (the entry is queued again);
-   *  true when it was written, and also when the connection dropped it (expired, too large: it is not kept). */
-  private send(connection: Outlet, entry: Outbound): boolean {
-    const inflight = this.inflightMap ??= new Map();
-    const packetId = (this.packetIds ??= new PacketIds()).next(inflight);
-    if (packetId === 0) {
-      (this.queued ??= new OutboundQueue()).push(entry);
-      return false;
-    }
-    if (!connection.sendPublish(entry.message, entry.qos, entry.retain, false, packetId, entry.subscriptionIds)) {
-      this.storage?.entryDone(entry);
-      return true;
-    }
-    entry.packetId = packetId;
-    entry.stage = entry.qos === 1 ? OutboundStage.AwaitPuback : OutboundStage.AwaitPubrec;
-    inflight.set(packetId, entry);
-    if (entry.stored !== undefined) this.storage?.entry(entry);
-    return true;
+    (this.flows ??= new OutboundFlows(this.services)).deliver(connection, entry, this.storage);
   }
 
   /** Sends queued messages while the window has room [MQTT-3.3.4-9]. */
   drain(): void {
     const connection = this.attached;
     if (connection === undefined) return;
-    const queued = this.queued;
-    while (queued !== undefined && queued.length > 0 && this.inflight.size < connection.sendQuota && !connection.congested) {
-      if (!this.send(connection, queued.shift()!)) break;
-    }
+    this.flows?.drain(connection, this.storage);
     connection.relieve();
   }
 
   /** After a reconnect with the session present: resend unacknowledged PUBLISH with DUP and PUBREL [MQTT-4.4.0-1]. */
   resend(connection: Outlet): void {
-    for (const entry of this.inflight.values()) {
-      if (entry.stage === OutboundStage.AwaitPubcomp) connection.sendPubrel(entry.packetId);
-      else connection.sendPublish(entry.message, entry.qos, entry.retain, true, entry.packetId, entry.subscriptionIds);
-    }
+    this.flows?.resend(connection);
   }
 
-  /** Ends an outbound flow (PUBACK, PUBCOMP, or a failing PUBREC) and refills the window. */
-  private complete(packetId: number): boolean {
-    const entry = this.inflightMap?.get(packetId);
-    if (entry === undefined) return false;
-    this.inflightMap!.delete(packetId);
-    this.storage?.entryDone(entry);
+  /** Ends an outbound flow (PUBACK, PUBCOMP) and refills the window. */
+  private complete(packetId: number): void {
+    this.flows!.complete(packetId, this.storage);
     this.drain();
-    return true;
   }
 
   /** Writes the session's record (expiry, subscriptions, will) when it has an expiry; a session whose expiry
@@ -241,7 +170,7 @@ export class Session {
     if (this.expiry > 0) {
       if (this.storage === undefined) {
         this.storage = new SessionStorage(this.services.store, this.clientId);
-        this.storage.addAll(this.outbound(), this.inboundQos2Set ?? []);
+        this.storage.addAll(this.flows?.entries() ?? [], this.inboundQos2Set ?? []);
       }
       this.storage.record(this.record());
     } else {
@@ -254,27 +183,19 @@ export class Session {
     for (const [topicFilter, { options, subscriptionId }] of this.subscriptionSet?.entries() ?? []) subscriptions.push({ topicFilter, options, subscriptionId });
     const connected = this.attached !== undefined;
     return { clientId: this.clientId, expiryInterval: this.expiry, subscriptions,
-      will: connected ? this.connectionWill : this.pendingWill, disconnectedAt: connected ? 0 : this.disconnectedAt };
+      will: connected ? this.connectionWill : this.clocks?.pendingWill, disconnectedAt: connected ? 0 : this.disconnectedAt };
   }
 
   private unstore(): void {
-    this.storage?.delete(this.outbound(), this.inboundQos2Set ?? []);
+    this.storage?.delete(this.flows?.entries() ?? [], this.inboundQos2Set ?? []);
     this.storage = undefined;
-  }
-
-  /** Every outbound entry, in flight then queued. */
-  private *outbound(): IterableIterator<Outbound> {
-    yield* this.inflight.values();
-    if (this.queued !== undefined) yield* this.queued.entries();
   }
 
   /** The connection attached: cancel expiry and a delayed will [MQTT-3.1.3-9]. */
   attach(connection: Outlet, will: Will | undefined): void {
     this.attached = connection;
     this.connectionWill = will;
-    this.expiryTimer?.cancel();
-    this.willTimer?.cancel();
-    this.pendingWill = undefined;
+    this.clocks?.cancel();
     this.persist();
   }
 
@@ -284,21 +205,9 @@ export class Session {
     this.expiry = record.expiryInterval;
     const since = this.disconnectedAt = record.disconnectedAt;
     this.storage = new SessionStorage(this.services.store, this.clientId);
-    for (const entry of outbound) {
-      if (entry.stage === OutboundStage.Queued) (this.queued ??= new OutboundQueue()).push(entry);
-      else (this.inflightMap ??= new Map()).set(entry.packetId, entry);
-    }
+    if (outbound.length > 0) (this.flows ??= new OutboundFlows(this.services)).restore(outbound);
     for (const packetId of inboundQos2) (this.inboundQos2Set ??= new Set()).add(packetId);
-    if (this.expiry !== NEVER_EXPIRES) {
-      (this.expiryTimer ??= new LongTimer(() => this.services.endSession(this))).start((since + this.expiry * 1000 - now) / 1000);
-    }
-    const will = record.will;
-    if (will === undefined) return undefined;
-    const dueAt = since + Math.min(will.properties.willDelayInterval ?? 0, this.expiry) * 1000;
-    if (dueAt <= now) return will;
-    this.pendingWill = will;
-    (this.willTimer ??= new LongTimer(() => this.publishPendingWill())).start((dueAt - now) / 1000);
-    return undefined;
+    return this.makeClocks().restore(this.expiry, since, record.will, now);
   }
 
   /** The connection closed: publish or delay its will, then end the session or start its expiry. */
@@ -309,39 +218,32 @@ export class Session {
     if (will !== undefined) {
       const delay = Math.min(will.properties.willDelayInterval ?? 0, this.expiry);
       if (delay === 0) this.services.publishWill(will, this.rules);
-      else {
-        this.pendingWill = will;
-        (this.willTimer ??= new LongTimer(() => this.publishPendingWill())).start(delay);
-      }
+      else this.makeClocks().delayWill(will, delay);
     }
     if (this.expiry === 0) this.services.endSession(this);
-    else if (this.expiry !== NEVER_EXPIRES) (this.expiryTimer ??= new LongTimer(() => this.services.endSession(this))).start(this.expiry); // v5 3.1.2.11.2: 0xFFFFFFFF never expires
+    else if (this.expiry !== NEVER_EXPIRES) this.makeClocks().expireIn(this.expiry); // v5 3.1.2.11.2: 0xFFFFFFFF never expires
     this.persist();
   }
 
-  private publishPendingWill(): void {
-    const will = this.pendingWill;
-    this.pendingWill = undefined;
-    this.willTimer?.cancel();
-    if (will === undefined) return;
-    this.services.publishWill(will, this.rules);
-    this.persist();
+  private makeClocks(): SessionClocks {
+    return this.clocks ??= new SessionClocks(() => this.services.endSession(this), (will) => {
+      this.services.publishWill(will, this.rules);
+      this.persist();
+    });
   }
 
   /** Called by the session registry when the session ends: a delayed will goes out now [MQTT-3.1.2-8]. */
   release(): void {
     this.unstore();
     this.isEnded = true;
-    this.expiryTimer?.cancel();
-    this.publishPendingWill();
-    this.inflightMap = undefined;
-    this.queued = undefined;
+    this.clocks?.stopExpiry();
+    this.clocks?.publishPendingWill();
+    this.flows = undefined;
     this.inboundQos2Set = undefined;
   }
 
   /** Timers off without publishing anything (broker close). */
   stop(): void {
-    this.expiryTimer?.cancel();
-    this.willTimer?.cancel();
+    this.clocks?.stop();
   }
 }
