@@ -1,24 +1,16 @@
 // Nothing acknowledged is lost: the quarkmq binary (lmdb store) is killed with SIGKILL after, and in the
 // middle of, publishing to offline persistent sessions, then restarted on the same data directory; the
 // library's memory store passes the same session test across a close and a new broker on the same store.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { MqttClient } from "mqtt";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createBroker, MemoryStore, type Broker } from "../../host/index.ts";
 import { connectClient, until } from "../helpers/child-broker.ts";
 import { publishNumbered, Received } from "../helpers/persistent-clients.ts";
-import { startQuarkmq, type QuarkmqProcess } from "../helpers/quarkmq-process.ts";
+import { storeTestBed } from "../helpers/store-test-bed.ts";
+import { startQuarkmq } from "../helpers/quarkmq-process.ts";
 
-const root = mkdtempSync(join(tmpdir(), "quarkmq-durability-"));
-const clients: MqttClient[] = [];
-const processes: QuarkmqProcess[] = [];
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.end(true);
-  for (const broker of processes.splice(0)) await broker.stop("SIGKILL");
-});
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const { root, clients, processes } = storeTestBed("quarkmq-durability-");
 
 const N = 10_000;
 const ARGS = ["--port", "0", "--max-queued-messages", "50000", "--max-inflight-messages", "1000"];

@@ -1,22 +1,14 @@
 // What the lmdb store brings back after the binary is killed and restarted: retained messages and
 // subscriptions (expired ones purged), wills with a delay (kept, and fired when due, also when the delay ran
 // out while the broker was down); and on SIGTERM the wills of sessions that end with the shutdown go out first.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { IClientOptions, MqttClient } from "mqtt";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { connectClient, until } from "../helpers/child-broker.ts";
+import { storeTestBed } from "../helpers/store-test-bed.ts";
 import { startQuarkmq, type QuarkmqProcess } from "../helpers/quarkmq-process.ts";
 
-const root = mkdtempSync(join(tmpdir(), "quarkmq-restart-"));
-const clients: MqttClient[] = [];
-const processes: QuarkmqProcess[] = [];
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.end(true);
-  for (const broker of processes.splice(0)) await broker.stop("SIGKILL");
-});
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const { root, clients, processes } = storeTestBed("quarkmq-restart-");
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,22 +1,14 @@
 // A store that cannot be opened stops the start with its path and the reason (--reset-store sets it aside);
 // a store that cannot write (a file size limit: the disk is "full") refuses the publishes it could not keep
 // (v5 PUBACK 0x80, 3.1.1 closes), logs it, keeps serving QoS 0, and never acknowledged what it did not store.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { MqttClient } from "mqtt";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { connectClient, until } from "../helpers/child-broker.ts";
+import { storeTestBed } from "../helpers/store-test-bed.ts";
 import { QuarkmqProcess, startQuarkmq } from "../helpers/quarkmq-process.ts";
 
-const root = mkdtempSync(join(tmpdir(), "quarkmq-store-failure-"));
-const clients: MqttClient[] = [];
-const processes: QuarkmqProcess[] = [];
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.end(true);
-  for (const broker of processes.splice(0)) await broker.stop("SIGKILL");
-});
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const { root, clients, processes } = storeTestBed("quarkmq-store-failure-");
 
 async function refusedStart(dataDir: string): Promise<QuarkmqProcess> {
   const broker = new QuarkmqProcess(["--port", "0", "--data-dir", dataDir]);
