@@ -55,12 +55,12 @@ export function decodeSubscribe(level: i32): void {
 }
 
 function checkOptions(options: i32, level: i32): void {
-  if ((options & QOS_MASK) == 3) { setFail(MALFORMED); return; } // QoS 3 is malformed (3.8.3.1)
   if (level < 5) {
-    if ((options & OPTION_RESERVED_V3) != 0) setFail(MALFORMED); // v3.1.1 [MQTT-3.8.3-4] reserved bits of the requested QoS byte
+    if ((options & QOS_MASK) == 3 || (options & OPTION_RESERVED_V3) != 0) setFail(MALFORMED); // v3.1.1 [MQTT-3.8.3-4] QoS 3 or reserved bits
     return;
   }
-  if ((options & OPTION_RESERVED_V5) != 0 || ((options >> OPTION_RETAIN_HANDLING_SHIFT) & 3) == 3) setFail(MALFORMED); // v5 [MQTT-3.8.3-5] reserved bits, retain handling 3
+  if ((options & OPTION_RESERVED_V5) != 0) setFail(MALFORMED); // v5 [MQTT-3.8.3-5] reserved bits
+  else if ((options & QOS_MASK) == 3 || ((options >> OPTION_RETAIN_HANDLING_SHIFT) & 3) == 3) setFail(PROTOCOL_ERROR); // v5 3.8.3.1: Maximum QoS 3 and Retain Handling 3 are Protocol Errors
 }
 
 export function decodeUnsubscribe(level: i32): void {
