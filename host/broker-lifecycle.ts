@@ -9,7 +9,7 @@ import { ReasonCode } from "./protocol/reason-code.ts";
 import type { RetainedStore } from "./routing/retained.ts";
 import type { ClientAcl } from "./security/client-acl.ts";
 import type { Sessions } from "./session/registry.ts";
-import { restoredMessage, restoreSessions } from "./session/session-record.ts";
+import { restoredMessage, restoreSessions, type AclFor } from "./session/session-record.ts";
 import type { Store } from "./store/store.ts";
 
 type PublishWill = (will: Will, acl: ClientAcl | undefined) => void;
@@ -17,7 +17,7 @@ type PublishWill = (will: Will, acl: ClientAcl | undefined) => void;
 /** Restores what the store holds (retained messages, sessions with their subscriptions and queues), purges what
  *  expired while the broker was down and publishes wills that fell due. */
 export async function restoreStore(store: Store, retainedStore: RetainedStore, sessions: Sessions, topics: TopicIndex,
-  log: Logger, publishWill: PublishWill): Promise<void> {
+  log: Logger, publishWill: PublishWill, aclFor: AclFor): Promise<void> {
   const now = Date.now();
   const state = await store.load(now);
   let retained = 0;
@@ -25,8 +25,10 @@ export async function restoreStore(store: Store, retainedStore: RetainedStore, s
     retainedStore.restore(restoredMessage(stored));
     retained++;
   }
-  const due = restoreSessions(sessions, topics, state.sessions, now);
-  for (const will of [...state.wills, ...due]) publishWill(will, undefined); // [MQTT-3.1.2-8] (the store keeps no client identity: not ACL-checked)
+  const due = restoreSessions(sessions, topics, state.sessions, now, aclFor);
+  // [MQTT-3.1.2-8] each checked against the ACL in force as its client's, like a live will
+  for (const { will, clientId, username } of state.wills) publishWill(will, aclFor(username, clientId));
+  for (const [will, acl] of due) publishWill(will, acl);
   if (state.sessions.length + retained + state.wills.length > 0 || Object.values(state.purged).some((n) => n > 0)) {
     log.info({ store: store.kind, sessions: state.sessions.length, retained,
       wills: state.wills.length + due.length, purged: state.purged }, "store restored");

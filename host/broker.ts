@@ -24,7 +24,7 @@ import { RetainedStore } from "./routing/retained.ts";
 import { Router } from "./routing/route.ts";
 import { willMessage } from "./routing/will.ts";
 import { Sessions } from "./session/registry.ts";
-import { effectiveListeners, type ListenerAddress } from "./config/listeners.ts";
+import { effectiveListeners, usesCertificateIdentity, type ListenerAddress } from "./config/listeners.ts";
 import { Listeners } from "./transport/listeners.ts";
 import { LmdbStore } from "./store/lmdb.ts";
 import { MemoryStore } from "./store/memory.ts";
@@ -86,7 +86,8 @@ export class Broker extends EventEmitter<BrokerEvents> {
     // As with logging, the library publishes no $SYS topics unless asked (the binary's default is 10 s).
     this.options = { ...defaultOptions, hooks: {}, ...options, logLevel: options.logLevel ?? "silent", sysInterval: options.sysInterval ?? 0 };
     const methods = Object.keys(options.authMethods ?? {}).length > 0;
-    if (methods && options.allowAnonymous === undefined) this.options.allowAnonymous = false; // credentials configured: closed by default
+    const identity = usesCertificateIdentity(options.listeners);
+    if ((methods || identity) && options.allowAnonymous === undefined) this.options.allowAnonymous = false; // credentials configured: closed by default
     this.hooks = this.options.hooks;
     this.log = options.logger ?? createLogger(this.options.logLevel);
     this.notify = new Notifier(this.hooks, this);
@@ -133,7 +134,8 @@ export class Broker extends EventEmitter<BrokerEvents> {
   /** Restores what the store holds (retained messages, sessions with their subscriptions and queues), purges
    *  what expired while the broker was down and publishes wills that fell due. Runs once, before listening. */
   start(): Promise<void> {
-    return this.started ??= restoreStore(this.store, this.retained, this.sessions, this.topics, this.log, (will, acl) => this.publishWill(will, acl));
+    return this.started ??= restoreStore(this.store, this.retained, this.sessions, this.topics, this.log,
+      (will, acl) => this.publishWill(will, acl), (username, clientId) => this.security.aclFor(username, clientId));
   }
 
   /** False once close() has begun (GET /health answers 503). */

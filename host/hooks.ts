@@ -3,6 +3,7 @@
 import type { PeerCertificate } from "node:tls";
 import type { Properties } from "./core/packets.ts";
 import type { TransportKind } from "./transport/transport.ts";
+import type { IdentityField } from "./security/certificate-identity.ts";
 
 export interface ClientInfo {
   clientId: string;
@@ -18,6 +19,9 @@ export interface ClientInfo {
 export interface AuthenticateEvent {
   client: ClientInfo;
   password?: Buffer;
+  /** Set on a tls listener with useIdentityAs: client.username is this field of the verified certificate (the TLS
+   *  handshake authenticated it; the built-in user check accepts it without a password, as Mosquitto does). */
+  certificateIdentity?: IdentityField;
   /** v5 enhanced authentication, when the client sent one. */
   authenticationMethod?: string;
   authenticationData?: Buffer;

@@ -6,6 +6,7 @@ import { Message } from "../routing/message.ts";
 import type { RestoredSession, StoredMessage } from "../store/store.ts";
 import type { Outbound } from "./inflight.ts";
 import type { Sessions } from "./registry.ts";
+import type { ClientAcl } from "../security/client-acl.ts";
 
 /** A stored message as routed again; `storeId` keeps it referenced by the store's existing record. */
 export function restoredMessage(stored: StoredMessage, storeId = 0): Message {
@@ -15,12 +16,18 @@ export function restoredMessage(stored: StoredMessage, storeId = 0): Message {
   return message;
 }
 
-/** Rebuilds the sessions; returns the wills that fell due while the broker was down. */
-export function restoreSessions(sessions: Sessions, topics: TopicIndex, restored: RestoredSession[], now: number): Will[] {
-  const wills: Will[] = [];
+/** The ACL rules of a client by its identity (Security.aclFor); undefined without an ACL file. */
+export type AclFor = (username: string | undefined, clientId: string) => ClientAcl | undefined;
+
+/** Rebuilds the sessions, each with the ACL rules of its client; returns the wills that fell due while the broker
+ *  was down, with the rules they are checked against. */
+export function restoreSessions(sessions: Sessions, topics: TopicIndex, restored: RestoredSession[], now: number,
+  aclFor: AclFor): Array<[Will, ClientAcl | undefined]> {
+  const wills: Array<[Will, ClientAcl | undefined]> = [];
   const messages = new Map<number, Message>();
   for (const { session: record, entries, inboundQos2 } of restored) {
     const session = sessions.create(record.clientId);
+    session.useAcl(aclFor(record.username, record.clientId), record.username);
     for (const { topicFilter, options, subscriptionId } of record.subscriptions) {
       if (topics.subscribe(session.subscriberId, topicFilter, options, subscriptionId) < 0) continue;
       session.subscriptions.add(topicFilter, options, subscriptionId);
@@ -33,7 +40,7 @@ export function restoreSessions(sessions: Sessions, topics: TopicIndex, restored
         subscriptionIds: entry.subscriptionIds, stored: entry });
     }
     const due = session.restore(record, outbound, inboundQos2, now);
-    if (due !== undefined) wills.push(due);
+    if (due !== undefined) wills.push([due, session.acl]);
   }
   return wills;
 }

@@ -26,6 +26,7 @@ export class Session {
   private clocks: SessionClocks | undefined;
   /** The ACL file's rules for the client's identity (set at CONNECT); undefined without an ACL file: nothing is checked. */
   private rules: ClientAcl | undefined;
+  private username: string | undefined;
   /** The attached connection's will (written with the record, so a crash keeps it). */
   private connectionWill: Will | undefined;
   /** Date.now() when the last connection closed. */
@@ -55,9 +56,11 @@ export class Session {
     this.expiry = seconds;
   }
 
-  /** The ACL file's rules for the client now connected (CONNECT handler). */
-  useAcl(acl: ClientAcl | undefined): void {
+  /** The client's username and the ACL file's rules for it (CONNECT handler; the restart, from the stored record):
+   *  the username is kept in the session record so a will sent after a restart is checked as the client's. */
+  useAcl(acl: ClientAcl | undefined, username: string | undefined): void {
     this.rules = acl;
+    this.username = username;
   }
 
   get acl(): ClientAcl | undefined {
@@ -182,7 +185,7 @@ export class Session {
     const subscriptions = [];
     for (const [topicFilter, { options, subscriptionId }] of this.subscriptionSet?.entries() ?? []) subscriptions.push({ topicFilter, options, subscriptionId });
     const connected = this.attached !== undefined;
-    return { clientId: this.clientId, expiryInterval: this.expiry, subscriptions,
+    return { clientId: this.clientId, username: this.username, expiryInterval: this.expiry, subscriptions,
       will: connected ? this.connectionWill : this.clocks?.pendingWill, disconnectedAt: connected ? 0 : this.disconnectedAt };
   }
 
