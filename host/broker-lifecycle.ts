@@ -9,10 +9,11 @@ import { ReasonCode } from "./protocol/reason-code.ts";
 import type { RetainedStore } from "./routing/retained.ts";
 import type { ClientAcl } from "./security/client-acl.ts";
 import type { Sessions } from "./session/registry.ts";
-import { restoredMessage, restoreSessions, type AclFor } from "./session/session-record.ts";
+import { restoredMessage, restoreSessions, storedClient, type AclFor } from "./session/session-record.ts";
+import type { ClientInfo } from "./hooks.ts";
 import type { Store } from "./store/store.ts";
 
-type PublishWill = (will: Will, acl: ClientAcl | undefined) => void;
+type PublishWill = (will: Will, acl: ClientAcl | undefined, client: ClientInfo | undefined) => void;
 
 /** Restores what the store holds (retained messages, sessions with their subscriptions and queues), purges what
  *  expired while the broker was down and publishes wills that fell due. */
@@ -27,8 +28,8 @@ export async function restoreStore(store: Store, retainedStore: RetainedStore, s
   }
   const due = restoreSessions(sessions, topics, state.sessions, now, aclFor);
   // [MQTT-3.1.2-8] each checked against the ACL in force as its client's, like a live will
-  for (const { will, clientId, username } of state.wills) publishWill(will, aclFor(username, clientId));
-  for (const [will, acl] of due) publishWill(will, acl);
+  for (const due of state.wills) publishWill(due.will, aclFor(due.username, due.clientId), storedClient(due));
+  for (const [will, session] of due) publishWill(will, session.acl, session.client);
   if (state.sessions.length + retained + state.wills.length > 0 || Object.values(state.purged).some((n) => n > 0)) {
     log.info({ store: store.kind, sessions: state.sessions.length, retained,
       wills: state.wills.length + due.length, purged: state.purged }, "store restored");
@@ -43,7 +44,7 @@ export function publishShutdownWills(connections: Connection[], publishWill: Pub
     if (will === undefined || session === undefined || connection.state !== Lifecycle.Connected) continue;
     if (session.expiryInterval === 0 || (will.properties.willDelayInterval ?? 0) === 0) {
       connection.discardWill();
-      publishWill(will, session.acl); // [MQTT-3.1.2-8]
+      publishWill(will, session.acl, connection.client); // [MQTT-3.1.2-8]
     }
   }
 }

@@ -12,7 +12,7 @@ import type { ConnectionContext } from "./connection/context.ts";
 import { TimerWheel } from "./connection/timeouts.ts";
 import type { HandlerContext } from "./handlers/context.ts";
 import { Dispatcher } from "./handlers/index.ts";
-import type { Hooks } from "./hooks.ts";
+import type { ClientInfo, Hooks } from "./hooks.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { defaultOptions, type BrokerOptions } from "./config/options.ts";
 import { Notifier, type BrokerEvents } from "./notify.ts";
@@ -22,7 +22,7 @@ import type { Message } from "./routing/message.ts";
 import { PublishEncoder } from "./routing/publish-encoder.ts";
 import { RetainedStore } from "./routing/retained.ts";
 import { Router } from "./routing/route.ts";
-import { willMessage } from "./routing/will.ts";
+import { authorizeWill, willMessage } from "./routing/will.ts";
 import { Sessions } from "./session/registry.ts";
 import { effectiveListeners, usesCertificateIdentity, type ListenerAddress } from "./config/listeners.ts";
 import { Listeners } from "./transport/listeners.ts";
@@ -93,7 +93,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
     this.notify = new Notifier(this.hooks, this);
     this.store = options.store ?? (options.persistence === true ? this.openLmdb(this.options.dataDir) : new MemoryStore());
     this.retained = new RetainedStore(this.topics, this.store);
-    this.sessions = new Sessions(this.topics, this.options, this.stats, this.store, (will, acl) => this.publishWill(will, acl));
+    this.sessions = new Sessions(this.topics, this.options, this.stats, this.store, (will, acl, client) => this.publishWill(will, acl, client));
     this.router = new Router(this.topics, this.sessions, this.log);
     this.security = new Security(this.options);
     const handlerContext: HandlerContext = {
@@ -135,7 +135,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
    *  what expired while the broker was down and publishes wills that fell due. Runs once, before listening. */
   start(): Promise<void> {
     return this.started ??= restoreStore(this.store, this.retained, this.sessions, this.topics, this.log,
-      (will, acl) => this.publishWill(will, acl), (username, clientId) => this.security.aclFor(username, clientId));
+      (will, acl, client) => this.publishWill(will, acl, client), (username, clientId) => this.security.aclFor(username, clientId));
   }
 
   /** False once close() has begun (GET /health answers 503). */
@@ -209,9 +209,18 @@ export class Broker extends EventEmitter<BrokerEvents> {
   }
 
   /** A will going out; with an ACL file, only to a topic its client may still publish to (checked now, when it is sent). */
-  publishWill(will: Will, acl: ClientAcl | undefined): void {
+  publishWill(will: Will, acl: ClientAcl | undefined, client: ClientInfo | undefined): void {
     if (this.stopped) return;
-    if (acl !== undefined && !acl.mayPublishWill(will.topicName)) return;
+    const allowed = authorizeWill(this.hooks, will, acl, client);
+    if (allowed === true) this.sendWill(will);
+    else if (allowed !== false) {
+      allowed.then((yes) => { if (yes) this.sendWill(will); },
+        (err: unknown) => this.log.error({ err, topicName: will.topicName }, "authorizePublish failed for a will: not sent"));
+    }
+  }
+
+  private sendWill(will: Will): void {
+    if (this.stopped) return;
     this.stats.messagesIn++;
     this.publishMessage(willMessage(will), -1);
   }
@@ -239,7 +248,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
     this.sysTopics.stop();
     const stopped = this.ports.close();
     const connections = [...this.connections];
-    publishShutdownWills(connections, (will, acl) => this.publishWill(will, acl));
+    publishShutdownWills(connections, (will, acl, client) => this.publishWill(will, acl, client));
     await closeConnections(connections);
     this.stopped = true;
     this.sessions.stop();

@@ -36,6 +36,9 @@ export interface PublishEvent {
   properties: Properties;
   /** With an ACL file: its decision (true = allowed); the hook may override it. Undefined without one. */
   aclDecision?: boolean;
+  /** True for a will, checked when it is sent (after a restart, `client` holds only clientId, username and
+   *  protocolLevel from the stored session). */
+  will?: boolean;
 }
 
 export interface SubscribeEvent {

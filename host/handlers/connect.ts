@@ -118,7 +118,7 @@ function accept(ctx: HandlerContext, connection: Connection, packet: ConnectPack
   let expiry = v5 ? properties.sessionExpiryInterval ?? 0 : packet.cleanStart ? 0 : NEVER_EXPIRES;
   if (v5 && expiry > options.maxSessionExpiryInterval) connack.sessionExpiryInterval = expiry = options.maxSessionExpiryInterval;
   session.expireAfter(expiry);
-  session.useAcl(ctx.security.aclFor(connection.client.username, clientId), connection.client.username);
+  session.useAcl(ctx.security.aclFor(connection.client.username, clientId), connection.client);
   let keepAlive = packet.keepAlive;
   if (options.maxKeepAlive > 0 && keepAlive > options.maxKeepAlive) {
     keepAlive = options.maxKeepAlive;

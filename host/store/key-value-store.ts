@@ -106,7 +106,7 @@ export class KeyValueStore implements Store {
       const since = session.disconnectedAt === 0 ? now : session.disconnectedAt;
       if (session.expiryInterval !== NEVER_EXPIRES && since + session.expiryInterval * 1000 <= now) {
         // its will delay (<= expiry) ran out too [MQTT-3.1.2-8]
-        if (session.will !== undefined) wills.push({ will: session.will, clientId: session.clientId, username: session.username });
+        if (session.will !== undefined) wills.push({ will: session.will, clientId: session.clientId, username: session.username, protocolLevel: session.protocolLevel });
         backend.remove("sessions", key);
         purged.sessions++;
         continue;
@@ -163,6 +163,7 @@ export class KeyValueStore implements Store {
 /** msgpack gives null where undefined was written, and now and then a Uint8Array where a Buffer was. */
 function normalizeSession(session: StoredSession): StoredSession {
   session.username ??= undefined;
+  session.protocolLevel ??= undefined;
   const will = session.will ?? undefined;
   session.will = will === undefined ? undefined : { ...will, payload: buffer(will.payload), properties: normalizeProperties(will.properties) ?? {} };
   return session;

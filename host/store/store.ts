@@ -40,6 +40,8 @@ export interface StoredSession {
   /** The username of the client's last CONNECT: the identity its will is ACL-checked as after a restart (a record
    *  written before this field existed reads as anonymous, so the check fails closed). */
   username?: string;
+  /** The protocol level of that CONNECT (the authorizePublish hook's client.protocolLevel for such a will). */
+  protocolLevel?: 3 | 4 | 5;
   /** Session Expiry Interval in seconds (never 0: such sessions are not stored). */
   expiryInterval: number;
   subscriptions: StoredSubscription[];
@@ -68,6 +70,7 @@ export interface DueWill {
   will: Will;
   clientId: string;
   username: string | undefined;
+  protocolLevel: 3 | 4 | 5 | undefined;
 }
 
 export interface RestoredSession {

@@ -1,7 +1,7 @@
-// Wills restored from the lmdb store are checked against the ACL when they are sent, as the client's, like a live
-// one: after a SIGKILL and a restart with a new ACL file, after a SIGHUP that revokes the right, and when the will
-// fell due while the broker was down. A will the ACL allows is delivered; one it denies is not.
-import { writeFileSync } from "node:fs";
+// Wills restored from the lmdb store meet the ACL and the authorizePublish hooks when they are sent, as their
+// client's, like a live one: after a restart with a new ACL file or acl.denyPublish, after a SIGHUP that revokes the
+// right, and when the will fell due while the broker was down. An allowed will is delivered; a denied one is not.
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { IClientOptions } from "mqtt";
 import { describe, expect, it } from "vitest";
@@ -76,6 +76,22 @@ describe("wills restored from the store meet the ACL when they are sent", { time
     await watcher(port, got);
     await until("alice's will", () => got.includes("will/alice"), 10_000);
     await sleep(500); // both wills fell due at the same time: mallory's would have come with alice's
+    expect(got).toEqual(["will/alice"]);
+  });
+
+  it("the authorizePublish hooks check a restored will too: a restart with acl.denyPublish on its topic stops it", async () => {
+    const { config, dataDir } = setup("deny-publish");
+    let { broker, port } = await start(config, dataDir);
+    await watch(port);
+    await leaveWills(port, 2);
+    await sleep(200);
+    await broker.stop("SIGKILL");
+    writeFileSync(config, `${readFileSync(config, "utf8")}acl: { denyPublish: [will/mallory] }\n`);
+    ({ broker, port } = await start(config, dataDir));
+    const got: string[] = [];
+    await watcher(port, got);
+    await until("alice's will", () => got.includes("will/alice"), 10_000);
+    await sleep(500);
     expect(got).toEqual(["will/alice"]);
   });
 
