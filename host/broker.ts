@@ -22,7 +22,7 @@ import type { Message } from "./routing/message.ts";
 import { PublishEncoder } from "./routing/publish-encoder.ts";
 import { RetainedStore } from "./routing/retained.ts";
 import { Router } from "./routing/route.ts";
-import { authorizeWill, willMessage } from "./routing/will.ts";
+import { sendIfAllowed, willMessage } from "./routing/will.ts";
 import { Sessions } from "./session/registry.ts";
 import { effectiveListeners, usesCertificateIdentity, type ListenerAddress } from "./config/listeners.ts";
 import { Listeners } from "./transport/listeners.ts";
@@ -210,20 +210,14 @@ export class Broker extends EventEmitter<BrokerEvents> {
 
   /** A will going out; with an ACL file, only to a topic its client may still publish to (checked now, when it is sent). */
   publishWill(will: Will, acl: ClientAcl | undefined, client: ClientInfo | undefined): void {
-    if (this.stopped) return;
-    const allowed = authorizeWill(this.hooks, will, acl, client);
-    if (allowed === true) this.sendWill(will);
-    else if (allowed !== false) {
-      allowed.then((yes) => { if (yes) this.sendWill(will); },
-        (err: unknown) => this.log.error({ err, topicName: will.topicName }, "authorizePublish failed for a will: not sent"));
-    }
+    if (!this.stopped) sendIfAllowed(this.hooks, will, acl, client, this.sendWill, this.log);
   }
 
-  private sendWill(will: Will): void {
-    if (this.stopped) return;
+  private readonly sendWill = (will: Will): void => {
+    if (this.stopped) return; // an async hook answered after the shutdown
     this.stats.messagesIn++;
     this.publishMessage(willMessage(will), -1);
-  }
+  };
 
   /** SIGHUP: re-reads the ACL file (host/config/reload.ts); the errors, none when the new rules are in force. */
   reloadAcl(): string[] {

@@ -3,6 +3,7 @@
 // out (now, after the Will Delay Interval, or never) is decided by Session.detach.
 import type { Will } from "../core/packets.ts";
 import type { ClientInfo, Decision, Hooks, PublishEvent } from "../hooks.ts";
+import type { Logger } from "../log.ts";
 import type { ClientAcl } from "../security/client-acl.ts";
 import { Message, messageFrom } from "./message.ts";
 
@@ -25,4 +26,16 @@ export function authorizeWill(hooks: Hooks, will: Will, acl: ClientAcl | undefin
   if (acl !== undefined) event.aclDecision = aclDecision;
   const decision = authorize(event);
   return decision instanceof Promise ? decision.then(allowed) : allowed(decision);
+}
+
+/** Calls `send` with the will once authorizeWill allows it (at once when no hook is asynchronous); a failing hook
+ *  keeps it back and is logged. */
+export function sendIfAllowed(hooks: Hooks, will: Will, acl: ClientAcl | undefined, client: ClientInfo | undefined,
+  send: (will: Will) => void, log: Logger): void {
+  const decision = authorizeWill(hooks, will, acl, client);
+  if (decision === true) send(will);
+  else if (decision !== false) {
+    decision.then((yes) => { if (yes) send(will); },
+      (err: unknown) => log.error({ err, topicName: will.topicName }, "authorizePublish failed for a will: not sent"));
+  }
 }

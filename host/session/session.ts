@@ -27,7 +27,6 @@ export class Session {
   private clocks: SessionClocks | undefined;
   /** The ACL file's rules for the client's identity (set at CONNECT); undefined without an ACL file: nothing is checked. */
   private rules: ClientAcl | undefined;
-  /** Whose session this is, for the checks of its will. */
   private owner: ClientInfo | undefined;
   /** The attached connection's will (written with the record, so a crash keeps it). */
   private connectionWill: Will | undefined;
@@ -58,8 +57,7 @@ export class Session {
     this.expiry = seconds;
   }
 
-  /** The client and the ACL file's rules for it (CONNECT handler; the restart, from the stored record): its username
-   *  and protocol level are kept in the session record so a will sent after a restart is checked as the client's. */
+  /** The client and its ACL rules (at CONNECT; at the restart, from the record, which keeps its username and level). */
   useAcl(acl: ClientAcl | undefined, client: ClientInfo): void {
     this.rules = acl;
     this.owner = client;
@@ -69,10 +67,8 @@ export class Session {
     return this.rules;
   }
 
-  /** The client whose session this is (its last CONNECT, or the stored record after a restart). */
-  get client(): ClientInfo | undefined {
-    return this.owner;
-  }
+  /** Whose session this is, for the checks of its will (its last CONNECT, or the stored record after a restart). */
+  get client(): ClientInfo | undefined { return this.owner; }
 
   /** The registry has ended this session. */
   get ended(): boolean {

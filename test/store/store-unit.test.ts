@@ -157,9 +157,10 @@ for (const kind of kinds) {
       store.addEntry("c", message("t", "x"), 1, false, undefined, 0, 0);
       store.deleteSession("c", [], []);
       await store.whenCommitted();
-      const state = await (await reopen(store)).load(5000);
+      const reopened = await reopen(store);
+      const state = await reopened.load(5000);
       expect(state.purged).toEqual({ sessions: 0, retained: 0, entries: 1, messages: 1 });
-      const again = await (await reopen(store)).load(5000);
+      const again = await (await reopen(reopened)).load(5000); // the reopened one, closed first (one store per directory)
       expect(again.purged).toEqual({ sessions: 0, retained: 0, entries: 0, messages: 0 });
     });
 
