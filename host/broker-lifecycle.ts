@@ -9,15 +9,16 @@ import { ReasonCode } from "./protocol/reason-code.ts";
 import type { RetainedStore } from "./routing/retained.ts";
 import type { ClientAcl } from "./security/client-acl.ts";
 import type { Sessions } from "./session/registry.ts";
-import { restoredMessage, restoreSessions } from "./session/session-record.ts";
+import { restoredMessage, restoreSessions, storedClient, type AclFor } from "./session/session-record.ts";
+import type { ClientInfo } from "./hooks.ts";
 import type { Store } from "./store/store.ts";
 
-type PublishWill = (will: Will, acl: ClientAcl | undefined) => void;
+type PublishWill = (will: Will, acl: ClientAcl | undefined, client: ClientInfo | undefined) => void;
 
 /** Restores what the store holds (retained messages, sessions with their subscriptions and queues), purges what
  *  expired while the broker was down and publishes wills that fell due. */
 export async function restoreStore(store: Store, retainedStore: RetainedStore, sessions: Sessions, topics: TopicIndex,
-  log: Logger, publishWill: PublishWill): Promise<void> {
+  log: Logger, publishWill: PublishWill, aclFor: AclFor): Promise<void> {
   const now = Date.now();
   const state = await store.load(now);
   let retained = 0;
@@ -25,8 +26,10 @@ export async function restoreStore(store: Store, retainedStore: RetainedStore, s
     retainedStore.restore(restoredMessage(stored));
     retained++;
   }
-  const due = restoreSessions(sessions, topics, state.sessions, now);
-  for (const will of [...state.wills, ...due]) publishWill(will, undefined); // [MQTT-3.1.2-8] (the store keeps no client identity: not ACL-checked)
+  const due = restoreSessions(sessions, topics, state.sessions, now, aclFor);
+  // [MQTT-3.1.2-8] each checked against the ACL in force as its client's, like a live will
+  for (const due of state.wills) publishWill(due.will, aclFor(due.username, due.clientId), storedClient(due));
+  for (const [will, session] of due) publishWill(will, session.acl, session.client);
   if (state.sessions.length + retained + state.wills.length > 0 || Object.values(state.purged).some((n) => n > 0)) {
     log.info({ store: store.kind, sessions: state.sessions.length, retained,
       wills: state.wills.length + due.length, purged: state.purged }, "store restored");
@@ -41,7 +44,7 @@ export function publishShutdownWills(connections: Connection[], publishWill: Pub
     if (will === undefined || session === undefined || connection.state !== Lifecycle.Connected) continue;
     if (session.expiryInterval === 0 || (will.properties.willDelayInterval ?? 0) === 0) {
       connection.discardWill();
-      publishWill(will, session.acl); // [MQTT-3.1.2-8]
+      publishWill(will, session.acl, connection.client); // [MQTT-3.1.2-8]
     }
   }
 }

@@ -12,7 +12,7 @@ import type { ConnectionContext } from "./connection/context.ts";
 import { TimerWheel } from "./connection/timeouts.ts";
 import type { HandlerContext } from "./handlers/context.ts";
 import { Dispatcher } from "./handlers/index.ts";
-import type { Hooks } from "./hooks.ts";
+import type { ClientInfo, Hooks } from "./hooks.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { defaultOptions, type BrokerOptions } from "./config/options.ts";
 import { Notifier, type BrokerEvents } from "./notify.ts";
@@ -22,9 +22,9 @@ import type { Message } from "./routing/message.ts";
 import { PublishEncoder } from "./routing/publish-encoder.ts";
 import { RetainedStore } from "./routing/retained.ts";
 import { Router } from "./routing/route.ts";
-import { willMessage } from "./routing/will.ts";
+import { sendIfAllowed, willMessage } from "./routing/will.ts";
 import { Sessions } from "./session/registry.ts";
-import { effectiveListeners, type ListenerAddress } from "./config/listeners.ts";
+import { effectiveListeners, usesCertificateIdentity, type ListenerAddress } from "./config/listeners.ts";
 import { Listeners } from "./transport/listeners.ts";
 import { LmdbStore } from "./store/lmdb.ts";
 import { MemoryStore } from "./store/memory.ts";
@@ -86,13 +86,14 @@ export class Broker extends EventEmitter<BrokerEvents> {
     // As with logging, the library publishes no $SYS topics unless asked (the binary's default is 10 s).
     this.options = { ...defaultOptions, hooks: {}, ...options, logLevel: options.logLevel ?? "silent", sysInterval: options.sysInterval ?? 0 };
     const methods = Object.keys(options.authMethods ?? {}).length > 0;
-    if (methods && options.allowAnonymous === undefined) this.options.allowAnonymous = false; // credentials configured: closed by default
+    const identity = usesCertificateIdentity(options.listeners);
+    if ((methods || identity) && options.allowAnonymous === undefined) this.options.allowAnonymous = false; // credentials configured: closed by default
     this.hooks = this.options.hooks;
     this.log = options.logger ?? createLogger(this.options.logLevel);
     this.notify = new Notifier(this.hooks, this);
     this.store = options.store ?? (options.persistence === true ? this.openLmdb(this.options.dataDir) : new MemoryStore());
     this.retained = new RetainedStore(this.topics, this.store);
-    this.sessions = new Sessions(this.topics, this.options, this.stats, this.store, (will, acl) => this.publishWill(will, acl));
+    this.sessions = new Sessions(this.topics, this.options, this.stats, this.store, (will, acl, client) => this.publishWill(will, acl, client));
     this.router = new Router(this.topics, this.sessions, this.log);
     this.security = new Security(this.options);
     const handlerContext: HandlerContext = {
@@ -133,7 +134,8 @@ export class Broker extends EventEmitter<BrokerEvents> {
   /** Restores what the store holds (retained messages, sessions with their subscriptions and queues), purges
    *  what expired while the broker was down and publishes wills that fell due. Runs once, before listening. */
   start(): Promise<void> {
-    return this.started ??= restoreStore(this.store, this.retained, this.sessions, this.topics, this.log, (will, acl) => this.publishWill(will, acl));
+    return this.started ??= restoreStore(this.store, this.retained, this.sessions, this.topics, this.log,
+      (will, acl, client) => this.publishWill(will, acl, client), (username, clientId) => this.security.aclFor(username, clientId));
   }
 
   /** False once close() has begun (GET /health answers 503). */
@@ -207,12 +209,15 @@ export class Broker extends EventEmitter<BrokerEvents> {
   }
 
   /** A will going out; with an ACL file, only to a topic its client may still publish to (checked now, when it is sent). */
-  publishWill(will: Will, acl: ClientAcl | undefined): void {
-    if (this.stopped) return;
-    if (acl !== undefined && !acl.mayPublishWill(will.topicName)) return;
+  publishWill(will: Will, acl: ClientAcl | undefined, client: ClientInfo | undefined): void {
+    if (!this.stopped) sendIfAllowed(this.hooks, will, acl, client, this.sendWill, this.log);
+  }
+
+  private readonly sendWill = (will: Will): void => {
+    if (this.stopped) return; // an async hook answered after the shutdown
     this.stats.messagesIn++;
     this.publishMessage(willMessage(will), -1);
-  }
+  };
 
   /** SIGHUP: re-reads the ACL file (host/config/reload.ts); the errors, none when the new rules are in force. */
   reloadAcl(): string[] {
@@ -237,7 +242,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
     this.sysTopics.stop();
     const stopped = this.ports.close();
     const connections = [...this.connections];
-    publishShutdownWills(connections, (will, acl) => this.publishWill(will, acl));
+    publishShutdownWills(connections, (will, acl, client) => this.publishWill(will, acl, client));
     await closeConnections(connections);
     this.stopped = true;
     this.sessions.stop();

@@ -1,7 +1,7 @@
 // The `quarkmq` binary: resolves the configuration, starts the broker, logs JSON lines to stdout, closes gracefully
 // on SIGTERM/SIGINT and reloads certificates, the password file and the ACL file on SIGHUP; `quarkmq passwd`
 // edits a password file. Exit codes: 0 clean stop, 1 configuration or start failure, 2 usage.
-import { statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { isIP } from "node:net";
 import { pino } from "pino";
 import { ConfigError, loadConfig, type ResolvedConfig } from "./config/load.ts";
@@ -103,8 +103,15 @@ export async function main(argv: string[]): Promise<void> {
 
   const { createBroker } = await import("./index.ts");
   const { setAsideDataDir, StoreOpenError } = await import("./store/data-dir.ts");
+  const { lockDataDir, StoreLockedError } = await import("./store/data-dir-lock.ts");
   const { persistence, dataDir } = config.options;
   if (commandLine.resetStore && persistence) {
+    try {
+      if (existsSync(dataDir)) lockDataDir(dataDir)(); // never set aside the store of a broker still running on it
+    } catch (error) {
+      if (!(error instanceof StoreOpenError)) throw error;
+      fail(`--reset-store: ${error.message}`, 1);
+    }
     const renamed = setAsideDataDir(dataDir);
     if (renamed !== undefined) log.warn({ dataDir, renamedTo: renamed }, "--reset-store: the old store was set aside");
   }
@@ -114,6 +121,7 @@ export async function main(argv: string[]): Promise<void> {
   } catch (error) {
     if (!(error instanceof StoreOpenError)) throw error;
     log.fatal({ dataDir: error.path, reason: error.reason }, "cannot open the store");
+    if (error instanceof StoreLockedError) fail(error.message, 1); // --reset-store would rename a live broker's store
     fail(`${error.message}\nStart with --reset-store to set it aside (it is renamed, never deleted) and begin with an empty store.`, 1);
   }
   // Handlers go in before the "listening" line: whoever waits for that line may signal at once.

@@ -3,6 +3,7 @@
 import type { PeerCertificate } from "node:tls";
 import type { Properties } from "./core/packets.ts";
 import type { TransportKind } from "./transport/transport.ts";
+import type { IdentityField } from "./security/certificate-identity.ts";
 
 export interface ClientInfo {
   clientId: string;
@@ -18,6 +19,9 @@ export interface ClientInfo {
 export interface AuthenticateEvent {
   client: ClientInfo;
   password?: Buffer;
+  /** Set on a tls listener with useIdentityAs: client.username is this field of the verified certificate (the TLS
+   *  handshake authenticated it; the built-in user check accepts it without a password, as Mosquitto does). */
+  certificateIdentity?: IdentityField;
   /** v5 enhanced authentication, when the client sent one. */
   authenticationMethod?: string;
   authenticationData?: Buffer;
@@ -32,6 +36,9 @@ export interface PublishEvent {
   properties: Properties;
   /** With an ACL file: its decision (true = allowed); the hook may override it. Undefined without one. */
   aclDecision?: boolean;
+  /** True for a will, checked when it is sent (after a restart, `client` holds only clientId, username and
+   *  protocolLevel from the stored session). */
+  will?: boolean;
 }
 
 export interface SubscribeEvent {

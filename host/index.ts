@@ -11,6 +11,7 @@ export type { BrokerOptions, ListenerOptions } from "./config/options.ts";
 export { defaultOptions } from "./config/options.ts";
 export type { ListenerAddress, ListenerConfig, ListenerType, TlsSettings } from "./config/listeners.ts";
 export type { TransportKind } from "./transport/transport.ts";
+export type { IdentityField } from "./security/certificate-identity.ts";
 export type * from "./hooks.ts";
 export type { Properties } from "./core/packets.ts";
 export { ReasonCode } from "./protocol/reason-code.ts";

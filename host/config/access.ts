@@ -101,7 +101,8 @@ export class UserTable {
 export function accessHooks(users: UserTable | undefined, acl: Acl | undefined, allowAnonymous: boolean): Hooks {
   const hooks: Hooks = {};
   if (users !== undefined) {
-    hooks.authenticate = ({ client, password }) => {
+    hooks.authenticate = ({ client, password, certificateIdentity }) => {
+      if (certificateIdentity !== undefined) return true; // the username is the verified certificate's
       if (client.username === undefined) return allowAnonymous ? true : NotAuthorized;
       return users.check(client.username, password);
     };

@@ -1,6 +1,7 @@
 // The `listeners` list: one entry per socket the broker opens (tcp, tls, ws, wss), each with its own
 // options; the checker that turns a config-file value into that list, naming every problem it finds.
 import { resolve } from "node:path";
+import { identityFields, type IdentityField } from "../security/certificate-identity.ts";
 
 export type ListenerType = "tcp" | "tls" | "ws" | "wss";
 
@@ -42,6 +43,10 @@ export interface TcpListenerConfig extends Common {
 export interface TlsListenerConfig extends Common, TlsSettings {
   type: "tls";
   proxyProtocol?: boolean;
+  /** The verified client certificate's CN, first subjectAltName DNS name or first e-mail address becomes the client's
+   *  username (the ACL's %u, the authenticate hook's client.username); needs requireCert. A CONNECT with another
+   *  username, or from a certificate without that field, is refused (0x86 / 3.1.1 0x04). */
+  useIdentityAs?: IdentityField;
 }
 
 export interface WsSettings {
@@ -94,6 +99,9 @@ const tls: Record<string, [Rule, string]> = {
   requestCert: [bool, "true or false"],
   requireCert: [bool, "true or false"],
 };
+const identity: Record<string, [Rule, string]> = {
+  useIdentityAs: [(v) => identityFields.includes(v as IdentityField), `one of ${identityFields.join(", ")}`],
+};
 const ws: Record<string, [Rule, string]> = {
   path: [path, "a path starting with / or a list of them"],
   maxPayloadLength: [(v) => typeof v === "number" && Number.isInteger(v) && v >= 1024 && v <= 2 ** 30, "an integer from 1024 to 1073741824"],
@@ -107,7 +115,7 @@ function pick<T>(from: Record<string, T>, keys: string[]): Record<string, T> {
 /** The keys each listener type takes, with their checks. */
 export const listenerKeys: Record<ListenerType, Record<string, [Rule, string]>> = {
   tcp: { ...common, ...proxy },
-  tls: { ...common, ...tls, ...proxy },
+  tls: { ...common, ...tls, ...identity, ...proxy },
   ws: { ...common, ...ws },
   wss: { ...common, ...pick(tls, ["cert", "key", "ca", "passphrase", "ciphers"]), ...ws },
 };
@@ -139,7 +147,10 @@ export function readListeners(value: unknown, where: string, baseDir: string, pr
     let ok = true;
     for (const [k, v] of Object.entries(raw)) {
       const rule = keys[k];
-      if (rule === undefined) {
+      if (rule === undefined && k === "useIdentityAs") {
+        problems.push(`${at}.useIdentityAs: works on tls listeners only (a ${type} listener hands no client certificate over)`);
+        ok = false;
+      } else if (rule === undefined) {
         problems.push(unknownKey(`${at} (${type})`, k, Object.keys(keys)));
         ok = false;
       } else if (!rule[0](v)) {
@@ -151,6 +162,11 @@ export function readListeners(value: unknown, where: string, baseDir: string, pr
       problems.push(`${at}: a ${type} listener needs cert and key`);
       ok = false;
     }
+    const identityProblem = type === "tls" ? certificateIdentityProblem(raw as Partial<TlsListenerConfig>) : undefined;
+    if (identityProblem !== undefined) {
+      problems.push(`${at}: ${identityProblem}`);
+      ok = false;
+    }
     if (!ok) return;
     const listener = { ...raw } as unknown as ListenerConfig;
     for (const file of ["cert", "key", "ca"] as const) {
@@ -159,6 +175,19 @@ export function readListeners(value: unknown, where: string, baseDir: string, pr
     listeners.push(listener);
   });
   return listeners;
+}
+
+/** Why a tls listener's useIdentityAs cannot work (no requireCert, or no CA to verify against), or undefined. */
+export function certificateIdentityProblem(listener: Partial<TlsListenerConfig>): string | undefined {
+  if (listener.useIdentityAs === undefined) return undefined;
+  if (listener.requireCert !== true) return "useIdentityAs needs requireCert: true (the identity must come from a verified certificate)";
+  if (listener.ca === undefined) return "useIdentityAs needs ca (the CA file client certificates are verified against)";
+  return undefined;
+}
+
+/** True when a listener takes the client's username from its certificate (allowAnonymous then defaults to false). */
+export function usesCertificateIdentity(listeners: ListenerConfig[] | undefined): boolean {
+  return listeners?.some((l) => l.type === "tls" && l.useIdentityAs !== undefined) ?? false;
 }
 
 /** The listeners a broker opens: the `listeners` list when given, else the `tcp` shorthand (none if false). */
@@ -190,7 +219,15 @@ export function mergeShorthands(fileListeners: ListenerConfig[] | undefined, val
     if (cert === undefined || key === undefined) problems.push("--tls-port and --wss-port need --tls-cert and --tls-key (QUARKMQ_TLS_CERT, QUARKMQ_TLS_KEY)");
     return { cert: resolve(cert ?? ""), key: resolve(key ?? ""), ...(ca === undefined ? {} : { ca: resolve(ca), requestCert: true }) };
   };
-  if (values.has("tlsPort")) added.push({ type: "tls", host, port: values.get("tlsPort") as number, ...tlsFiles() });
+  const identityAs = values.get("tlsIdentityAs") as IdentityField | undefined;
+  if (identityAs !== undefined && (ca === undefined || !values.has("tlsPort"))) {
+    problems.push("--tls-identity-as needs --tls-port and --tls-ca (QUARKMQ_TLS_PORT, QUARKMQ_TLS_CA): the identity comes from a certificate verified against that CA");
+  }
+  if (values.has("tlsPort")) {
+    // The identity must come from a verified certificate: the flag makes one required on this listener.
+    const identity = identityAs === undefined ? {} : { requireCert: true, useIdentityAs: identityAs };
+    added.push({ type: "tls", host, port: values.get("tlsPort") as number, ...tlsFiles(), ...identity });
+  }
   if (values.has("wsPort")) added.push({ type: "ws", host, port: values.get("wsPort") as number });
   if (values.has("wssPort")) {
     const { requestCert: _, ...files } = tlsFiles();

@@ -13,7 +13,7 @@ import { readAclFile } from "./acl-file.ts";
 import { scramSha256 } from "../security/scram-sha256.ts";
 import { parsePasswordLines, plainTextWarnings } from "./password-file.ts";
 import { didYouMean, fileKeys, fromText, httpKeys, listenerShorthands, optionSpecs, type OptionSpec } from "./schema.ts";
-import { mergeShorthands, readListeners, type ListenerConfig } from "./listeners.ts";
+import { mergeShorthands, readListeners, usesCertificateIdentity, type ListenerConfig } from "./listeners.ts";
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -209,9 +209,11 @@ function build(values: Map<string, unknown>, tcpOff: boolean, httpOn: boolean, l
   const options = { ...defaultOptions, ...rest, tcp, http, ...(listeners === undefined ? {} : { listeners }) } as BrokerOptions;
   if (users?.length === 0) users = undefined;
   let anonymousReason = values.has("allowAnonymous") ? "allowAnonymous set in the configuration" : "the default with no users configured";
-  if (users !== undefined && !values.has("allowAnonymous")) {
+  const identity = usesCertificateIdentity(listeners);
+  if ((users !== undefined || identity) && !values.has("allowAnonymous")) {
     options.allowAnonymous = false;
-    anonymousReason = "users are configured, so clients without a username are refused unless allowAnonymous is set";
+    const what = users === undefined ? "a certificate identity (useIdentityAs) is" : identity ? "users and a certificate identity (useIdentityAs) are" : "users are";
+    anonymousReason = `${what} configured, so clients without a username are refused unless allowAnonymous is set`;
   }
   const userTable = users === undefined ? undefined : new UserTable(users);
   if (userTable !== undefined) options.authMethods = { "SCRAM-SHA-256": scramSha256((name) => userTable.scramEntry(name)) };

@@ -49,7 +49,8 @@ export interface BrokerOptions {
   /** QoS 1/2 messages in flight to one client when it sets no Receive Maximum (3.1.1). Default 100. */
   maxInflightMessages: number;
   /** Allow clients without credentials when no authenticate hook decides. Default true, but false once users, a
-   *  password file or an auth method is configured (unless set explicitly). */
+   *  password file, an auth method or a certificate identity (a tls listener's useIdentityAs) is configured (unless
+   *  set explicitly). */
   allowAnonymous: boolean;
   /** Enhanced authentication methods (MQTT 5 AUTH) by name: host/security/auth-method.ts. */
   authMethods?: AuthMethods;

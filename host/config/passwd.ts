@@ -5,7 +5,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { hashPassword } from "./password-hash.ts";
 import { editPasswordText, parsePasswordLines, usernameProblem, writeFileAtomically } from "./password-file.ts";
-import { scramEntry } from "./scram-credentials.ts";
+import { scramEntry, ScramPasswordError } from "./scram-credentials.ts";
+import { prepareUsername } from "../security/saslprep.ts";
 
 export const passwdUsage = `Usage: quarkmq passwd [-c] [--scram] FILE USER          prompt for the password twice, without echo
        quarkmq passwd [-c] [--scram] --stdin FILE USER  read the password from the first line of stdin
@@ -54,6 +55,15 @@ export function parsePasswdArgs(argv: string[]): PasswdCommand {
   const [file, username, password] = positionals as [string, string, string?];
   const problem = usernameProblem(username);
   if (problem) throw new PasswdError(problem, 1);
+  if (values.scram === true) {
+    // A SCRAM client sends its name SASLprep'd and the broker looks up that form: store only names already in it.
+    const prepared = prepareUsername(username);
+    if (prepared !== username) {
+      throw new PasswdError(prepared === undefined
+        ? `user name "${username}" holds a character SASLprep (RFC 4013) prohibits, so SCRAM clients cannot send it`
+        : `user name "${username}" is not in SASLprep (RFC 4013) form; SCRAM clients send it as "${prepared}": use that`, 1);
+    }
+  }
   return {
     file, username, create: values.c === true, remove: values.D === true, scram: values.scram === true,
     source: values.b ? { kind: "argument", password: password! } : values.stdin ? { kind: "stdin" } : { kind: "prompt" },
@@ -143,7 +153,9 @@ export async function runPasswd(argv: string[]): Promise<string> {
   }
   const password = await readPassword(command);
   if (password === "") throw new PasswdError("the password is empty", 1);
-  const stored = command.scram ? await scramEntry(password) : await hashPassword(password);
+  const stored = command.scram
+    ? await scramEntry(password).catch((error: unknown) => { throw error instanceof ScramPasswordError ? new PasswdError(error.message, 1) : error; })
+    : await hashPassword(password);
   const edited = editPasswordText(text, username, stored);
   writeFileAtomically(file, edited.text);
   return `${edited.found ? "changed" : "added"} user "${username}" in ${file}`;

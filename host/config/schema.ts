@@ -2,6 +2,7 @@
 // checker. Derived from defaultOptions so an option added there is configurable at once; the ranges below
 // tighten the ones the protocol bounds.
 import { defaultOptions } from "./options.ts";
+import { identityFields } from "../security/certificate-identity.ts";
 
 export const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -54,7 +55,7 @@ const known: Record<string, { check: Check; help: string }> = {
   maxQueuedMessages: { check: integer(0, 2 ** 31 - 1), help: "QoS 1/2 messages queued per offline or slow session" },
   maxQueuedBytes: { check: integer(0, 2 ** 53 - 1), help: "payload bytes of QoS 1/2 messages queued per offline or slow session" },
   maxInflightMessages: { check: integer(1, 65_535), help: "QoS 1/2 messages in flight to a client that sets no Receive Maximum" },
-  allowAnonymous: { check: boolean, help: "accept clients that give no username (default false once users, a password file or an auth method is configured)" },
+  allowAnonymous: { check: boolean, help: "accept clients that give no username (default false once users, a password file, an auth method or a certificate identity is configured)" },
   maxConnections: { check: integer(0, 2 ** 31 - 1), help: "sockets open at once (0 = no limit)" },
   maxConnectionsPerAddress: { check: integer(0, 2 ** 31 - 1), help: "sockets open at once from one remote address (0 = no limit)" },
   maxClientIdLength: { check: integer(23, 65_535), help: "longest client id accepted, bytes (23 = the 3.1.1 minimum)" },
@@ -75,6 +76,10 @@ const known: Record<string, { check: Check; help: string }> = {
   tlsCert: { check: filePath, help: "PEM certificate (chain) file for --tls-port and --wss-port" },
   tlsKey: { check: filePath, help: "PEM private key file for --tls-port and --wss-port" },
   tlsCa: { check: filePath, help: "PEM CA file: asks TLS clients for a certificate verified against it" },
+  tlsIdentityAs: {
+    check: oneOf(identityFields),
+    help: "cn, san-dns or san-email: --tls-port requires a client certificate (verified against --tls-ca) and takes the username from that field",
+  },
   persistence: { check: boolean, help: "keep sessions, queued QoS 1/2 messages and retained messages in the data directory (lmdb)" },
   dataDir: { check: (v) => (typeof v === "string" && v.length > 0 ? { value: v } : { expected: "a directory path" }), help: "the durable store's directory" },
   sysInterval: { check: integer(0, 86_400), help: "seconds between $SYS/broker/... updates (0 = none)" },
@@ -87,7 +92,7 @@ const known: Record<string, { check: Check; help: string }> = {
 };
 
 /** Flags and variables for the common single-listener cases: each adds to the listeners, so none is a file key. */
-export const listenerShorthands: Record<string, number | string> = { wsPort: 8083, wssPort: 8084, tlsPort: 8883, tlsCert: "", tlsKey: "", tlsCa: "" };
+export const listenerShorthands: Record<string, number | string> = { wsPort: 8083, wssPort: 8084, tlsPort: 8883, tlsCert: "", tlsKey: "", tlsCa: "", tlsIdentityAs: "" };
 
 function snake(key: string): string {
   return key.replace("QoS", "Qos").replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();

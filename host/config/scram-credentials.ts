@@ -1,6 +1,7 @@
 // SCRAM-SHA-256 credentials (RFC 5802 section 3, RFC 7677): the salted keys a server keeps instead of a password,
 // stored as "scram-sha-256$<iterations>$<salt>$<StoredKey>$<ServerKey>" (base64) in a password-file line.
 import { createHash, createHmac, pbkdf2, randomBytes, timingSafeEqual } from "node:crypto";
+import { preparePassword } from "../security/saslprep.ts";
 
 export interface ScramCredentials {
   iterations: number;
@@ -21,12 +22,22 @@ export function sha256(data: Buffer): Buffer {
   return createHash("sha256").update(data).digest();
 }
 
-/** Hi(password, salt, i) of RFC 5802 is PBKDF2 with HMAC-SHA-256. The password is normalised with NFKC (SASLprep's mapping). */
+/** Hi(Normalize(password), salt, i) of RFC 5802 section 3: PBKDF2 with HMAC-SHA-256 over the SASLprep'd password.
+ *  Rejects (ScramPasswordError) a password SASLprep refuses. */
 export function saltedPassword(password: string | Buffer, salt: Buffer, iterations: number): Promise<Buffer> {
-  const text = typeof password === "string" ? password : password.toString("utf8");
+  const prepared = preparePassword(typeof password === "string" ? password : password.toString("utf8"));
+  if (prepared === undefined) return Promise.reject(new ScramPasswordError());
   return new Promise((resolve, reject) => {
-    pbkdf2(text.normalize("NFKC"), salt, iterations, 32, "sha256", (error, key) => (error ? reject(error) : resolve(key)));
+    pbkdf2(prepared, salt, iterations, 32, "sha256", (error, key) => (error ? reject(error) : resolve(key)));
   });
+}
+
+/** A password SASLprep (RFC 4013) refuses: empty, a control or other prohibited character, or a broken bidi rule. */
+export class ScramPasswordError extends Error {
+  override name = "ScramPasswordError";
+  constructor() {
+    super("the password is empty or holds a character SASLprep (RFC 4013) prohibits, so it cannot have SCRAM keys");
+  }
 }
 
 export async function deriveScram(password: string | Buffer, salt: Buffer, iterations: number): Promise<ScramCredentials> {
@@ -59,6 +70,7 @@ export function parseScramEntry(value: string): ScramCredentials | undefined {
 export async function verifyScramPassword(value: string, password: Buffer): Promise<boolean> {
   const stored = parseScramEntry(value);
   if (stored === undefined) return false;
-  const derived = await deriveScram(password, stored.salt, stored.iterations);
+  const derived = await deriveScram(password, stored.salt, stored.iterations).catch(() => undefined);
+  if (derived === undefined) return false; // SASLprep refused it: no stored keys can match
   return derived.storedKey.length === stored.storedKey.length && timingSafeEqual(derived.storedKey, stored.storedKey);
 }

@@ -94,7 +94,7 @@ function settle(ctx: HandlerContext, connection: Connection, exchange: Exchange,
   exchanges.delete(connection);
   const connect = exchange.connect;
   if ("success" in step) {
-    const given = connect?.packet.username ?? connection.client.username;
+    const given = connection.client.username; // the CONNECT's, or the certificate identity on a useIdentityAs listener
     if (step.username !== undefined && given !== undefined && given !== step.username) {
       return connect ? connect.refuse(ReasonCode.NotAuthorized) : connection.disconnect(ReasonCode.NotAuthorized);
     }

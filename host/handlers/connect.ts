@@ -10,6 +10,7 @@ import { NEVER_EXPIRES } from "../session/session.ts";
 import type { HandlerContext } from "./context.ts";
 import { decisionCode, refusalProperties } from "./decision.ts";
 import { beginAuth, hasAuthMethod } from "./auth-exchange.ts";
+import { certificateIdentity } from "../security/certificate-identity.ts";
 
 /** Largest packet the protocol allows: remaining length 268,435,455 plus a 5-byte fixed header. */
 const PROTOCOL_MAX_PACKET_SIZE = 268_435_460;
@@ -30,7 +31,18 @@ export function handleConnect(ctx: HandlerContext, connection: Connection, bytes
   else if (level === 5) client.clientId = assigned = newClientId(); // v5 [MQTT-3.1.3-6]
   else if (level === 4 && packet.cleanStart) client.clientId = newClientId(); // v3.1.1 [MQTT-3.1.3-6]
   else return connection.refuseConnect(ReasonCode.ClientIdentifierNotValid); // v3.1.1 [MQTT-3.1.3-8]
-  if (packet.username !== undefined) client.username = packet.username;
+  const identityAs = connection.transport.identityAs;
+  if (identityAs !== undefined) {
+    const identity = certificateIdentity(client.certificate, identityAs);
+    if (identity === undefined || (packet.username !== undefined && packet.username !== identity)) {
+      ctx.log.debug({ clientId: client.clientId, identityAs, username: packet.username, identity },
+        identity === undefined ? "CONNECT refused: the client certificate has no such identity field" : "CONNECT refused: username differs from the certificate identity");
+      // Bad User Name or Password, as Mosquitto answers every certificate identity failure: the username is wrong for
+      // this certificate; nothing was guessed (the certificate was verified), so the refusal is not slowed.
+      return refuseLogin(ctx, connection, ReasonCode.BadUserNameOrPassword, false, undefined);
+    }
+    client.username = identity;
+  } else if (packet.username !== undefined) client.username = packet.username;
   const options = ctx.options;
   if (level !== 5 && options.maxKeepAlive > 0 && packet.keepAlive > options.maxKeepAlive) {
     return connection.refuseConnect(ReasonCode.ClientIdentifierNotValid); // 3.1.1 has no Server Keep Alive to tell the client
@@ -51,11 +63,11 @@ export function handleConnect(ctx: HandlerContext, connection: Connection, bytes
   const authenticate = ctx.hooks.authenticate;
   if (authenticate === undefined) {
     if (method !== undefined) return connection.refuseConnect(ReasonCode.BadAuthenticationMethod); // v5 [MQTT-4.12.0-1]
-    if (!options.allowAnonymous && packet.username === undefined) return refuseLogin(ctx, connection, ReasonCode.NotAuthorized, false, undefined);
+    if (!options.allowAnonymous && client.username === undefined) return refuseLogin(ctx, connection, ReasonCode.NotAuthorized, false, undefined);
     return accept(ctx, connection, packet, true, assigned);
   }
   const decision = authenticate({
-    client, password: packet.password,
+    client, password: packet.password, certificateIdentity: identityAs,
     authenticationMethod: method, authenticationData: packet.properties.authenticationData,
   });
   if (decision instanceof Promise) return decision.then((result) => accept(ctx, connection, packet, result, assigned));
@@ -106,7 +118,7 @@ function accept(ctx: HandlerContext, connection: Connection, packet: ConnectPack
   let expiry = v5 ? properties.sessionExpiryInterval ?? 0 : packet.cleanStart ? 0 : NEVER_EXPIRES;
   if (v5 && expiry > options.maxSessionExpiryInterval) connack.sessionExpiryInterval = expiry = options.maxSessionExpiryInterval;
   session.expireAfter(expiry);
-  session.useAcl(ctx.security.aclFor(connection.client.username, clientId));
+  session.useAcl(ctx.security.aclFor(connection.client.username, clientId), connection.client);
   let keepAlive = packet.keepAlive;
   if (options.maxKeepAlive > 0 && keepAlive > options.maxKeepAlive) {
     keepAlive = options.maxKeepAlive;

@@ -1,9 +1,10 @@
 // `$SYS/broker/...` topics with Mosquitto's names and meanings (mosquitto(8), "Broker Status"), published
 // retained every sysInterval seconds, each only when its value changed; the load/... topics are Mosquitto's
-// moving averages of a per-minute rate over 1, 5 and 15 minutes.
+// moving averages of a per-minute rate over 1, 5 and 15 minutes; limits/<limit>/hits are quarkmq's own (every limit
+// hit and refusal, as /metrics counts them).
 import { packageVersion } from "../config/cli-args.ts";
 import { messageFrom } from "../routing/message.ts";
-import { counters, totals, type CounterView, type HttpBroker } from "./broker-view.ts";
+import { counters, LIMITS, totals, type CounterView, type HttpBroker } from "./broker-view.ts";
 
 /** Counters whose rate the load/... topics average: topic middle → reading. */
 const loadSources: Array<[string, (c: CounterView) => number]> = [
@@ -73,6 +74,8 @@ export class SysTopics {
       ["store/messages/count", t.retained + t.queued],
     ];
     for (const [name, value] of values) this.set(`$SYS/broker/${name}`, String(value));
+    // Ours, not Mosquitto's: each limit and refusal counter, named as /metrics labels quarkmq_limits_hit_total.
+    for (let i = 0; i < LIMITS.length; i++) this.set(`$SYS/broker/limits/${LIMITS[i]}/hits`, String(c.limits[i]));
     this.updateLoads(now, c);
   }
 

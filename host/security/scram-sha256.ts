@@ -4,6 +4,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { hmac, parseScramEntry, scramIterations, sha256 } from "../config/scram-credentials.ts";
 import type { AuthConversation, AuthMethodHandler, AuthStep } from "./auth-method.ts";
+import { prepareUsername } from "./saslprep.ts";
 
 const NotAuthorized = 0x87;
 const secret = randomBytes(32);
@@ -58,7 +59,8 @@ class ScramConversation implements AuthConversation {
     this.gs2Header = text.slice(0, text.length - match[3]!.length);
     this.clientFirstBare = match[3]!;
     const a = attributes(this.clientFirstBare);
-    const name = decodeName(a.get("n") ?? "");
+    const given = decodeName(a.get("n") ?? "");
+    const name = given === undefined ? undefined : prepareUsername(given); // RFC 5802 5.1: SASLprep, as a query string
     const clientNonce = a.get("r") ?? "";
     if (!name || !printableNonce.test(clientNonce) || this.clientFirstBare.startsWith("m=")) return { failure: NotAuthorized };
     this.username = name;

@@ -6,6 +6,7 @@ import type { Message } from "../routing/message.ts";
 import type { BrokerStats } from "../stats.ts";
 import type { ClientAcl } from "../security/client-acl.ts";
 import type { Store } from "../store/store.ts";
+import type { ClientInfo } from "../hooks.ts";
 
 export interface Outlet {
   /** The client's Receive Maximum: QoS 1/2 publishes we may have unacknowledged to it. */
@@ -30,8 +31,9 @@ export interface SessionServices<S> {
   readonly stats: BrokerStats;
   /** Where a session with an expiry is written (session-storage.ts). */
   readonly store: Store;
-  /** Publishes a will now; `acl`: its client's rules from the ACL file, if one is configured. */
-  publishWill(will: Will, acl: ClientAcl | undefined): void;
+  /** Publishes a will now, if the ACL file (`acl`: its client's rules, if one is configured) and the
+   *  authorizePublish hook let `client` publish it. */
+  publishWill(will: Will, acl: ClientAcl | undefined, client: ClientInfo | undefined): void;
   /** Ends a session (its expiry passed, or it ends with its connection). */
   endSession(session: S): void;
 }

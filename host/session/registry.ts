@@ -9,6 +9,7 @@ import type { ClientAcl } from "../security/client-acl.ts";
 import type { Store } from "../store/store.ts";
 import type { SessionServices } from "./outlet.ts";
 import { Session } from "./session.ts";
+import type { ClientInfo } from "../hooks.ts";
 
 export class Sessions implements SessionServices<Session> {
   readonly byClientId = new Map<string, Session>();
@@ -18,7 +19,7 @@ export class Sessions implements SessionServices<Session> {
 
   /** `publishWill` publishes a will when a session's connection closes or its will delay passes. */
   constructor(private readonly topics: TopicIndex, readonly options: BrokerOptions, readonly stats: BrokerStats,
-              readonly store: Store, readonly publishWill: (will: Will, acl: ClientAcl | undefined) => void) {}
+              readonly store: Store, readonly publishWill: (will: Will, acl: ClientAcl | undefined, client: ClientInfo | undefined) => void) {}
 
   allocateId(recipient: Session | LocalSubscription | undefined): number {
     const id = this.freeIds.length > 0 ? this.freeIds.pop()! : this.recipients.length;

@@ -6,6 +6,9 @@ import { Message } from "../routing/message.ts";
 import type { RestoredSession, StoredMessage } from "../store/store.ts";
 import type { Outbound } from "./inflight.ts";
 import type { Sessions } from "./registry.ts";
+import type { ClientAcl } from "../security/client-acl.ts";
+import type { ClientInfo } from "../hooks.ts";
+import type { Session } from "./session.ts";
 
 /** A stored message as routed again; `storeId` keeps it referenced by the store's existing record. */
 export function restoredMessage(stored: StoredMessage, storeId = 0): Message {
@@ -15,12 +18,24 @@ export function restoredMessage(stored: StoredMessage, storeId = 0): Message {
   return message;
 }
 
-/** Rebuilds the sessions; returns the wills that fell due while the broker was down. */
-export function restoreSessions(sessions: Sessions, topics: TopicIndex, restored: RestoredSession[], now: number): Will[] {
-  const wills: Will[] = [];
+/** The ACL rules of a client by its identity (Security.aclFor); undefined without an ACL file. */
+export type AclFor = (username: string | undefined, clientId: string) => ClientAcl | undefined;
+
+/** The client of a stored session or will, as far as the store knows it (a record from before protocolLevel was kept
+ *  says 4). */
+export function storedClient(record: { clientId: string; username?: string; protocolLevel?: 3 | 4 | 5 }): ClientInfo {
+  return { clientId: record.clientId, username: record.username, protocolLevel: record.protocolLevel ?? 4 };
+}
+
+/** Rebuilds the sessions, each with the ACL rules of its client; returns the wills that fell due while the broker
+ *  was down, with the rules they are checked against. */
+export function restoreSessions(sessions: Sessions, topics: TopicIndex, restored: RestoredSession[], now: number,
+  aclFor: AclFor): Array<[Will, Session]> {
+  const wills: Array<[Will, Session]> = [];
   const messages = new Map<number, Message>();
   for (const { session: record, entries, inboundQos2 } of restored) {
     const session = sessions.create(record.clientId);
+    session.useAcl(aclFor(record.username, record.clientId), storedClient(record));
     for (const { topicFilter, options, subscriptionId } of record.subscriptions) {
       if (topics.subscribe(session.subscriberId, topicFilter, options, subscriptionId) < 0) continue;
       session.subscriptions.add(topicFilter, options, subscriptionId);
@@ -33,7 +48,7 @@ export function restoreSessions(sessions: Sessions, topics: TopicIndex, restored
         subscriptionIds: entry.subscriptionIds, stored: entry });
     }
     const due = session.restore(record, outbound, inboundQos2, now);
-    if (due !== undefined) wills.push(due);
+    if (due !== undefined) wills.push([due, session]);
   }
   return wills;
 }

@@ -11,6 +11,7 @@ import { NEVER_EXPIRES, SessionClocks } from "./session-clocks.ts";
 import { SessionStorage } from "./session-storage.ts";
 import { Subscriptions } from "./subscriptions.ts";
 import type { ClientAcl } from "../security/client-acl.ts";
+import type { ClientInfo } from "../hooks.ts";
 
 export { NEVER_EXPIRES, PubrecOutcome };
 
@@ -26,6 +27,7 @@ export class Session {
   private clocks: SessionClocks | undefined;
   /** The ACL file's rules for the client's identity (set at CONNECT); undefined without an ACL file: nothing is checked. */
   private rules: ClientAcl | undefined;
+  private owner: ClientInfo | undefined;
   /** The attached connection's will (written with the record, so a crash keeps it). */
   private connectionWill: Will | undefined;
   /** Date.now() when the last connection closed. */
@@ -55,14 +57,18 @@ export class Session {
     this.expiry = seconds;
   }
 
-  /** The ACL file's rules for the client now connected (CONNECT handler). */
-  useAcl(acl: ClientAcl | undefined): void {
+  /** The client and its ACL rules (at CONNECT; at the restart, from the record, which keeps its username and level). */
+  useAcl(acl: ClientAcl | undefined, client: ClientInfo): void {
     this.rules = acl;
+    this.owner = client;
   }
 
   get acl(): ClientAcl | undefined {
     return this.rules;
   }
+
+  /** Whose session this is, for the checks of its will (its last CONNECT, or the stored record after a restart). */
+  get client(): ClientInfo | undefined { return this.owner; }
 
   /** The registry has ended this session. */
   get ended(): boolean {
@@ -182,7 +188,7 @@ export class Session {
     const subscriptions = [];
     for (const [topicFilter, { options, subscriptionId }] of this.subscriptionSet?.entries() ?? []) subscriptions.push({ topicFilter, options, subscriptionId });
     const connected = this.attached !== undefined;
-    return { clientId: this.clientId, expiryInterval: this.expiry, subscriptions,
+    return { clientId: this.clientId, username: this.owner?.username, protocolLevel: this.owner?.protocolLevel, expiryInterval: this.expiry, subscriptions,
       will: connected ? this.connectionWill : this.clocks?.pendingWill, disconnectedAt: connected ? 0 : this.disconnectedAt };
   }
 
@@ -217,7 +223,7 @@ export class Session {
     this.disconnectedAt = Date.now();
     if (will !== undefined) {
       const delay = Math.min(will.properties.willDelayInterval ?? 0, this.expiry);
-      if (delay === 0) this.services.publishWill(will, this.rules);
+      if (delay === 0) this.services.publishWill(will, this.rules, this.owner);
       else this.makeClocks().delayWill(will, delay);
     }
     if (this.expiry === 0) this.services.endSession(this);
@@ -227,7 +233,7 @@ export class Session {
 
   private makeClocks(): SessionClocks {
     return this.clocks ??= new SessionClocks(() => this.services.endSession(this), (will) => {
-      this.services.publishWill(will, this.rules);
+      this.services.publishWill(will, this.rules, this.owner);
       this.persist();
     });
   }

@@ -4,7 +4,7 @@
 import type { Properties, Will } from "../core/packets.ts";
 import type { Backend, Key } from "./backend.ts";
 import type {
-  RestoredSession, RestoredState, StorableMessage, Store, StoredEntry, StoredMessage, StoredSession,
+  DueWill, RestoredSession, RestoredState, StorableMessage, Store, StoredEntry, StoredMessage, StoredSession,
 } from "./store.ts";
 
 /** Session Expiry Interval meaning "never expires" (v5 3.1.2.11.2). */
@@ -99,13 +99,14 @@ export class KeyValueStore implements Store {
       if (messageId > maxId) maxId = messageId;
     }
     const sessions = new Map<string, RestoredSession>();
-    const wills: Will[] = [];
+    const wills: DueWill[] = [];
     for (const { key, value } of backend.scan("sessions")) {
       const session = normalizeSession(value as StoredSession);
       // A session that was connected when the broker died counts as disconnected at the restart.
       const since = session.disconnectedAt === 0 ? now : session.disconnectedAt;
       if (session.expiryInterval !== NEVER_EXPIRES && since + session.expiryInterval * 1000 <= now) {
-        if (session.will !== undefined) wills.push(session.will); // its will delay (<= expiry) ran out too [MQTT-3.1.2-8]
+        // its will delay (<= expiry) ran out too [MQTT-3.1.2-8]
+        if (session.will !== undefined) wills.push({ will: session.will, clientId: session.clientId, username: session.username, protocolLevel: session.protocolLevel });
         backend.remove("sessions", key);
         purged.sessions++;
         continue;
@@ -161,6 +162,8 @@ export class KeyValueStore implements Store {
 
 /** msgpack gives null where undefined was written, and now and then a Uint8Array where a Buffer was. */
 function normalizeSession(session: StoredSession): StoredSession {
+  session.username ??= undefined;
+  session.protocolLevel ??= undefined;
   const will = session.will ?? undefined;
   session.will = will === undefined ? undefined : { ...will, payload: buffer(will.payload), properties: normalizeProperties(will.properties) ?? {} };
   return session;

@@ -4,6 +4,7 @@
 import { open, type Database, type RootDatabase } from "lmdb";
 import type { Backend, Key, Table } from "./backend.ts";
 import { checkDataDir, StoreOpenError } from "./data-dir.ts";
+import { lockDataDir } from "./data-dir-lock.ts";
 import { KeyValueStore } from "./key-value-store.ts";
 import { STORE_FORMAT_VERSION } from "./store.ts";
 
@@ -117,23 +118,35 @@ export interface LmdbStoreOptions {
 }
 
 export class LmdbStore extends KeyValueStore {
-  private constructor(readonly path: string, backend: LmdbBackend) {
+  private constructor(readonly path: string, backend: LmdbBackend, private readonly unlock: () => void) {
     super("lmdb", backend);
   }
 
-  /** Opens (creating when missing) and checks the store; throws StoreOpenError with the path and the reason. */
+  /** Commits what is queued, closes the environment and gives the data directory's lock back. */
+  override async close(): Promise<void> {
+    try {
+      await super.close();
+    } finally {
+      this.unlock();
+    }
+  }
+
+  /** Opens (creating when missing), locks and checks the store; throws StoreOpenError with the path and the reason
+   *  (StoreLockedError when another live broker holds the directory). */
   static open(options: LmdbStoreOptions): LmdbStore {
     const path = options.path;
     checkDataDir(path);
+    const unlock = lockDataDir(path); // throws StoreLockedError while another broker uses the directory
     let env: RootDatabase | undefined;
     try {
       // overlappingSync off: a commit resolves once it is flushed to disk, so acknowledgements wait for durability.
       env = open({ path, maxDbs: TABLES.length, eventTurnBatching: false, overlappingSync: false, noSubdir: false });
       const backend = new LmdbBackend(env, options.onError ?? (() => undefined));
       backend.checkFormat(path);
-      return new LmdbStore(path, backend);
+      return new LmdbStore(path, backend, unlock);
     } catch (error) {
       void env?.close();
+      unlock();
       if (error instanceof StoreOpenError) throw error;
       throw new StoreOpenError(path, (error as Error).message);
     }

@@ -37,6 +37,11 @@ export interface StoredSubscription {
 
 export interface StoredSession {
   clientId: string;
+  /** The username of the client's last CONNECT: the identity its will is ACL-checked as after a restart (a record
+   *  written before this field existed reads as anonymous, so the check fails closed). */
+  username?: string;
+  /** The protocol level of that CONNECT (the authorizePublish hook's client.protocolLevel for such a will). */
+  protocolLevel?: 3 | 4 | 5;
   /** Session Expiry Interval in seconds (never 0: such sessions are not stored). */
   expiryInterval: number;
   subscriptions: StoredSubscription[];
@@ -60,6 +65,14 @@ export interface StoredEntry {
   stage: number;
 }
 
+/** A will that fell due while the broker was down, and the client it belongs to (the ACL checks it as theirs). */
+export interface DueWill {
+  will: Will;
+  clientId: string;
+  username: string | undefined;
+  protocolLevel: 3 | 4 | 5 | undefined;
+}
+
 export interface RestoredSession {
   session: StoredSession;
   /** In entryId order, each with its message (shared by entries of the same messageId). */
@@ -72,8 +85,8 @@ export interface RestoredState {
   /** Read as it is iterated (once): a million retained messages are never all held twice. Expired ones are
    *  purged on the way (counted in `purged.retained` by the end of the iteration). */
   retained: Iterable<StoredMessage>;
-  /** Wills of sessions that expired while the broker was down: due now. */
-  wills: Will[];
+  /** Wills of sessions that expired while the broker was down: due now, with whose they were (for the ACL check). */
+  wills: DueWill[];
   /** What load() purged: expired sessions, retained and queued messages, unreferenced records. */
   purged: { sessions: number; retained: number; entries: number; messages: number };
 }

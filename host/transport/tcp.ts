@@ -2,6 +2,7 @@
 // hands each accepted socket to the broker, after a PROXY protocol header where the listener asks for one.
 import net from "node:net";
 import type { PeerCertificate } from "node:tls";
+import type { IdentityField } from "../security/certificate-identity.ts";
 import type { TcpListenerConfig } from "../config/listeners.ts";
 import { readProxyHeader } from "./proxy-protocol.ts";
 import type { Listener, ListenerContext, Transport, TransportKind, TransportSink } from "./transport.ts";
@@ -35,7 +36,7 @@ export class TcpTransport implements Transport {
   failure: Error | undefined;
 
   constructor(private readonly socket: net.Socket, readonly kind: TransportKind = "tcp", remoteAddress?: string,
-              readonly certificate?: PeerCertificate) {
+              readonly certificate?: PeerCertificate, readonly identityAs?: IdentityField) {
     this.remoteAddress = remoteAddress ?? socket.remoteAddress ?? "";
   }
 

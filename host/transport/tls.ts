@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import net from "node:net";
 import tls from "node:tls";
-import type { TlsListenerConfig, TlsSettings } from "../config/listeners.ts";
+import { certificateIdentityProblem, type TlsListenerConfig, type TlsSettings } from "../config/listeners.ts";
 import { readProxyHeader } from "./proxy-protocol.ts";
 import { closeServer, listenOn, TcpTransport } from "./tcp.ts";
 import type { Listener, ListenerContext } from "./transport.ts";
@@ -33,6 +33,8 @@ export class TlsListener implements Listener {
   private readonly proxied = new WeakMap<net.Socket, string>();
 
   constructor(private readonly config: TlsListenerConfig & { host: string; port: number }, private readonly context: ListenerContext) {
+    const identityProblem = certificateIdentityProblem(config);
+    if (identityProblem !== undefined) throw new Error(`tls listener on port ${config.port}: ${identityProblem}`);
     const requestCert = config.requestCert === true || config.requireCert === true;
     this.server = tls.createServer({
       ...secureContextOptions(config),
@@ -69,7 +71,7 @@ export class TlsListener implements Listener {
       return;
     }
     const certificate = socket.authorized ? socket.getPeerCertificate() : undefined;
-    this.context.accept(new TcpTransport(socket, "tls", remoteAddress, certificate));
+    this.context.accept(new TcpTransport(socket, "tls", remoteAddress, certificate, this.config.useIdentityAs));
   }
 
   listen(): Promise<{ host: string; port: number }> {

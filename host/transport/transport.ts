@@ -2,6 +2,7 @@
 // knows the transport. A transport delivers chunks to one sink and takes writes.
 import type { PeerCertificate } from "node:tls";
 import type { Logger } from "../log.ts";
+import type { IdentityField } from "../security/certificate-identity.ts";
 
 export type TransportKind = "tcp" | "tls" | "ws" | "wss";
 export interface TransportSink {
@@ -19,6 +20,8 @@ export interface Transport {
   readonly remoteAddress: string;
   /** The client certificate, when one was verified against the listener's CA. */
   readonly certificate?: PeerCertificate;
+  /** The certificate field that is the client's username (a tls listener's useIdentityAs). */
+  readonly identityAs?: IdentityField;
   /** Starts delivering to `sink`. */
   bind(sink: TransportSink): void;
   /** Queues bytes; false means the buffer is over its high-water mark (wait for onDrain). */

@@ -1,6 +1,6 @@
 // Test certificates made with Debian's `openssl` in a temporary directory: a CA, a server certificate for
 // localhost/127.0.0.1 (and a second one to swap in), client certificates from that CA, from another CA,
-// and one that expired in 2020 (signed with `openssl ca`, which takes explicit dates).
+// and one that expired in 2020 (signed with `openssl ca`, which takes explicit dates); issueClient() makes more.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -34,9 +34,9 @@ function makeCa(dir: string, name: string): void {
   openssl(dir, "req", "-x509", ...EC, "-keyout", `${name}.key`, "-out", `${name}.crt`, "-days", "2", "-subj", `/CN=${name}`);
 }
 
-function issue(dir: string, ca: string, name: string, cn: string, extensions: string): Pair {
+function issue(dir: string, ca: string, name: string, cn: string, extensions: string, subject = `/CN=${cn}`): Pair {
   writeFileSync(join(dir, `${name}.ext`), extensions);
-  openssl(dir, "req", ...EC, "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", `/CN=${cn}`);
+  openssl(dir, "req", ...EC, "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", subject);
   openssl(dir, "x509", "-req", "-in", `${name}.csr`, "-CA", `${ca}.crt`, "-CAkey", `${ca}.key`, "-CAcreateserial",
     "-out", `${name}.crt`, "-days", "2", "-extfile", `${name}.ext`);
   return { cert: join(dir, `${name}.crt`), key: join(dir, `${name}.key`) };
@@ -73,4 +73,11 @@ export function makeCertificates(): Certificates {
     expiredClient: issueExpired(dir, "ca", "expired"),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/** Another client certificate from the test CA: `subject` as openssl writes it ("/CN=x", "/O=y"), `subjectAltName` as
+ *  in an openssl extension file ("DNS:a, email:b@c"), for certificate identity tests. */
+export function issueClient(certs: Certificates, name: string, subject: string, subjectAltName?: string): Pair {
+  const extensions = `extendedKeyUsage = clientAuth\n${subjectAltName === undefined ? "" : `subjectAltName = ${subjectAltName}\n`}`;
+  return issue(certs.dir, "ca", name, "", extensions, subject);
 }

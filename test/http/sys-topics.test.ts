@@ -1,5 +1,6 @@
 // $SYS/broker/... topics with Mosquitto's names, received by a real `$SYS/#` subscriber with a short
-// sysInterval: static version, counters that move with traffic, load averages, and none when sysInterval is 0.
+// sysInterval: static version, counters that move with traffic, load averages, the limit counters, and none when
+// sysInterval is 0.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -58,6 +59,24 @@ describe("$SYS topics", () => {
     expect(value("retained messages/count")).toBeGreaterThanOrEqual(1);
     expect(value("load/publish/received/1min")).toBeGreaterThan(0);
     expect(Number(latest.get("$SYS/broker/uptime")!.split(" ")[0])).toBeGreaterThanOrEqual(1);
+  });
+
+  it("a limit hit shows in $SYS/broker/limits/<limit>/hits, retained, published again only when it changed", async () => {
+    await h.start({ sysInterval: 1, maxClientIdLength: 23 });
+    const topic = "$SYS/broker/limits/client_id_length/hits";
+    const sys = h.client({ protocolVersion: 4, clientId: "watcher" });
+    const values: string[] = [];
+    const first = sysUntil(sys, [topic, "$SYS/broker/limits/login_failures/hits", "$SYS/broker/limits/acl_will/hits"], 5000);
+    sys.on("message", (t, payload, packet) => { if (t === topic) values.push(`${payload.toString()}${packet.retain ? " (retained)" : ""}`); });
+    await sys.subscribeAsync("$SYS/broker/limits/#", { qos: 0 });
+    await first;
+    const refused = new Promise<string>((resolve) => {
+      h.client({ protocolVersion: 5, clientId: "x".repeat(24), reconnectPeriod: 0 }).once("error", (error) => resolve(error.message));
+    });
+    expect(await refused).toMatch(/Client Identifier not valid/i);
+    for (let waited = 0; waited < 5000 && !values.includes("1"); waited += 100) await delay(100);
+    await delay(1500); // at least one more tick: an unchanged value is not published again
+    expect(values).toEqual(["0 (retained)", "1"]); // the value stored before the subscription, then the change
   });
 
   it("[MQTT-4.7.2-1] a # subscriber does not receive $SYS topics", async () => {

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBroker, type TestBroker } from "../spec/support/broker.ts";
 import { uniqueId } from "../spec/support/ids.ts";
+import type { PublishEvent } from "../../host/index.ts";
 import { ack, connect, hex, publish, subscribe, suback, T } from "../helpers/packets.ts";
 import type { SpecClient as RawClient } from "../spec/support/spec-client.ts";
 
@@ -34,6 +35,7 @@ pattern read inbox/%u
 
 let broker: TestBroker;
 let hooked: TestBroker;
+const willEvents: PublishEvent[] = [];
 beforeAll(async () => {
   broker = await startBroker({ aclFile, hooks: { authenticate: () => true } });
   hooked = await startBroker({
@@ -41,7 +43,10 @@ beforeAll(async () => {
     hooks: {
       authenticate: () => true,
       authorizeSubscribe: ({ topicFilter, aclDecision }) => (topicFilter === "override/x" ? true : aclDecision ?? false),
-      authorizePublish: ({ topicName, aclDecision }) => (topicName === "a/vetoed" ? 0x87 : aclDecision ?? false),
+      authorizePublish: (event) => {
+        if (event.will === true) willEvents.push(event);
+        return event.topicName === "a/vetoed" ? 0x87 : event.aclDecision ?? false;
+      },
     },
   });
 });
@@ -168,5 +173,22 @@ describe("ACL file and the authorize hooks", () => {
     await alice.expect(ack(T.PUBACK, 5, 1, 0x87));
     alice.send(publish(5, { topic: "a/fine", qos: 1, packetId: 2, payload: "x" }));
     await alice.expect(ack(T.PUBACK, 5, 2, 0x10)); // accepted (not 0x87); 0x10: nobody subscribed to a/fine
+  });
+
+  it("a will meets authorizePublish too when it is sent: the hook sees will: true and the ACL's decision, and may veto it", async () => {
+    const bob = await as(hooked, 5, "bob");
+    expect(await subscribeCodes(bob, 5, ["a/#"])).toBe("01");
+    const wills: RawClient[] = [];
+    for (const topic of ["a/vetoed", "a/will"]) {
+      const c = await hooked.open();
+      c.send(connect({ level: 5, clientId: id(), username: "alice", password: Buffer.from("x"), will: { topic, payload: Buffer.from(topic) } }));
+      await c.expectType(T.CONNACK);
+      wills.push(c);
+    }
+    for (const c of wills) c.close();
+    const got = (await bob.collect(600)).map((p) => p.toString("latin1"));
+    expect(got.some((p) => p.includes("a/will"))).toBe(true);
+    expect(got.some((p) => p.includes("a/vetoed"))).toBe(false);
+    expect(willEvents.map((e) => [e.topicName, e.aclDecision, e.client?.username]).sort()).toEqual([["a/vetoed", true, "alice"], ["a/will", true, "alice"]]);
   });
 });

@@ -1,6 +1,8 @@
 // Opening the lmdb store: a path that is a file, a damaged data.mdb, another format version are refused
-// with the path and the reason (never a crash inside LMDB); --reset-store sets the old directory aside.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+// with the path and the reason (never a crash inside LMDB); --reset-store sets the old directory aside; one broker
+// per directory (quarkmq.lock with its pid; a dead owner's lock taken over), in one process and across two.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { open } from "lmdb";
@@ -9,6 +11,8 @@ import { helpText, parseCommandLine } from "../../host/config/cli-args.ts";
 import { loadConfig } from "../../host/config/load.ts";
 import { setAsideDataDir, StoreOpenError } from "../../host/store/data-dir.ts";
 import { LmdbStore } from "../../host/store/lmdb.ts";
+import { LOCK_FILE, StoreLockedError } from "../../host/store/data-dir-lock.ts";
+import { QuarkmqProcess, startQuarkmq } from "../helpers/quarkmq-process.ts";
 
 const root = mkdtempSync(join(tmpdir(), "quarkmq-datadir-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -70,6 +74,54 @@ describe("lmdb data directory", () => {
     expect(existsSync(path)).toBe(false);
     expect(readdirSync(target)).toEqual(["data.mdb"]);
     expect(setAsideDataDir(path)).toBeUndefined();
+  });
+});
+
+describe("one broker per data directory", { timeout: 60_000 }, () => {
+  /** The pid of a process that has exited (its lock is stale). */
+  const deadPid = () => spawnSync(process.execPath, ["-e", ""]).pid!;
+
+  it("a second store in the same process is refused until the first closes; the lock file holds the pid", async () => {
+    const path = join(root, "locked");
+    const first = LmdbStore.open({ path });
+    expect(readFileSync(join(path, LOCK_FILE), "utf8")).toBe(`${process.pid}\n`);
+    const second = refusal(path);
+    expect(second).toBeInstanceOf(StoreLockedError);
+    expect(second.message).toBe(`cannot open the store in ${path}: another broker in this process uses it`);
+    await first.close();
+    expect(existsSync(join(path, LOCK_FILE))).toBe(false);
+    await LmdbStore.open({ path }).close();
+  });
+
+  it("takes over a lock left by a process that is gone, and one with this pid not held here (a reused pid)", async () => {
+    const path = join(root, "stale");
+    await LmdbStore.open({ path }).close();
+    for (const pid of [deadPid(), process.pid]) {
+      writeFileSync(join(path, LOCK_FILE), `${pid}\n`);
+      const store = LmdbStore.open({ path });
+      expect(readFileSync(join(path, LOCK_FILE), "utf8")).toBe(`${process.pid}\n`);
+      await store.close();
+    }
+  });
+
+  it("a second quarkmq on the same --data-dir exits 1 naming the first one's pid; --reset-store will not move it either", async () => {
+    const dataDir = join(root, "two-processes");
+    const { broker: first } = await startQuarkmq(["--port", "0", "--data-dir", dataDir]);
+    try {
+      for (const extra of [[], ["--reset-store"]]) {
+        const second = new QuarkmqProcess(["--port", "0", "--data-dir", dataDir, ...extra]);
+        expect((await second.exited).code).toBe(1);
+        expect(second.stderr).toContain(`another quarkmq (pid ${first.child.pid}) uses it; stop that one or give this one its own data directory`);
+      }
+      expect(existsSync(dataDir)).toBe(true);
+    } finally {
+      expect((await first.stop("SIGTERM")).code).toBe(0);
+    }
+    expect(existsSync(join(dataDir, LOCK_FILE))).toBe(false); // a clean stop gives the lock back
+    const { broker: third } = await startQuarkmq(["--port", "0", "--data-dir", dataDir]);
+    await third.stop("SIGKILL");
+    const { broker: fourth } = await startQuarkmq(["--port", "0", "--data-dir", dataDir]); // after a SIGKILL: stale, taken over
+    await fourth.stop("SIGTERM");
   });
 });
 

@@ -116,7 +116,7 @@ for (const kind of kinds) {
     it("purges sessions that expired while down and hands back their wills; a connected one counts from the restart", async () => {
       const { store, reopen } = kind.create();
       const will = { topicName: "w", payload: Buffer.from("bye"), qos: 0 as const, retain: false, properties: {} };
-      store.putSession(session("old", { expiryInterval: 10, disconnectedAt: 1000, will }));
+      store.putSession(session("old", { expiryInterval: 10, disconnectedAt: 1000, will, username: "alice" }));
       store.putSession(session("live", { expiryInterval: 10, disconnectedAt: 0 }));
       store.putSession(session("never", { expiryInterval: 0xffffffff, disconnectedAt: 1 }));
       const entry = store.addEntry("old", message("t", "lost"), 1, false, undefined, 0, 0);
@@ -125,7 +125,7 @@ for (const kind of kinds) {
       const state = await (await reopen(store)).load(1_000_000);
       expect(state.sessions.map((s) => s.session.clientId).sort()).toEqual(["live", "never"]);
       expect(state.sessions.find((s) => s.session.clientId === "live")!.session.disconnectedAt).toBe(1_000_000);
-      expect(state.wills).toEqual([will]);
+      expect(state.wills).toEqual([{ will, clientId: "old", username: "alice" }]); // whose: the ACL checks it as alice's
       expect(state.purged).toEqual({ sessions: 1, retained: 0, entries: 1, messages: 1 });
     });
 
@@ -157,9 +157,10 @@ for (const kind of kinds) {
       store.addEntry("c", message("t", "x"), 1, false, undefined, 0, 0);
       store.deleteSession("c", [], []);
       await store.whenCommitted();
-      const state = await (await reopen(store)).load(5000);
+      const reopened = await reopen(store);
+      const state = await reopened.load(5000);
       expect(state.purged).toEqual({ sessions: 0, retained: 0, entries: 1, messages: 1 });
-      const again = await (await reopen(store)).load(5000);
+      const again = await (await reopen(reopened)).load(5000); // the reopened one, closed first (one store per directory)
       expect(again.purged).toEqual({ sessions: 0, retained: 0, entries: 0, messages: 0 });
     });
 
