@@ -3,9 +3,10 @@
 // subscriptions, one literal child). Its edge is keyed by the label's first level, unique among
 // its siblings, so findHashed() finds it from one level; the rest is compared where it is used.
 import {
-  N_PARENT, N_CHILDREN, N_LEVEL_A, INLINE, nodeAt, nodeGet, nodeSet, newNode, freeNode,
-  labelLength, labelPtr, reserveEdge, addEdge, removeEdge, freeLabel,
+  N_PARENT, N_CHILDREN, N_LEVEL_A, INLINE, nodeAt, nodeGet, nodeSet, newNode, freeNode, labelLength, labelPtr,
+  freeLabel,
 } from "./nodes";
+import { reserveEdge, addEdge, removeEdge } from "./edges";
 import { alloc } from "../util/alloc";
 
 /** A new literal child of `parent` labelled with the `length` bytes at `ptr` (one level or several),

@@ -10,9 +10,10 @@ import {
 import { getWord, setWord } from "../util/header";
 import { reserve } from "../util/columns";
 import {
-  N_PARENT, N_CHILDREN, N_S0, N_S1, N_S2, N_S3, SUBSCRIPTION_ROOT, HASH_KEY, N_LEVEL_A, INLINE,
-  nodeAt, nodeGet, nodeSet, findHashed, labelPtr, labelLength,
+  N_PARENT, N_CHILDREN, N_S0, N_S1, N_S2, N_S3, SUBSCRIPTION_ROOT, HASH_KEY, N_LEVEL_A, INLINE, nodeAt, nodeGet,
+  nodeSet, labelPtr, labelLength,
 } from "./nodes";
+import { findHashed } from "./edges";
 import { S_SUBSCRIBER, S_OPTIONS, S_SUBSCRIPTION_ID, S_NEXT, subAt, subGet } from "./subscriptions";
 import { OPTION_NO_LOCAL, QOS_MASK } from "../wire/packet-type";
 import { QUOTA_EXCEEDED } from "../wire/errors";

@@ -6,10 +6,10 @@ import { H_SCRATCH_IN, T_SEEN, T_SEEN_CAP, T_SUBSCRIPTION_COUNT } from "../layou
 import { getWord } from "../util/header";
 import { reserve } from "../util/columns";
 import {
-  N_PARENT, N_CHILDREN, N_S0, N_S1, N_S2, N_S3, SUBSCRIPTION_ROOT, GROUP_KEY, HASH_KEY,
-  nodeGet, nodeSet, nodeAt, ensureNodes, newNode, childFor, findChild, findHashed, hashLevel, removeEdge, freeNode,
-  labelPtr, labelLength,
+  N_PARENT, N_CHILDREN, N_S0, N_S1, N_S2, N_S3, SUBSCRIPTION_ROOT, GROUP_KEY, HASH_KEY, nodeGet, nodeSet, nodeAt,
+  newNode, hashLevel, freeNode, labelPtr, labelLength,
 } from "./nodes";
+import { ensureNodes, childFor, findChild, findHashed, removeEdge } from "./edges";
 import { newLabelChild, splitLabel } from "./labels";
 import { reserveWalk } from "./walk";
 import {
