@@ -51,7 +51,8 @@ const ID_BITS: i32 = 27;
 const ID_MASK: i32 = MAX_NODE_ID;
 const TOMB: i32 = SUBSCRIPTION_ROOT; // a deleted edge (the root is nobody's child)
 
-@inline function edgeHash(parentKey: i32, hash: i32): u32 {
+/** The hash an edge is stored under: its parent key and the hash of its label's first level. */
+@inline export function edgeHash(parentKey: i32, hash: i32): u32 {
   return mix(<u32>parentKey, <u32>hash);
 }
 
@@ -66,22 +67,47 @@ export function findChild(parentKey: i32, ptr: usize, length: i32): i32 {
 
 /** The child of `parentKey` whose label starts with that level (`hash` = hashLevel of it), or 0. */
 export function findHashed(parentKey: i32, ptr: usize, length: i32, hash: i32): i32 {
-  const table = <usize>tw(T_EDGES);
-  const mask = tw(T_EDGE_CAP) - 1;
   const key = levelKey(ptr, length);
   const h = edgeHash(parentKey, hash);
+  for (let slot = nextCandidate(h, firstSlot(h)); slot >= 0; slot = nextCandidate(h, slot + 1)) {
+    const id = candidateAt(slot);
+    if (isChild(id, parentKey, key, ptr, length)) return id;
+  }
+  return 0;
+}
+
+// A lookup in steps, for a walk that issues the slot reads of several lookups before it reads any
+// of their nodes (match.ts): edgeHash(), firstSlot(), nextCandidate(), then isChild() on candidateAt().
+
+/** The slot a probe for `h` (edgeHash()) starts at. */
+@inline export function firstSlot(h: u32): i32 {
+  return <i32>h & (tw(T_EDGE_CAP) - 1);
+}
+
+/** The first slot from `slot` on holding an edge tagged like `h` (a candidate), or -1 when an empty slot comes first. */
+@inline export function nextCandidate(h: u32, slot: i32): i32 {
+  const table = <usize>tw(T_EDGES);
+  const mask = tw(T_EDGE_CAP) - 1;
   const tag = <i32>(h >>> ID_BITS);
-  let slot = <i32>h & mask;
+  slot &= mask;
   while (true) {
     const entry = load<i32>(table + (<usize>slot << 2));
-    if (entry == 0) return 0;
-    if ((entry >>> ID_BITS) == tag && entry != TOMB) {
-      const id = entry & ID_MASK;
-      const node = nodeAt(id);
-      if (load<i32>(node) == parentKey && firstLevelIs(node, key, ptr, length)) return id;
-    }
+    if (entry == 0) return -1;
+    if ((entry >>> ID_BITS) == tag && entry != TOMB) return slot;
     slot = (slot + 1) & mask;
   }
+}
+
+/** The node id of the edge in `slot`. */
+@inline export function candidateAt(slot: i32): i32 {
+  return load<i32>(<usize>tw(T_EDGES) + (<usize>slot << 2)) & ID_MASK;
+}
+
+/** Whether node `id` is the child of `parentKey` whose label starts with the level of `length` bytes
+ *  at `ptr` (`key` = levelKey of them). */
+@inline export function isChild(id: i32, parentKey: i32, key: u64, ptr: usize, length: i32): bool {
+  const node = nodeAt(id);
+  return load<i32>(node) == parentKey && firstLevelIs(node, key, ptr, length);
 }
 
 /** The hash of a stored node's edge. */
