@@ -1,5 +1,6 @@
-// Subscription records (24 bytes each, ids with a free list) linked per owner node, and the hash
-// that finds a subscriber's record under an owner: (owner node, subscriberId) -> subscription id.
+// Subscription records (24 bytes each, ids with a free list) linked per owner node, and how a
+// subscriber's record under an owner is found: by walking a short list, through the hash
+// (owner node, subscriberId) -> subscription id in a long one.
 import { tableInsert, tableRemove } from "./probe-table";
 import { tw, setTw, twAt } from "./root";
 import {
@@ -12,13 +13,20 @@ import { mix } from "../util/hash";
 
 export const SUB_BYTES: i32 = 24;
 export const S_SUBSCRIBER: i32 = 0;
-export const S_OPTIONS: i32 = 1; // the SUBSCRIBE options byte
+export const S_OPTIONS: i32 = 1; // the SUBSCRIBE options byte, | HASHED when the record is in the hash
 export const S_SUBSCRIPTION_ID: i32 = 2; // v5 subscription identifier, 0 = none
 export const S_NEXT: i32 = 3; // next in the owner's list (free list link when free)
 export const S_PREV: i32 = 4;
 export const S_OWNER: i32 = 5; // the node whose list holds it (a filter node or a group node)
 
 const SUBS_PER_PAGE: i32 = PAGE_BYTES / SUB_BYTES;
+
+// A list of at most LONG members is walked to find a subscriber (most filters have a few
+// subscribers, and the hash would cost a cache miss and 8 bytes each); when a list grows past LONG,
+// its members enter the hash, and every member added to a longer list does. Members stay in the
+// hash until they leave their list, so a list longer than LONG has all its members there.
+const LONG: i32 = 8;
+const HASHED: i32 = 1 << 16;
 
 @inline export function subAt(id: i32): usize {
   return pagedAt(twAt(T_SUBS), SUB_BYTES, SUBS_PER_PAGE, id);
@@ -54,8 +62,19 @@ const TOMB: i32 = <i32>0xf0000000;
   return id | <i32>((h >>> ID_BITS) << ID_BITS);
 }
 
-/** The subscription of `subscriberId` under `owner`, or 0. */
-export function findSubscription(owner: i32, subscriberId: i32): i32 {
+/** The subscription of `subscriberId` in the list from `head` (under `owner`), or 0. */
+export function findSubscription(owner: i32, head: i32, subscriberId: i32): i32 {
+  let s = head;
+  for (let n = 0; n < LONG && s != 0; n++) {
+    const at = subAt(s);
+    if (load<i32>(at + (S_SUBSCRIBER << 2)) == subscriberId) return s;
+    s = load<i32>(at + (S_NEXT << 2));
+  }
+  return s == 0 ? 0 : findHashed(owner, subscriberId);
+}
+
+/** The hashed subscription of `subscriberId` under `owner`, or 0. */
+function findHashed(owner: i32, subscriberId: i32): i32 {
   const table = <usize>tw(T_SUB_HASH);
   const mask = tw(T_SUB_HASH_CAP) - 1;
   const h = subHash(owner, subscriberId);
@@ -93,7 +112,7 @@ function growHash(slots: i32): bool {
   setTw(T_SUB_HASH_CAP, slots);
   setTw(T_SUB_HASH_TOMBS, 0);
   const end = tw(T_SUB_NEXT); // re-entered in id order: the records are read front to back
-  for (let id = 1; id < end; id++) if (subGet(id, S_OWNER) != -1) insertHash(id);
+  for (let id = 1; id < end; id++) if (subGet(id, S_OWNER) != -1 && (subGet(id, S_OPTIONS) & HASHED) != 0) insertHash(id);
   free(old, oldSlots << 2);
   return true;
 }
@@ -103,11 +122,28 @@ function removeHash(id: i32): void {
   tableRemove(T_SUB_HASH, T_SUB_HASH_CAP, T_SUB_HASH_COUNT, T_SUB_HASH_TOMBS, TOMB, h, hashEntry(id, h));
 }
 
-/** A new subscription record in the hash (not yet linked into a list), or 0 when memory is exhausted. */
-export function newSubscription(owner: i32, subscriberId: i32): i32 {
-  const count = tw(T_SUB_HASH_COUNT) + 1;
-  const cap = tw(T_SUB_HASH_CAP);
-  if ((count + tw(T_SUB_HASH_TOMBS)) * 4 > cap * 3 && !growHash(count * 2 < cap ? cap : cap << 1)) return 0; // at most 3/4 full
+/** Members of the list from `head`, counted up to LONG + 1. */
+function shortLength(head: i32): i32 {
+  let n = 0;
+  for (let s = head; s != 0 && n <= LONG; s = subGet(s, S_NEXT)) n++;
+  return n;
+}
+
+/** Enters a record into the hash (room was made) and marks it. */
+function hashIn(id: i32): void {
+  insertHash(id);
+  subSet(id, S_OPTIONS, subGet(id, S_OPTIONS) | HASHED);
+  setTw(T_SUB_HASH_COUNT, tw(T_SUB_HASH_COUNT) + 1);
+}
+
+/** A new subscription record for the list from `head` (not yet linked into it), or 0 when memory is exhausted. */
+export function newSubscription(owner: i32, head: i32, subscriberId: i32): i32 {
+  const length = shortLength(head); // the list is long after this one joins when length >= LONG
+  if (length >= LONG) {
+    const count = tw(T_SUB_HASH_COUNT) + LONG + 1;
+    const cap = tw(T_SUB_HASH_CAP);
+    if ((count + tw(T_SUB_HASH_TOMBS)) * 4 > cap * 3 && !growHash(count * 2 < cap ? cap : cap << 1)) return 0; // at most 3/4 full
+  }
   let id = tw(T_SUB_FREE);
   if (id != 0) {
     setTw(T_SUB_FREE, subGet(id, S_NEXT));
@@ -118,16 +154,25 @@ export function newSubscription(owner: i32, subscriberId: i32): i32 {
   }
   subSet(id, S_SUBSCRIBER, subscriberId);
   subSet(id, S_OWNER, owner);
+  subSet(id, S_OPTIONS, 0);
   subSet(id, S_NEXT, 0);
   subSet(id, S_PREV, 0);
-  insertHash(id);
-  setTw(T_SUB_HASH_COUNT, count);
+  if (length == LONG) { // the list turns long: its members enter the hash
+    for (let s = head; s != 0; s = subGet(s, S_NEXT)) if ((subGet(s, S_OPTIONS) & HASHED) == 0) hashIn(s);
+  }
+  if (length >= LONG) hashIn(id);
   return id;
+}
+
+/** Sets a subscription's options byte and identifier. */
+export function setOptions(id: i32, options: i32, subscriptionId: i32): void {
+  subSet(id, S_OPTIONS, (subGet(id, S_OPTIONS) & HASHED) | options);
+  subSet(id, S_SUBSCRIPTION_ID, subscriptionId);
 }
 
 /** Drops a subscription (the caller unlinked it from its list). */
 export function freeSubscription(id: i32): void {
-  removeHash(id);
+  if ((subGet(id, S_OPTIONS) & HASHED) != 0) removeHash(id);
   subSet(id, S_OWNER, -1);
   subSet(id, S_NEXT, tw(T_SUB_FREE));
   setTw(T_SUB_FREE, id);

@@ -13,8 +13,7 @@ import { ensureNodes, childFor, findChild, findHashed, removeEdge } from "./edge
 import { newLabelChild, splitLabel } from "./labels";
 import { reserveWalk } from "./walk";
 import {
-  S_OPTIONS, S_SUBSCRIPTION_ID, S_NEXT, S_PREV,
-  subGet, subSet, ensureSubscriptions, findSubscription, newSubscription, freeSubscription,
+  S_NEXT, S_PREV, subGet, subSet, ensureSubscriptions, findSubscription, newSubscription, setOptions, freeSubscription,
 } from "./subscriptions";
 import { checkTopicFilter as checkFilter, sharePrefix } from "../wire/topic-check";
 import { QUOTA_EXCEEDED, UNSPECIFIED, TOPIC_FILTER_INVALID } from "../wire/errors";
@@ -131,24 +130,23 @@ export function subscribe(subscriberId: i32, filterOffset: i32, filterLength: i3
       nodeSet(node, N_S3, owner);
     }
   }
-  let id = findSubscription(owner, subscriberId);
+  const head = nodeGet(list, field);
+  let id = findSubscription(owner, head, subscriberId);
   const replaced = id != 0;
   if (!replaced) {
-    id = newSubscription(owner, subscriberId);
+    id = newSubscription(owner, head, subscriberId);
     if (id == 0) {
       if (skip > 0) unlinkGroup(owner, node);
       prune(node);
       return -QUOTA_EXCEEDED;
     }
-    const head = nodeGet(list, field);
     subSet(id, S_NEXT, head);
     if (head != 0) subSet(head, S_PREV, id);
     nodeSet(list, field, id);
     if (skip > 0) nodeSet(owner, N_CHILDREN, nodeGet(owner, N_CHILDREN) + 1);
     setTw(T_SUBSCRIPTION_COUNT, tw(T_SUBSCRIPTION_COUNT) + 1);
   }
-  subSet(id, S_OPTIONS, options);
-  subSet(id, S_SUBSCRIPTION_ID, subscriptionId);
+  setOptions(id, options, subscriptionId);
   return replaced ? 1 : 0;
 }
 
@@ -173,7 +171,7 @@ export function unsubscribe(subscriberId: i32, filterOffset: i32, filterLength: 
   const node = key & ~HASH_KEY;
   const owner = skip == 0 ? key : findChild(node | GROUP_KEY | (key & HASH_KEY), ptr + 7, skip - 8);
   if (owner == 0) return 0;
-  const id = findSubscription(owner, subscriberId);
+  const id = findSubscription(owner, nodeGet(skip > 0 ? owner : node, skip == 0 && key != node ? N_S1 : N_S2), subscriberId);
   if (id == 0) return 0;
   const next = subGet(id, S_NEXT);
   const prev = subGet(id, S_PREV);
