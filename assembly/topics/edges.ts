@@ -121,6 +121,14 @@ function insertEdge(id: i32): void {
   tableInsert(T_EDGES, T_EDGE_CAP, T_EDGE_TOMBS, TOMB, h, edgeEntry(id, h)); // callers looked the edge up first
 }
 
+const REHASH_BATCH: i32 = 16;
+
+/** Whether node `id` is live and in the edge hash (not a root, not a `+` child). */
+@inline function isEdge(id: i32): bool {
+  const at = nodeAt(id);
+  return load<i32>(at) != 0 && load<u64>(at + (N_LEVEL_A << 2)) != 0x2b;
+}
+
 function growEdges(slots: i32): bool {
   const old = <usize>tw(T_EDGES);
   const oldSlots = tw(T_EDGE_CAP);
@@ -131,14 +139,19 @@ function growEdges(slots: i32): bool {
   setTw(T_EDGE_CAP, slots);
   setTw(T_EDGE_TOMBS, 0);
   // re-enter the edges in node order (reading the node table front to back, not at random):
-  // every live node but the roots and the `+` children, which sit in their parents' slots
+  // every live node but the roots and the `+` children, which sit in their parents' slots. Each
+  // batch of REHASH_BATCH nodes first reads the slots its edges go to, so that those cache misses
+  // overlap, then enters the edges.
   const end = tw(T_NODE_NEXT);
-  for (let id = RETAINED_ROOT + 1; id < end; id++) {
-    const at = nodeAt(id);
-    if (load<i32>(at) == 0) continue; // free
-    const label = load<u64>(at + (N_LEVEL_A << 2));
-    if (label != 0x2b) insertEdge(id);
+  let touched = 0;
+  for (let from = RETAINED_ROOT + 1; from < end; from += REHASH_BATCH) {
+    const last = min(from + REHASH_BATCH, end);
+    for (let id = from; id < last; id++) {
+      if (isEdge(id)) touched |= load<i32>(table + (<usize>(<i32>nodeEdgeHash(id) & (slots - 1)) << 2));
+    }
+    for (let id = from; id < last; id++) if (isEdge(id)) insertEdge(id);
   }
+  if (old != 0) store<i32>(old, touched); // the old table is dropped: the reads are kept, not optimised away
   free(old, oldSlots << 2);
   return true;
 }
