@@ -6,14 +6,15 @@ import { alloc, free } from "../util/alloc";
 import { mix } from "../util/hash";
 import { tableInsert, tableRemove } from "./probe-table";
 import {
-  N_LEVEL_A, N_LEVEL_B, N_CHILDREN, INLINE, SUBSCRIPTION_ROOT, RETAINED_ROOT, GROUP_KEY, MAX_NODE_ID,
-  nodeAt, nodeGet, nodeSet, levelKey, hashLevel, labelPtr, labelLength, newNode, reserveRoots,
+  N_LEVEL_A, N_LEVEL_B, N_CHILDREN, INLINE, SUBSCRIPTION_ROOT, RETAINED_ROOT, GROUP_KEY,
+  nodeAt, nodeGet, nodeSet, levelKey, hashLevel, labelPtr, labelLength, newNode,
 } from "./nodes";
+import { MAX_RECORD_ID, reserveRecords } from "./records";
 
 /** Creates the two roots and the edge hash on first use. Returns false when memory is exhausted. */
 export function ensureNodes(): bool {
   if (tw(T_NODE_NEXT) != 0) return true;
-  return reserveRoots() && growEdges(64);
+  return reserveRecords() && growEdges(64);
 }
 
 /** The hash a node's edge is stored under: that of its label's first level. */
@@ -44,11 +45,11 @@ function nodeHash(at: usize): i32 {
   return next == 0 || next == 0x2f;
 }
 
-// An edge slot holds a node id (ids stay below 2^27: 2^27 nodes of 32 bytes fill a 32-bit memory)
+// An edge slot holds a node id (below 2^27, records.ts)
 // with the top 5 bits of its hash above it, so a probe passes over 31 of 32 other edges without
 // reading their nodes. The slot index is the hash's low bits.
 const ID_BITS: i32 = 27;
-const ID_MASK: i32 = MAX_NODE_ID;
+const ID_MASK: i32 = MAX_RECORD_ID;
 const TOMB: i32 = SUBSCRIPTION_ROOT; // a deleted edge (the root is nobody's child)
 
 /** The hash an edge is stored under: its parent key and the hash of its label's first level. */
@@ -123,10 +124,10 @@ function insertEdge(id: i32): void {
 
 const REHASH_BATCH: i32 = 16;
 
-/** Whether node `id` is live and in the edge hash (not a root, not a `+` child). */
+/** Whether record `id` is a node in the edge hash (not free, not a subscription, not a root, not a `+` child). */
 @inline function isEdge(id: i32): bool {
   const at = nodeAt(id);
-  return load<i32>(at) != 0 && load<u64>(at + (N_LEVEL_A << 2)) != 0x2b;
+  return load<i32>(at) > 0 && load<u64>(at + (N_LEVEL_A << 2)) != 0x2b;
 }
 
 function growEdges(slots: i32): bool {

@@ -1,14 +1,11 @@
-// Trie nodes as fixed 32-byte records in one table (ids, free list), and what a node's label is
+// Trie nodes as 32-byte records of the record table (records.ts), and what a node's label is
 // (a level or several, inline or in a block). Both tries (subscriptions, retained) share them.
-import { tw, setTw, twAt } from "./root";
-import { T_NODES, T_NODE_NEXT, T_NODE_FREE } from "../layout";
 import { alloc, free } from "../util/alloc";
-import { pagedAt, pagedReserve, PAGE_BYTES } from "../util/columns";
 import { hashBytes, mix } from "../util/hash";
+import { recordAt, allocRecord, freeRecord } from "./records";
 
-export const NODE_BYTES: i32 = 32;
-export const N_PARENT: i32 = 0; //   parent node id (group nodes: filter node | GROUP_KEY); 0 when free
-export const N_CHILDREN: i32 = 1; // literal children in the edge hash (group nodes: member count); free list link when free
+export const N_PARENT: i32 = 0; //   parent node id (group nodes: filter node | GROUP_KEY); never 0 (roots aside)
+export const N_CHILDREN: i32 = 1; // literal children in the edge hash (group nodes: member count)
 // The label (a level, or literal levels joined by `/`: labels.ts) in two words, compared as one u64.
 // Levels never hold a zero byte [MQTT-4.7.3-2], so up to 8 bytes sit inline, zero-padded (all zero:
 // the empty level); a longer label keeps A = length << 8 (low byte 0, not zero) and B = its address.
@@ -29,11 +26,10 @@ export const RETAINED_ROOT: i32 = 2;
 export const GROUP_KEY: i32 = 0x40000000; // parent-key flag of a shared group node under its filter node
 export const HASH_KEY: i32 = 0x20000000; //  owner-key flag: the `#` filter under a node (its subscriptions, with GROUP_KEY its groups)
 
-const NODES_PER_PAGE: i32 = PAGE_BYTES / NODE_BYTES;
 export const INLINE: i32 = 8; // longest level kept inside the node
 
 @inline export function nodeAt(id: i32): usize {
-  return pagedAt(twAt(T_NODES), NODE_BYTES, NODES_PER_PAGE, id);
+  return recordAt(id);
 }
 
 @inline export function nodeGet(id: i32, field: i32): i32 {
@@ -42,18 +38,6 @@ export const INLINE: i32 = 8; // longest level kept inside the node
 
 @inline export function nodeSet(id: i32, field: i32, value: i32): void {
   store<i32>(nodeAt(id) + (<usize>field << 2), value);
-}
-
-/** Ids stay below 2^27 (2^27 nodes of 32 bytes fill a 32-bit memory): an edge slot keeps a hash tag above one. */
-export const MAX_NODE_ID: i32 = (1 << 27) - 1;
-
-/** Creates the two roots on first use. Returns false when memory is exhausted. */
-export function reserveRoots(): bool {
-  if (tw(T_NODE_NEXT) != 0) return true;
-  if (!pagedReserve(twAt(T_NODES), NODES_PER_PAGE, 3)) return false;
-  memory.fill(nodeAt(0), 0, <usize>(3 * NODE_BYTES));
-  setTw(T_NODE_NEXT, 3);
-  return true;
 }
 
 /** The level word pair of `length` bytes at `ptr` (bytes may be read up to 8 past the level: inside SCRATCH_IN's neighbours). */
@@ -92,22 +76,17 @@ export function levelFirstByte(id: i32): u8 {
   return a != 0 && (a & 0xff) == 0 ? <usize>load<u32>(at + (N_LEVEL_B << 2)) : at + (N_LEVEL_A << 2);
 }
 
-/** A fresh node with the given level (all slots 0), or 0 when memory is exhausted. */
-export function newNode(parentKey: i32, ptr: usize, length: i32): i32 {
+/** A fresh node with the given level (all slots 0), or 0 when memory is exhausted. `paired`: the
+ *  node of a filter about to get its first subscription, placed where that can share its cache line. */
+export function newNode(parentKey: i32, ptr: usize, length: i32, paired: bool = false): i32 {
   let bytes: usize = 0;
   if (length > INLINE) {
     bytes = alloc(length);
     if (bytes == 0) return 0;
     memory.copy(bytes, ptr, <usize>length);
   }
-  let id = tw(T_NODE_FREE);
-  if (id != 0) {
-    setTw(T_NODE_FREE, nodeGet(id, N_CHILDREN));
-  } else {
-    id = tw(T_NODE_NEXT);
-    if (id > MAX_NODE_ID || !pagedReserve(twAt(T_NODES), NODES_PER_PAGE, id + 1)) { free(bytes, length); return 0; }
-    setTw(T_NODE_NEXT, id + 1);
-  }
+  const id = allocRecord(0, paired);
+  if (id == 0) { free(bytes, length); return 0; }
   const at = nodeAt(id);
   store<i32>(at, parentKey);
   store<i32>(at, 0, N_CHILDREN << 2);
@@ -127,8 +106,5 @@ export function freeLabel(at: usize): void {
 export function freeNode(id: i32): void {
   const at = nodeAt(id);
   freeLabel(at);
-  store<i32>(at, 0); // no parent: free
-  store<i32>(at, tw(T_NODE_FREE), N_CHILDREN << 2);
-  store<u64>(at, 0, N_LEVEL_A << 2);
-  setTw(T_NODE_FREE, id);
+  freeRecord(id);
 }

@@ -46,7 +46,7 @@ function filterNode(ptr: usize, length: i32, create: bool): i32 {
     if (slot >= 0) {
       child = nodeGet(node, slot);
       if (child == 0 && create) {
-        child = newNode(node, at, size);
+        child = newNode(node, at, size, end >= length); // the filter's own node when its last level
         if (child != 0) nodeSet(node, slot, child);
       }
     } else {
@@ -57,7 +57,7 @@ function filterNode(ptr: usize, length: i32, create: bool): i32 {
           if (next - after == 2 && (load<u8>(ptr + <usize>(after + 1)) == 0x2b || load<u8>(ptr + <usize>(after + 1)) == 0x23)) break;
           after = next;
         }
-        child = newLabelChild(node, at, after - pos);
+        child = newLabelChild(node, at, after - pos, after >= length);
       } else if (child != 0) {
         const cat = nodeAt(child);
         const label = labelPtr(cat);
