@@ -6,8 +6,9 @@ import { matches } from "../oracle/matches.ts";
 import { rng, pick } from "../oracle/random.ts";
 
 // The trie's inner structures at their edges: subscriber lists that are walked (up to 8 members)
-// or found through the hash (longer), and the breadth-first match walk (assembly/topics/match.ts)
-// with many branches at once. Checked against a model of what was subscribed.
+// or found through the hash (longer), the breadth-first match walk (assembly/topics/match.ts) with
+// many branches at once, and the record table (records.ts) that places a filter's first
+// subscription next to its node. Checked against the naive oracle or a model of what was subscribed.
 
 /** Subscriber -> QoS of every live subscription per filter, the model the index must agree with. */
 type Model = Map<string, Map<number, number>>;
@@ -88,6 +89,62 @@ describe("subscriber lists, short (walked) and long (hashed)", () => {
       tops.push(core.header(H_HEAP_TOP));
     }
     expect(tops[2]).toBe(tops[1]);
+  });
+});
+
+describe("the breadth-first walk", () => {
+  it("[MQTT-4.7.1-2] [MQTT-4.7.1-3] [MQTT-4.7.2-1] every mix of `+` and literal levels over 10 levels (1,024 branches at once) and `#` at each depth", () => {
+    const t = new TopicIndex(new Core());
+    const levels = ["a", "b", "", "dd", "level-longer-than-eight", "f", "g", "h", "i", "j"];
+    const filters: string[] = [];
+    for (let mask = 0; mask < 1 << levels.length; mask++) {
+      filters.push(levels.map((l, k) => (mask & (1 << k) ? "+" : l)).join("/"));
+    }
+    for (let depth = 0; depth <= levels.length; depth++) filters.push([...levels.slice(0, depth), "#"].join("/"));
+    filters.forEach((f, s) => expect(t.subscribe(s, f, s % 3, 0), f).toBe(0));
+    const names = [levels.join("/"), levels.slice(0, 9).join("/"), ["a", "b", "", "dd", "x", "f", "g", "h", "i", "j"].join("/"), // `$`: no wildcard first level
+      `$${levels.join("/")}`, levels.slice(0, 3).join("/"), "a/b/c/dd/e/f/g/h/i/j/k"];
+    for (const name of names) {
+      const want = filters.flatMap((f, s) => (matches(name, f) ? [s] : []));
+      const got = delivered(t, name, false);
+      expect([...got.keys()].sort((x, y) => x - y), name).toEqual(want);
+      for (const s of want) expect(got.get(s), `${name}: QoS of ${filters[s]}`).toBe(s % 3);
+    }
+    expect(delivered(t, levels.join("/"), false).size).toBe(1024 + 11);
+  });
+});
+
+describe("the record table", () => {
+  it("nodes and subscriptions freed in any order are reused: matches stay exact, the heap top stops growing", () => {
+    const random = rng(0x7ec0);
+    const core = new Core();
+    const t = new TopicIndex(core);
+    const filters = [...new Set(Array.from({ length: 3000 }, (_, k) =>
+      [`r${k % 7}`, `s${(k * 13) % 50}`, random() < 0.2 ? "+" : `d${k}`, random() < 0.3 ? "#" : `m${k % 5}`].join("/")))];
+    const live = new Map<number, number>(); // filter index -> subscriber
+    const tops: number[] = [];
+    for (let round = 0; round < 4; round++) {
+      for (let op = 0; op < 6000; op++) {
+        const f = Math.floor(random() * filters.length);
+        if (live.has(f)) {
+          expect(t.unsubscribe(live.get(f)!, filters[f]!)).toBe(true);
+          live.delete(f);
+        } else {
+          const s = Math.floor(random() * 40);
+          expect(t.subscribe(s, filters[f]!, 1, 0)).toBe(0);
+          live.set(f, s);
+        }
+        if (op % 500 !== 0) continue;
+        const name = [`r${op % 7}`, `s${(op * 13) % 50}`, `d${op % 3000}`, `m${op % 5}`].join("/");
+        const want = new Set([...live].filter(([i]) => matches(name, filters[i]!)).map(([, s]) => s));
+        expect([...delivered(t, name, false).keys()].sort((x, y) => x - y), name).toEqual([...want].sort((x, y) => x - y));
+      }
+      for (const [f, s] of live) expect(t.unsubscribe(s, filters[f]!)).toBe(true);
+      live.clear();
+      expect(t.subscriptionCount).toBe(0);
+      tops.push(core.header(H_HEAP_TOP));
+    }
+    expect(tops[3]).toBe(tops[2]);
   });
 });
 
