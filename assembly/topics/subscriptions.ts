@@ -3,7 +3,7 @@
 // (owner node, subscriberId) -> subscription id in a long one.
 import { tableInsert, tableRemove } from "./probe-table";
 import { tw, setTw } from "./root";
-import { T_NODE_NEXT, T_SUB_HASH, T_SUB_HASH_CAP, T_SUB_HASH_COUNT, T_SUB_HASH_TOMBS } from "../layout";
+import { T_SUB_HASH, T_SUB_HASH_CAP, T_SUB_HASH_COUNT, T_SUB_HASH_TOMBS } from "../layout";
 import { alloc, free } from "../util/alloc";
 import { mix } from "../util/hash";
 import { recordAt, allocRecord, freeRecord, MAX_RECORD_ID } from "./records";
@@ -104,8 +104,10 @@ function growHash(slots: i32): bool {
   setTw(T_SUB_HASH, <i32>table);
   setTw(T_SUB_HASH_CAP, slots);
   setTw(T_SUB_HASH_TOMBS, 0);
-  const end = tw(T_NODE_NEXT); // re-entered in id order: the records are read front to back
-  for (let id = 1; id < end; id++) if (subGet(id, S_OWNER) < 0 && (subGet(id, S_OPTIONS) & HASHED) != 0) insertHash(id);
+  for (let slot = 0; slot < oldSlots; slot++) { // re-entered from the old table: only long lists' members are hashed
+    const entry = load<i32>(old + (<usize>slot << 2));
+    if (entry != 0 && entry != TOMB) insertHash(entry & ID_MASK);
+  }
   free(old, oldSlots << 2);
   return true;
 }
