@@ -51,17 +51,14 @@ export const H_FREE_LISTS: i32 = 32; //    alloc.ts: 32 words, head of the free 
 export const H_TOPICS: i32 = 18; //         topics: address of the topics block, TOPIC_WORDS words (T_* below); 0 until first use
 export const TOPIC_WORDS: i32 = 32;
 // Words of the topics block: roots of the trie's tables ([address, capacity] pairs kept adjacent).
-export const T_NODES: i32 = 0; // address of the node table's page directory (NODE_BYTES a node)
-export const T_NODE_CAP: i32 = 1; // its capacity in nodes
-export const T_NODE_NEXT: i32 = 2; // next never-used node id (1 and 2 are the roots)
-export const T_NODE_FREE: i32 = 3; // head of the free node ids
+export const T_NODES: i32 = 0; // address of the record table's page directory (32-byte nodes and subscriptions)
+export const T_NODE_CAP: i32 = 1; // its capacity in records
+export const T_NODE_NEXT: i32 = 2; // next never-used record id (1 and 2 are the roots)
+export const T_NODE_FREE: i32 = 3; // head of the free record ids
 export const T_EDGES: i32 = 4; // address of the edge hash (u32 node ids keyed by parent and level)
 export const T_EDGE_CAP: i32 = 5; // its slot count (a power of two)
 export const T_EDGE_COUNT: i32 = 6; // edges stored
-export const T_SUBS: i32 = 7; // address of the subscription table's page directory
-export const T_SUB_CAP: i32 = 8; // its capacity
-export const T_SUB_NEXT: i32 = 9; // next never-used subscription id
-export const T_SUB_FREE: i32 = 10; // head of the free subscription ids
+// words 7-10: unused (subscriptions are records of the node table)
 export const T_SUB_HASH: i32 = 11; // address of the (owner node, subscriberId) -> subscription hash
 export const T_SUB_HASH_CAP: i32 = 12; // its slot count
 export const T_SUB_HASH_COUNT: i32 = 13; // entries stored

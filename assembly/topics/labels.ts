@@ -3,16 +3,17 @@
 // subscriptions, one literal child). Its edge is keyed by the label's first level, unique among
 // its siblings, so findHashed() finds it from one level; the rest is compared where it is used.
 import {
-  N_PARENT, N_CHILDREN, N_LEVEL_A, INLINE, nodeAt, nodeGet, nodeSet, newNode, freeNode,
-  labelLength, labelPtr, reserveEdge, addEdge, removeEdge, freeLabel,
+  N_PARENT, N_CHILDREN, N_LEVEL_A, INLINE, nodeAt, nodeGet, nodeSet, newNode, freeNode, labelLength, labelPtr,
+  freeLabel,
 } from "./nodes";
+import { reserveEdge, addEdge, removeEdge } from "./edges";
 import { alloc } from "../util/alloc";
 
 /** A new literal child of `parent` labelled with the `length` bytes at `ptr` (one level or several),
- *  counted in the parent; 0 when memory is exhausted. */
-export function newLabelChild(parent: i32, ptr: usize, length: i32): i32 {
+ *  counted in the parent; 0 when memory is exhausted. `paired`: see newNode(). */
+export function newLabelChild(parent: i32, ptr: usize, length: i32, paired: bool): i32 {
   if (!reserveEdge()) return 0;
-  const id = newNode(parent, ptr, length);
+  const id = newNode(parent, ptr, length, paired);
   if (id == 0) return 0;
   addEdge(id);
   nodeSet(parent, N_CHILDREN, nodeGet(parent, N_CHILDREN) + 1);

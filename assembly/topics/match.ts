@@ -1,143 +1,37 @@
-// match(): which subscriptions a Topic Name reaches, written to MATCH_OUT as one entry per
-// subscriber (overlaps merged, duplicates found with the epoch column) plus one entry per shared
-// group delivery, then the subscription identifiers of every entry after the entries.
-import { tw, setTw, twAt, hasTopics } from "./root";
-import {
-  H_SCRATCH_IN, H_MATCH_OUT, H_MATCH_SUB_IDS, T_SEEN, T_SEEN_CAP, T_EPOCH,
-  T_IDS, T_IDS_CAP, T_SUBSCRIPTION_COUNT, MATCH_WORDS,
-  MATCH_SHARED_BIT, MATCH_RAP_BIT,
-} from "../layout";
+// match(): which subscriptions a Topic Name reaches, written to MATCH_OUT (recipients.ts). The trie
+// is walked breadth first in phases, so that the cache misses of several branches overlap.
+import { tw, setTw, hasTopics } from "./root";
+import { H_SCRATCH_IN, H_MATCH_SUB_IDS, T_SEEN, T_SEEN_CAP, T_EPOCH, T_SUBSCRIPTION_COUNT } from "../layout";
 import { getWord, setWord } from "../util/header";
-import { reserve } from "../util/columns";
-import {
-  N_PARENT, N_CHILDREN, N_S0, N_S1, N_S2, N_S3, SUBSCRIPTION_ROOT, HASH_KEY, N_LEVEL_A, INLINE,
-  nodeAt, nodeGet, nodeSet, findHashed, labelPtr, labelLength,
-} from "./nodes";
-import { S_SUBSCRIBER, S_OPTIONS, S_SUBSCRIPTION_ID, S_NEXT, subAt, subGet } from "./subscriptions";
-import { OPTION_NO_LOCAL, QOS_MASK } from "../wire/packet-type";
+import { N_CHILDREN, N_S0, N_S1, N_S2, N_S3, SUBSCRIPTION_ROOT, HASH_KEY, N_LEVEL_A, INLINE, nodeAt, labelPtr, labelLength, levelKey } from "./nodes";
+import { edgeHash, firstSlot, nextCandidate, candidateAt, isChild } from "./edges";
+import { S_SUBSCRIBER, subAt } from "./subscriptions";
 import { QUOTA_EXCEEDED } from "../wire/errors";
-import { reserveMatchOut } from "./match-out";
+import { emitList, emitGroups, layOutIds } from "./recipients";
 import { splitLevels, levelStart, levelHash, reserveStack, stackAt } from "./walk";
 
-/** Adds a subscription identifier to an entry's chain in the ids block; -1 when memory is exhausted. */
-function addId(entry: i32, subscriptionId: i32, total: i32): i32 {
-  if (subscriptionId == 0) return total;
-  const count = getWord(H_MATCH_SUB_IDS);
-  if (!reserveMatchOut(count * MATCH_WORDS + total + 1, count * MATCH_WORDS) || !reserve(twAt(T_IDS), 8, total + 1)) return -1;
-  const pair = <usize>tw(T_IDS) + <usize>(total << 3);
-  const at = <usize>getWord(H_MATCH_OUT) + <usize>((entry * MATCH_WORDS + 2) << 2);
-  store<i32>(pair, subscriptionId);
-  store<i32>(pair + 4, load<i32>(at));
-  store<i32>(at, total);
-  store<i32>(at + 4, load<i32>(at + 4) + 1);
-  return total + 1;
+// A walk entry, 8 words in the walk stack (4 of its pairs): a node reached after `level` levels,
+// the edge hash and slot of its literal lookup (slot -1: none), and the two subscription lists it
+// delivers to (0: none), emitted after the walk.
+const E_NODE: i32 = 0;
+const E_LEVEL: i32 = 1;
+const E_HASH: i32 = 2;
+const E_SLOT: i32 = 3;
+const E_OWN: i32 = 4;
+const E_ALL: i32 = 5;
+
+@inline function entryAt(k: i32): usize {
+  return stackAt(k << 2);
 }
 
-// Duplicate subscribers: while a match has at most FEW entries, a scan of them finds an earlier
-// entry (no access to the per-subscriber column, which is a cache miss per recipient); beyond
-// that, the epoch column does, filled with the entries so far when the FEW+1st is added.
-const FEW: i32 = 8;
-
-/** The earlier non-shared entry of `subscriberId` in this match, or -1. */
-@inline function earlierEntry(out: usize, seen: usize, subscriberId: i32, epoch: i32): i32 {
-  const count = getWord(H_MATCH_SUB_IDS);
-  if (count > FEW) {
-    const mark = seen + <usize>(subscriberId << 3);
-    return load<i32>(mark) == epoch ? load<i32>(mark + 4) : -1;
-  }
-  for (let k = 0; k < count; k++) {
-    const at = out + <usize>((k * MATCH_WORDS) << 2);
-    if (load<i32>(at) == subscriberId && (load<i32>(at + 4) & MATCH_SHARED_BIT) == 0) return k;
-  }
-  return -1;
+@inline function entryGet(k: i32, field: i32): i32 {
+  return load<i32>(entryAt(k) + (<usize>field << 2));
 }
 
-/** Marks the first `count` non-shared entries in the epoch column. */
-function markEntries(out: usize, seen: usize, epoch: i32, count: i32): void {
-  for (let k = 0; k < count; k++) {
-    const at = out + <usize>((k * MATCH_WORDS) << 2);
-    if ((load<i32>(at + 4) & MATCH_SHARED_BIT) != 0) continue;
-    const mark = seen + <usize>(load<i32>(at) << 3);
-    store<i32>(mark, epoch);
-    store<i32>(mark + 4, k);
-  }
-}
-
-/** A new entry, or -1 when MATCH_OUT cannot grow. H_MATCH_SUB_IDS holds the entry count during the walk. */
-function newEntry(subscriberId: i32, options: i32, total: i32): i32 {
-  const count = getWord(H_MATCH_SUB_IDS);
-  if (!reserveMatchOut((count + 1) * MATCH_WORDS + total, count * MATCH_WORDS)) return -1;
-  const out = <usize>getWord(H_MATCH_OUT);
-  const at = out + <usize>((count * MATCH_WORDS) << 2);
-  store<i32>(at, subscriberId);
-  store<i32>(at + 4, options);
-  store<i32>(at + 8, -1);
-  store<i32>(at + 12, 0);
-  setWord(H_MATCH_SUB_IDS, count + 1);
-  if (count >= FEW) {
-    const seen = <usize>tw(T_SEEN), epoch = tw(T_EPOCH);
-    if (count == FEW) markEntries(out, seen, epoch, FEW + 1);
-    else if ((options & MATCH_SHARED_BIT) == 0) {
-      store<i32>(seen + <usize>(subscriberId << 3), epoch);
-      store<i32>(seen + <usize>(subscriberId << 3) + 4, count);
-    }
-  }
-  return count;
-}
-
-/** Emits the subscriptions of a list (overlaps merged per subscriber); returns the id total, -1 when
- *  memory is exhausted. */
-function emitList(head: i32, publisherId: i32, epoch: i32, total: i32): i32 {
-  if (total < 0) return total;
-  let out = <usize>getWord(H_MATCH_OUT);
-  const seen = <usize>tw(T_SEEN);
-  for (let s = head; s != 0;) {
-    const sub = subAt(s);
-    s = load<i32>(sub + (S_NEXT << 2));
-    const subscriberId = load<i32>(sub + (S_SUBSCRIBER << 2));
-    const options = load<i32>(sub + (S_OPTIONS << 2));
-    if ((options & OPTION_NO_LOCAL) != 0 && subscriberId == publisherId) continue; // v5 [MQTT-3.8.3-3]
-    let entry = earlierEntry(out, seen, subscriberId, epoch);
-    if (entry >= 0) {
-      const at = out + <usize>((entry * MATCH_WORDS + 1) << 2);
-      const merged = load<i32>(at);
-      const qos = max(merged & QOS_MASK, options & QOS_MASK);
-      store<i32>(at, (merged & ~QOS_MASK) | qos | (options & MATCH_RAP_BIT));
-    } else {
-      entry = newEntry(subscriberId, options & (QOS_MASK | MATCH_RAP_BIT), total);
-      if (entry < 0) return -1;
-      out = <usize>getWord(H_MATCH_OUT); // a new entry may have moved MATCH_OUT
-    }
-    total = addId(entry, load<i32>(sub + (S_SUBSCRIPTION_ID << 2)), total);
-    if (total < 0) return -1;
-  }
-  return total;
-}
-
-/** Emits one member of each shared group of a node: of its own filter (`which` 0), of its `#`
- *  filter (HASH_KEY), or both (-1); returns the id total. */
-function emitGroups(node: i32, which: i32, publisherId: i32, total: i32): i32 {
-  if (total < 0) return total;
-  for (let group = nodeGet(node, N_S3); group != 0; group = nodeGet(group, N_S1)) {
-    if (which >= 0 && (nodeGet(group, N_PARENT) & HASH_KEY) != which) continue;
-    const members = nodeGet(group, N_CHILDREN);
-    let s = nodeGet(group, N_S0);
-    for (let tries = 0; tries < members; tries++) {
-      if (s == 0) s = nodeGet(group, N_S2);
-      const options = subGet(s, S_OPTIONS);
-      const next = subGet(s, S_NEXT);
-      if ((options & OPTION_NO_LOCAL) == 0 || subGet(s, S_SUBSCRIBER) != publisherId) {
-        nodeSet(group, N_S0, next); // round robin: the next message goes to the next member
-        const entry = newEntry(subGet(s, S_SUBSCRIBER), (options & (QOS_MASK | MATCH_RAP_BIT)) | MATCH_SHARED_BIT, total);
-        if (entry < 0) return -1;
-        total = addId(entry, subGet(s, S_SUBSCRIPTION_ID), total);
-        if (total < 0) return -1;
-        break;
-      }
-      s = next;
-    }
-  }
-  return total;
+@inline function push(k: i32, node: i32, level: i32): void {
+  const e = entryAt(k);
+  store<i32>(e, node);
+  store<i32>(e, level, E_LEVEL << 2);
 }
 
 /** Whether a label of `labelSize` bytes, whose first `size` bytes are known equal, equals the bytes at `ptr`. */
@@ -146,29 +40,15 @@ function emitGroups(node: i32, which: i32, publisherId: i32, total: i32): i32 {
   return memory.compare(labelPtr(at) + <usize>size, ptr + <usize>size, <usize>(labelSize - size)) == 0;
 }
 
-/** Moves every entry's subscription identifiers from the chains to after the entries. */
-function layOutIds(count: i32): void {
-  const out = <usize>getWord(H_MATCH_OUT);
-  const ids = <usize>tw(T_IDS);
-  let w = count * MATCH_WORDS;
-  setWord(H_MATCH_SUB_IDS, w);
-  for (let k = 0; k < count; k++) {
-    const at = out + <usize>((k * MATCH_WORDS + 2) << 2);
-    let link = load<i32>(at);
-    store<i32>(at, w);
-    while (link >= 0) {
-      store<i32>(out + <usize>(w << 2), load<i32>(ids + <usize>(link << 3)));
-      link = load<i32>(ids + <usize>(link << 3) + 4);
-      w++;
-    }
-  }
-}
-
-// The walk, iterative over an explicit [node, level] stack. At a node reached after level i:
+// The walk. At a node reached after level i:
 //   - `#` subscriptions (S1): match every remaining level, and none (`a/#` matches `a`) [MQTT-4.7.1-2 v3.1.1]
 //   - `+` child: matches level i whatever its bytes, the empty level included
 //   - the literal child whose label is level i, or levels i.. when it holds several (byte for byte)
 // A Topic Name starting with `$` is not matched by a filter starting with a wildcard [MQTT-4.7.2-1].
+// Entries are taken a generation at a time (the children of the previous one), in three phases:
+// read every node, then the first edge slot of every literal lookup, then every candidate child.
+// The reads of one phase do not depend on each other, so the processor overlaps their cache misses
+// (Wasm has no prefetch); a depth-first walk would wait for each in turn.
 /** Matches the Topic Name in SCRATCH_IN[topicOffset, +topicLength); returns the MATCH_OUT entry count (MATCH_OUT
  *  grows to hold them all), or -QUOTA_EXCEEDED when memory cannot grow. */
 export function match(topicOffset: i32, topicLength: i32, publisherId: i32): i32 {
@@ -176,7 +56,7 @@ export function match(topicOffset: i32, topicLength: i32, publisherId: i32): i32
   if (!hasTopics() || tw(T_SUBSCRIPTION_COUNT) == 0 || topicLength < 1 || topicLength > 65535) return 0; // [MQTT-4.7.3-3] no valid name is longer
   const ptr = <usize>(getWord(H_SCRATCH_IN) + topicOffset);
   const levels = splitLevels(ptr, topicLength);
-  if (levels < 0 || !reserveStack(2 * levels + 4)) return 0;
+  if (levels < 0) return -QUOTA_EXCEEDED;
   let epoch = tw(T_EPOCH) + 1;
   if (epoch == 0) {
     memory.fill(<usize>tw(T_SEEN), 0, <usize>(tw(T_SEEN_CAP) << 3));
@@ -185,50 +65,88 @@ export function match(topicOffset: i32, topicLength: i32, publisherId: i32): i32
   setTw(T_EPOCH, epoch);
   const dollar = load<u8>(ptr) == 0x24;
   let total = 0;
-  let sp = 0;
-  store<i32>(stackAt(0), SUBSCRIPTION_ROOT);
-  store<i32>(stackAt(0) + 4, 0);
-  sp = 1;
-  while (sp > 0 && total >= 0) {
-    sp--;
-    const node = load<i32>(stackAt(sp));
-    const i = load<i32>(stackAt(sp) + 4);
-    const at = nodeAt(node);
-    if (i == levels) {
-      const own = load<i32>(at + (N_S2 << 2));
-      if (own != 0) total = emitList(own, publisherId, epoch, total);
-      const all = load<i32>(at + (N_S1 << 2));
-      if (all != 0) total = emitList(all, publisherId, epoch, total);
-      if (load<i32>(at + (N_S3 << 2)) != 0) total = emitGroups(node, -1, publisherId, total);
-      continue;
-    }
-    if (i != 0 || !dollar) { // [MQTT-4.7.2-1]
-      const all = load<i32>(at + (N_S1 << 2));
-      if (all != 0) total = emitList(all, publisherId, epoch, total);
-      if (load<i32>(at + (N_S3 << 2)) != 0) total = emitGroups(node, HASH_KEY, publisherId, total);
-      const one = load<i32>(at + (N_S0 << 2));
-      if (one != 0) {
-        store<i32>(stackAt(sp), one);
-        store<i32>(stackAt(sp) + 4, i + 1);
-        sp++;
+  let head = 0;
+  let tail = 1;
+  if (!reserveStack(8)) return -QUOTA_EXCEEDED;
+  push(0, SUBSCRIPTION_ROOT, 0);
+  while (head < tail && total >= 0) {
+    const end = tail;
+    if (!reserveStack((end + 2 * (end - head) + 1) << 2)) return -QUOTA_EXCEEDED; // each entry adds at most two
+    for (let k = head; k < end; k++) { // the nodes
+      const e = entryAt(k);
+      const node = load<i32>(e);
+      const i = load<i32>(e, E_LEVEL << 2);
+      const at = nodeAt(node);
+      let own = 0;
+      let all = 0;
+      let slot = -1;
+      if (i == levels) {
+        own = load<i32>(at + (N_S2 << 2));
+        all = load<i32>(at + (N_S1 << 2));
+        if (load<i32>(at + (N_S3 << 2)) != 0) total = emitGroups(node, -1, publisherId, total);
+      } else {
+        if (i != 0 || !dollar) { // [MQTT-4.7.2-1]
+          all = load<i32>(at + (N_S1 << 2));
+          if (load<i32>(at + (N_S3 << 2)) != 0) total = emitGroups(node, HASH_KEY, publisherId, total);
+          const one = load<i32>(at + (N_S0 << 2));
+          if (one != 0) push(tail++, one, i + 1);
+        }
+        if (load<i32>(at + (N_CHILDREN << 2)) != 0) { // literal children: look level i up
+          const h = edgeHash(node, levelHash(i));
+          store<i32>(e, <i32>h, E_HASH << 2);
+          slot = firstSlot(h);
+        }
       }
+      store<i32>(e, slot, E_SLOT << 2);
+      store<i32>(e, own, E_OWN << 2);
+      store<i32>(e, all, E_ALL << 2);
     }
-    if (load<i32>(at + (N_CHILDREN << 2)) == 0) continue; // no literal children: no edge lookup
-    const start = levelStart(i);
-    const size = levelStart(i + 1) - 1 - start;
-    const child = findHashed(node, ptr + <usize>start, size, levelHash(i));
-    if (child == 0) continue;
-    let next = i + 1;
-    const cat = nodeAt(child);
-    const labelSize = labelLength(cat);
-    if (labelSize != size) { // a label of several levels: it must equal the topic's next levels
-      while (next < levels && levelStart(next + 1) - 1 - start < labelSize) next++;
-      if (next >= levels || levelStart(next + 1) - 1 - start != labelSize || !sameRest(cat, ptr + <usize>start, size, labelSize)) continue;
-      next++;
+    for (let k = head; k < end; k++) { // the edge slots
+      const e = entryAt(k);
+      const slot = load<i32>(e, E_SLOT << 2);
+      if (slot >= 0) store<i32>(e, nextCandidate(<u32>load<i32>(e, E_HASH << 2), slot), E_SLOT << 2);
     }
-    store<i32>(stackAt(sp), child);
-    store<i32>(stackAt(sp) + 4, next);
-    sp++;
+    for (let k = head; k < end; k++) { // the candidate children
+      let slot = entryGet(k, E_SLOT);
+      if (slot < 0) continue;
+      const node = entryGet(k, E_NODE);
+      const i = entryGet(k, E_LEVEL);
+      const h = <u32>entryGet(k, E_HASH);
+      const start = levelStart(i);
+      const size = levelStart(i + 1) - 1 - start;
+      const key = levelKey(ptr + <usize>start, size);
+      let child = 0;
+      for (; slot >= 0; slot = nextCandidate(h, slot + 1)) {
+        const id = candidateAt(slot);
+        if (isChild(id, node, key, ptr + <usize>start, size)) { child = id; break; }
+      }
+      if (child == 0) continue;
+      let next = i + 1;
+      const cat = nodeAt(child);
+      const labelSize = labelLength(cat);
+      if (labelSize != size) { // a label of several levels: it must equal the topic's next levels
+        while (next < levels && levelStart(next + 1) - 1 - start < labelSize) next++;
+        if (next >= levels || levelStart(next + 1) - 1 - start != labelSize || !sameRest(cat, ptr + <usize>start, size, labelSize)) continue;
+        next++;
+      }
+      push(tail++, child, next);
+    }
+    head = end;
+  }
+  // the subscription lists: read every list's first record, then emit them (overlapped misses again)
+  let touched = 0;
+  for (let k = 0; k < tail; k++) {
+    const own = entryGet(k, E_OWN);
+    const all = entryGet(k, E_ALL);
+    if (own != 0) touched |= load<i32>(subAt(own) + (S_SUBSCRIBER << 2));
+    if (all != 0) touched |= load<i32>(subAt(all) + (S_SUBSCRIBER << 2));
+  }
+  store<i32>(entryAt(tail), touched); // kept, so that the reads are not optimised away
+  for (let k = 0; k < tail && total >= 0; k++) {
+    const own = entryGet(k, E_OWN);
+    const all = entryGet(k, E_ALL);
+    if (own != 0) total = emitList(own, publisherId, epoch, total);
+    if (all != 0) total = emitList(all, publisherId, epoch, total);
   }
   if (total < 0) return -QUOTA_EXCEEDED; // memory cannot grow: the host says so rather than drop recipients
   const count = getWord(H_MATCH_SUB_IDS);

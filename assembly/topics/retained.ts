@@ -6,9 +6,9 @@ import { H_SCRATCH_IN, H_MATCH_OUT, T_RETAINED_COUNT } from "../layout";
 import { reserveMatchOut } from "./match-out";
 import { getWord } from "../util/header";
 import {
-  N_PARENT, N_CHILDREN, N_S0, N_S1, N_S2, N_S3, RETAINED_ROOT,
-  nodeGet, nodeSet, ensureNodes, childFor, findChild, findHashed, removeEdge, freeNode, levelFirstByte,
+  N_PARENT, N_CHILDREN, N_S0, N_S1, N_S2, N_S3, RETAINED_ROOT, nodeGet, nodeSet, freeNode, levelFirstByte,
 } from "./nodes";
+import { ensureNodes, childFor, findChild, findHashed, removeEdge } from "./edges";
 import { checkTopicName as checkName, checkTopicFilter as checkFilter, sharePrefix } from "../wire/topic-check";
 import { QUOTA_EXCEEDED, TOPIC_FILTER_INVALID } from "../wire/errors";
 import { splitLevels, levelStart, levelHash, reserveStack, reserveWalk, stackAt } from "./walk";

@@ -1,27 +1,30 @@
-// Subscription records (24 bytes each, ids with a free list) linked per owner node, and the hash
-// that finds a subscriber's record under an owner: (owner node, subscriberId) -> subscription id.
+// Subscription records (in the record table with the nodes: records.ts) linked per owner node, and
+// how a subscriber's record under an owner is found: by walking a short list, through the hash
+// (owner node, subscriberId) -> subscription id in a long one.
 import { tableInsert, tableRemove } from "./probe-table";
-import { tw, setTw, twAt } from "./root";
-import {
-  T_SUBS, T_SUB_CAP, T_SUB_NEXT, T_SUB_FREE,
-  T_SUB_HASH, T_SUB_HASH_CAP, T_SUB_HASH_COUNT, T_SUB_HASH_TOMBS,
-} from "../layout";
+import { tw, setTw } from "./root";
+import { T_SUB_HASH, T_SUB_HASH_CAP, T_SUB_HASH_COUNT, T_SUB_HASH_TOMBS } from "../layout";
 import { alloc, free } from "../util/alloc";
-import { pagedAt, pagedReserve, PAGE_BYTES } from "../util/columns";
 import { mix } from "../util/hash";
+import { recordAt, allocRecord, freeRecord, MAX_RECORD_ID } from "./records";
 
-export const SUB_BYTES: i32 = 24;
-export const S_SUBSCRIBER: i32 = 0;
-export const S_OPTIONS: i32 = 1; // the SUBSCRIBE options byte
-export const S_SUBSCRIPTION_ID: i32 = 2; // v5 subscription identifier, 0 = none
-export const S_NEXT: i32 = 3; // next in the owner's list (free list link when free)
-export const S_PREV: i32 = 4;
-export const S_OWNER: i32 = 5; // the node whose list holds it (a filter node or a group node)
+export const S_OWNER: i32 = 0; // OWNED | the key of the list's owner (a filter node, `| HASH_KEY` for its `#` filter, or a group node)
+export const S_SUBSCRIBER: i32 = 1;
+export const S_OPTIONS: i32 = 2; // the SUBSCRIBE options byte, | HASHED when the record is in the hash
+export const S_SUBSCRIPTION_ID: i32 = 3; // v5 subscription identifier, 0 = none
+export const S_NEXT: i32 = 4; // next in the owner's list
+export const S_PREV: i32 = 5;
+const OWNED: i32 = 1 << 31; // tells a subscription record from a node (whose word 0 is its parent key)
 
-const SUBS_PER_PAGE: i32 = PAGE_BYTES / SUB_BYTES;
+// A list of at most LONG members is walked to find a subscriber (most filters have a few
+// subscribers, and the hash would cost a cache miss and 8 bytes each); when a list grows past LONG,
+// its members enter the hash, and every member added to a longer list does. Members stay in the
+// hash until they leave their list, so a list longer than LONG has all its members there.
+const LONG: i32 = 8;
+const HASHED: i32 = 1 << 16;
 
 @inline export function subAt(id: i32): usize {
-  return pagedAt(twAt(T_SUBS), SUB_BYTES, SUBS_PER_PAGE, id);
+  return recordAt(id);
 }
 
 @inline export function subGet(id: i32, field: i32): i32 {
@@ -32,18 +35,16 @@ const SUBS_PER_PAGE: i32 = PAGE_BYTES / SUB_BYTES;
   store<i32>(subAt(id) + (<usize>field << 2), value);
 }
 
+/** Creates the hash on first use (the record table exists: ensureNodes()). */
 export function ensureSubscriptions(): bool {
-  if (tw(T_SUB_NEXT) != 0) return true;
-  if (!pagedReserve(twAt(T_SUBS), SUBS_PER_PAGE, 1)) return false;
-  setTw(T_SUB_NEXT, 1);
-  return growHash(64);
+  return tw(T_SUB_HASH) != 0 || growHash(64);
 }
 
-// A hash slot holds a subscription id (below 2^28: 2^28 records of 24 bytes exceed a 32-bit
-// memory) with the top 4 bits of its hash above it, so most probes read no other record. A deleted
-// entry leaves a marker (id 0) that probes pass over; the table is rebuilt when markers fill it.
+// A hash slot holds a subscription id (below 2^27: records.ts) with the top 4 bits of its hash
+// above it, so most probes read no other record. A deleted entry leaves a marker (id 0) that
+// probes pass over; the table is rebuilt when markers fill it.
 const ID_BITS: i32 = 28;
-const ID_MASK: i32 = (1 << ID_BITS) - 1;
+const ID_MASK: i32 = MAX_RECORD_ID;
 const TOMB: i32 = <i32>0xf0000000;
 
 @inline function subHash(owner: i32, subscriberId: i32): u32 {
@@ -54,8 +55,19 @@ const TOMB: i32 = <i32>0xf0000000;
   return id | <i32>((h >>> ID_BITS) << ID_BITS);
 }
 
-/** The subscription of `subscriberId` under `owner`, or 0. */
-export function findSubscription(owner: i32, subscriberId: i32): i32 {
+/** The subscription of `subscriberId` in the list from `head` (under `owner`), or 0. */
+export function findSubscription(owner: i32, head: i32, subscriberId: i32): i32 {
+  let s = head;
+  for (let n = 0; n < LONG && s != 0; n++) {
+    const at = subAt(s);
+    if (load<i32>(at + (S_SUBSCRIBER << 2)) == subscriberId) return s;
+    s = load<i32>(at + (S_NEXT << 2));
+  }
+  return s == 0 ? 0 : findHashed(owner, subscriberId);
+}
+
+/** The hashed subscription of `subscriberId` under `owner`, or 0. */
+function findHashed(owner: i32, subscriberId: i32): i32 {
   const table = <usize>tw(T_SUB_HASH);
   const mask = tw(T_SUB_HASH_CAP) - 1;
   const h = subHash(owner, subscriberId);
@@ -66,7 +78,7 @@ export function findSubscription(owner: i32, subscriberId: i32): i32 {
     if (entry == 0) return 0;
     if ((entry >>> ID_BITS) == tag && entry != TOMB) {
       const at = subAt(entry & ID_MASK);
-      if (load<i32>(at + (S_OWNER << 2)) == owner && load<i32>(at + (S_SUBSCRIBER << 2)) == subscriberId) return entry & ID_MASK;
+      if (load<i32>(at + (S_OWNER << 2)) == (owner | OWNED) && load<i32>(at + (S_SUBSCRIBER << 2)) == subscriberId) return entry & ID_MASK;
     }
     slot = (slot + 1) & mask;
   }
@@ -74,7 +86,7 @@ export function findSubscription(owner: i32, subscriberId: i32): i32 {
 
 @inline function recordHash(id: i32): u32 {
   const at = subAt(id);
-  return subHash(load<i32>(at + (S_OWNER << 2)), load<i32>(at + (S_SUBSCRIBER << 2)));
+  return subHash(load<i32>(at + (S_OWNER << 2)) & ~OWNED, load<i32>(at + (S_SUBSCRIBER << 2)));
 }
 
 /** Enters a record not in the table (a marker on the way is reused). */
@@ -92,8 +104,10 @@ function growHash(slots: i32): bool {
   setTw(T_SUB_HASH, <i32>table);
   setTw(T_SUB_HASH_CAP, slots);
   setTw(T_SUB_HASH_TOMBS, 0);
-  const end = tw(T_SUB_NEXT); // re-entered in id order: the records are read front to back
-  for (let id = 1; id < end; id++) if (subGet(id, S_OWNER) != -1) insertHash(id);
+  for (let slot = 0; slot < oldSlots; slot++) { // re-entered from the old table: only long lists' members are hashed
+    const entry = load<i32>(old + (<usize>slot << 2));
+    if (entry != 0 && entry != TOMB) insertHash(entry & ID_MASK);
+  }
   free(old, oldSlots << 2);
   return true;
 }
@@ -103,32 +117,50 @@ function removeHash(id: i32): void {
   tableRemove(T_SUB_HASH, T_SUB_HASH_CAP, T_SUB_HASH_COUNT, T_SUB_HASH_TOMBS, TOMB, h, hashEntry(id, h));
 }
 
-/** A new subscription record in the hash (not yet linked into a list), or 0 when memory is exhausted. */
-export function newSubscription(owner: i32, subscriberId: i32): i32 {
-  const count = tw(T_SUB_HASH_COUNT) + 1;
-  const cap = tw(T_SUB_HASH_CAP);
-  if ((count + tw(T_SUB_HASH_TOMBS)) * 4 > cap * 3 && !growHash(count * 2 < cap ? cap : cap << 1)) return 0; // at most 3/4 full
-  let id = tw(T_SUB_FREE);
-  if (id != 0) {
-    setTw(T_SUB_FREE, subGet(id, S_NEXT));
-  } else {
-    id = tw(T_SUB_NEXT);
-    if (id > ID_MASK || !pagedReserve(twAt(T_SUBS), SUBS_PER_PAGE, id + 1)) return 0;
-    setTw(T_SUB_NEXT, id + 1);
+/** Members of the list from `head`, counted up to LONG + 1. */
+function shortLength(head: i32): i32 {
+  let n = 0;
+  for (let s = head; s != 0 && n <= LONG; s = subGet(s, S_NEXT)) n++;
+  return n;
+}
+
+/** Enters a record into the hash (room was made) and marks it. */
+function hashIn(id: i32): void {
+  insertHash(id);
+  subSet(id, S_OPTIONS, subGet(id, S_OPTIONS) | HASHED);
+  setTw(T_SUB_HASH_COUNT, tw(T_SUB_HASH_COUNT) + 1);
+}
+
+/** A new subscription record for the list from `head` (not yet linked into it), or 0 when memory is exhausted. */
+export function newSubscription(owner: i32, head: i32, subscriberId: i32): i32 {
+  const length = shortLength(head); // the list is long after this one joins when length >= LONG
+  if (length >= LONG) {
+    const count = tw(T_SUB_HASH_COUNT) + LONG + 1;
+    const cap = tw(T_SUB_HASH_CAP);
+    if ((count + tw(T_SUB_HASH_TOMBS)) * 4 > cap * 3 && !growHash(count * 2 < cap ? cap : cap << 1)) return 0; // at most 3/4 full
   }
+  const id = allocRecord(owner & MAX_RECORD_ID, false); // in its node's cache line when that is free
+  if (id == 0) return 0;
   subSet(id, S_SUBSCRIBER, subscriberId);
-  subSet(id, S_OWNER, owner);
+  subSet(id, S_OWNER, owner | OWNED);
+  subSet(id, S_OPTIONS, 0);
   subSet(id, S_NEXT, 0);
   subSet(id, S_PREV, 0);
-  insertHash(id);
-  setTw(T_SUB_HASH_COUNT, count);
+  if (length == LONG) { // the list turns long: its members enter the hash
+    for (let s = head; s != 0; s = subGet(s, S_NEXT)) if ((subGet(s, S_OPTIONS) & HASHED) == 0) hashIn(s);
+  }
+  if (length >= LONG) hashIn(id);
   return id;
+}
+
+/** Sets a subscription's options byte and identifier. */
+export function setOptions(id: i32, options: i32, subscriptionId: i32): void {
+  subSet(id, S_OPTIONS, (subGet(id, S_OPTIONS) & HASHED) | options);
+  subSet(id, S_SUBSCRIPTION_ID, subscriptionId);
 }
 
 /** Drops a subscription (the caller unlinked it from its list). */
 export function freeSubscription(id: i32): void {
-  removeHash(id);
-  subSet(id, S_OWNER, -1);
-  subSet(id, S_NEXT, tw(T_SUB_FREE));
-  setTw(T_SUB_FREE, id);
+  if ((subGet(id, S_OPTIONS) & HASHED) != 0) removeHash(id);
+  freeRecord(id);
 }

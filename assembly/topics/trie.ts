@@ -6,15 +6,14 @@ import { H_SCRATCH_IN, T_SEEN, T_SEEN_CAP, T_SUBSCRIPTION_COUNT } from "../layou
 import { getWord } from "../util/header";
 import { reserve } from "../util/columns";
 import {
-  N_PARENT, N_CHILDREN, N_S0, N_S1, N_S2, N_S3, SUBSCRIPTION_ROOT, GROUP_KEY, HASH_KEY,
-  nodeGet, nodeSet, nodeAt, ensureNodes, newNode, childFor, findChild, findHashed, hashLevel, removeEdge, freeNode,
-  labelPtr, labelLength,
+  N_PARENT, N_CHILDREN, N_S0, N_S1, N_S2, N_S3, SUBSCRIPTION_ROOT, GROUP_KEY, HASH_KEY, nodeGet, nodeSet, nodeAt,
+  newNode, hashLevel, freeNode, labelPtr, labelLength,
 } from "./nodes";
+import { ensureNodes, childFor, findChild, findHashed, removeEdge } from "./edges";
 import { newLabelChild, splitLabel } from "./labels";
 import { reserveWalk } from "./walk";
 import {
-  S_OPTIONS, S_SUBSCRIPTION_ID, S_NEXT, S_PREV,
-  subGet, subSet, ensureSubscriptions, findSubscription, newSubscription, freeSubscription,
+  S_NEXT, S_PREV, subGet, subSet, ensureSubscriptions, findSubscription, newSubscription, setOptions, freeSubscription,
 } from "./subscriptions";
 import { checkTopicFilter as checkFilter, sharePrefix } from "../wire/topic-check";
 import { QUOTA_EXCEEDED, UNSPECIFIED, TOPIC_FILTER_INVALID } from "../wire/errors";
@@ -47,7 +46,7 @@ function filterNode(ptr: usize, length: i32, create: bool): i32 {
     if (slot >= 0) {
       child = nodeGet(node, slot);
       if (child == 0 && create) {
-        child = newNode(node, at, size);
+        child = newNode(node, at, size, end >= length); // the filter's own node when its last level
         if (child != 0) nodeSet(node, slot, child);
       }
     } else {
@@ -58,7 +57,7 @@ function filterNode(ptr: usize, length: i32, create: bool): i32 {
           if (next - after == 2 && (load<u8>(ptr + <usize>(after + 1)) == 0x2b || load<u8>(ptr + <usize>(after + 1)) == 0x23)) break;
           after = next;
         }
-        child = newLabelChild(node, at, after - pos);
+        child = newLabelChild(node, at, after - pos, after >= length);
       } else if (child != 0) {
         const cat = nodeAt(child);
         const label = labelPtr(cat);
@@ -131,24 +130,23 @@ export function subscribe(subscriberId: i32, filterOffset: i32, filterLength: i3
       nodeSet(node, N_S3, owner);
     }
   }
-  let id = findSubscription(owner, subscriberId);
+  const head = nodeGet(list, field);
+  let id = findSubscription(owner, head, subscriberId);
   const replaced = id != 0;
   if (!replaced) {
-    id = newSubscription(owner, subscriberId);
+    id = newSubscription(owner, head, subscriberId);
     if (id == 0) {
       if (skip > 0) unlinkGroup(owner, node);
       prune(node);
       return -QUOTA_EXCEEDED;
     }
-    const head = nodeGet(list, field);
     subSet(id, S_NEXT, head);
     if (head != 0) subSet(head, S_PREV, id);
     nodeSet(list, field, id);
     if (skip > 0) nodeSet(owner, N_CHILDREN, nodeGet(owner, N_CHILDREN) + 1);
     setTw(T_SUBSCRIPTION_COUNT, tw(T_SUBSCRIPTION_COUNT) + 1);
   }
-  subSet(id, S_OPTIONS, options);
-  subSet(id, S_SUBSCRIPTION_ID, subscriptionId);
+  setOptions(id, options, subscriptionId);
   return replaced ? 1 : 0;
 }
 
@@ -173,7 +171,7 @@ export function unsubscribe(subscriberId: i32, filterOffset: i32, filterLength: 
   const node = key & ~HASH_KEY;
   const owner = skip == 0 ? key : findChild(node | GROUP_KEY | (key & HASH_KEY), ptr + 7, skip - 8);
   if (owner == 0) return 0;
-  const id = findSubscription(owner, subscriberId);
+  const id = findSubscription(owner, nodeGet(skip > 0 ? owner : node, skip == 0 && key != node ? N_S1 : N_S2), subscriberId);
   if (id == 0) return 0;
   const next = subGet(id, S_NEXT);
   const prev = subGet(id, S_PREV);

@@ -17,6 +17,7 @@ export function sizeClass(size: i32): i32 {
 // Smaller requests never split: that would scatter big blocks into small pieces for good.
 const SPLIT_CLASS: i32 = 16;
 const MAX_CLASS: i32 = 31;
+const LINE_CLASS: i32 = 6; // 64 bytes: a cache line (record tables pair records within one: topics/records.ts)
 
 /** The lower part of the smallest free block larger than class `cls`, its other halves put on
  *  the free lists of the classes between; 0 when there is none. */
@@ -51,7 +52,12 @@ export function alloc(size: i32): usize {
     if (split != 0) return split;
   }
   const topSlot = header() + (<usize>H_HEAP_TOP << 2);
-  const top = <usize>load<u32>(topSlot);
+  let top = <usize>load<u32>(topSlot);
+  if (cls >= LINE_CLASS && (top & 63) != 0) { // blocks of a cache line and up start on one; the gap
+    if ((top & 16) != 0) { free(top, 16); top += 16; } //    below goes to the 16- and 32-byte lists
+    if ((top & 32) != 0) { free(top, 32); top += 32; }
+    store<u32>(topSlot, <u32>top);
+  }
   const end = top + (<usize>1 << cls);
   const have = <usize>memory.size() << 16;
   if (end > have) {
