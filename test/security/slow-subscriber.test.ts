@@ -24,7 +24,7 @@ async function rawClient(port: number, clientId: string, topicFilter?: string, o
   const socket = net.connect(port, "127.0.0.1");
   socket.setNoDelay(true);
   socket.on("error", () => {});
-  let pending = Buffer.alloc(0);
+  let pending: Buffer = Buffer.alloc(0);
   let acks = 0;
   const wanted = topicFilter === undefined ? 1 : 2;
   const ready = new Promise<void>((resolve, reject) => {
