@@ -45,9 +45,9 @@ export interface BrokerOptions {
   receiveMaximum: number;
   /** Topic aliases a v5 client may use towards us. Default 65,535 (0 disables). */
   topicAliasMaximum: number;
-  /** QoS 1/2 messages kept per offline or slow session before newer ones are dropped (and counted). Default 1,000. */
+  /** QoS 1/2 messages kept per offline or slow session; one more is handled per queueOverflow (and counted). Default 1,000. */
   maxQueuedMessages: number;
-  /** Payload bytes of QoS 1/2 messages kept per offline or slow session before newer ones are dropped (and counted).
+  /** Payload bytes of QoS 1/2 messages kept per offline or slow session; past it, queueOverflow applies (counted).
    *  Default 64 MiB. */
   maxQueuedBytes: number;
   /** What a session queue full of QoS 1/2 messages does with one more (offline, or a reader let go as slow):

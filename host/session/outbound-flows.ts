@@ -54,9 +54,9 @@ export class OutboundFlows {
   }
 
   /** Whether a queue of `length` messages and `bytes` payload bytes (the next one's included) is past what it may hold.
-   *  A connected reader not let go holds publishers back instead (connection/backpressure.ts), so its queue takes up
-   *  to 8x the caps (the chunks in hand, and publishers that also reach readers that keep up, for at most a second);
-   *  an offline or slow session's queue stops at the caps. An empty queue always takes one message, so a payload
+   *  A connected reader not let go holds back the publishers that feed it alone (connection/backpressure.ts), so its
+   *  queue takes up to 8x the caps for the chunks in hand; a publisher that also feeds a reader that keeps up lets it
+   *  go after its chunk. An offline or slow session's queue stops at the caps. An empty queue always takes one message, so a payload
    *  larger than maxQueuedBytes still reaches an offline session. */
   private full(connection: Outlet | undefined, length: number, bytes: number): boolean {
     const options = this.services.options, limit = options.maxQueuedMessages, byteLimit = options.maxQueuedBytes;
