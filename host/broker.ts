@@ -19,6 +19,7 @@ import { Notifier, type BrokerEvents } from "./notify.ts";
 import { ReasonCode } from "./protocol/reason-code.ts";
 import type { BrokerMessage } from "./routing/local.ts";
 import type { Message } from "./routing/message.ts";
+import type { Reach } from "./routing/reach.ts";
 import { PublishEncoder } from "./routing/publish-encoder.ts";
 import { RetainedStore } from "./routing/retained.ts";
 import { Router } from "./routing/route.ts";
@@ -93,13 +94,13 @@ export class Broker extends EventEmitter<BrokerEvents> {
     this.notify = new Notifier(this.hooks, this);
     this.store = options.store ?? (options.persistence === true ? this.openLmdb(this.options.dataDir) : new MemoryStore());
     this.retained = new RetainedStore(this.topics, this.store);
-    this.sessions = new Sessions(this.topics, this.options, this.stats, this.store, (will, acl, client) => this.publishWill(will, acl, client));
+    this.sessions = new Sessions(this.topics, this.options, this.stats, this.store, this.log, (will, acl, client) => this.publishWill(will, acl, client));
     this.router = new Router(this.topics, this.sessions, this.log);
     this.security = new Security(this.options);
     const handlerContext: HandlerContext = {
       options: this.options, hooks: this.hooks, notify: this.notify, log: this.log, stats: this.stats, security: this.security,
       records: this.records, encoder: this.encoder, sessions: this.sessions, topics: this.topics, retained: this.retained,
-      store: this.store, publish: (message, publisherId) => this.publishMessage(message, publisherId),
+      store: this.store, publish: (message, publisherId, reach) => this.publishMessage(message, publisherId, reach),
     };
     this.connectionContext = {
       options: this.options, stats: this.stats, log: this.log, security: this.security, framer: this.framer, records: this.records,
@@ -199,11 +200,12 @@ export class Broker extends EventEmitter<BrokerEvents> {
     return subscribeLocal(this.topics, this.sessions, this.retained, topicFilter, handler);
   }
 
-  /** Stores a retained message when asked, then routes. publisherId: the publisher's subscriberId or -1.
+  /** Stores a retained message when asked, then routes. publisherId: the publisher's subscriberId or -1; reach: where
+   *  a connection's messages went, for flow control.
    *  Returns the number of subscriptions it went to. */
-  publishMessage(message: Message, publisherId: number): number {
+  publishMessage(message: Message, publisherId: number, reach?: Reach): number {
     if (message.retain && this.options.retainAvailable) this.retained.set(message);
-    const delivered = this.router.route(message, publisherId);
+    const delivered = this.router.route(message, publisherId, reach);
     if (delivered === 0) this.stats.droppedNoSubscribers++;
     return delivered;
   }

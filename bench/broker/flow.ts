@@ -215,6 +215,13 @@ export async function runFlow(port: number, p: FlowParams, durationMs: number, w
     ackLat.length = 0;
   }
   const publishedBefore = pubs.reduce((m, x) => m + x.sent, 0);
+  const stalled = p.stalledWildcard ? new LoadClient(port) : undefined;
+  if (stalled !== undefined) {
+    stalled.onError = () => {};
+    await stalled.connect(`${tag}-stalled`);
+    await stalled.subscribe(["#"], 0);
+    stalled.socket.pause(); // from now on it never reads
+  }
   await mark("ready");
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -225,6 +232,7 @@ export async function runFlow(port: number, p: FlowParams, durationMs: number, w
   if (failure) throw failure;
   await mark("end");
   for (const x of all) x.c.close();
+  stalled?.close();
   const published = pubs.reduce((m, x) => m + x.sent, 0) - publishedBefore;
   return {
     delivered,

@@ -21,6 +21,9 @@ export interface FlowParams {
   transport?: "tcp" | "tls" | "ws";
   /** Sessions that outlive the connection (3.1.1 clean session 0): what a durable broker writes to disk. */
   persistent?: boolean;
+  /** A client subscribed to `#` that never reads joins as the measured phase starts (issue 9: a slow subscriber must
+   *  not slow anyone else): every message also goes to it. */
+  stalledWildcard?: boolean;
 }
 export interface RetainedParams { kind: "retained"; topics: number }
 /** `max` idle connections (capped by the open-file limits), `concurrency` connecting at a time. */
@@ -64,6 +67,7 @@ export const scenarios: Scenario[] = [
   { name: "pairs-w256", group: "pairs", params: flow({ layout: "pairs", count: 10, ...qos0, window: 256 }), semantics: false, duration: 2, reps: 1 },
   { name: "fanout-100", group: "fanout", params: flow({ layout: "fanout", count: 100, ...qos0, window: 32 }), semantics: false, duration: 2, reps: 1 },
   { name: "fanout-1000", group: "fanout", params: flow({ layout: "fanout", count: 1000, ...qos0, window: 16 }), semantics: false, duration: 2, reps: 1 },
+  { name: "latency-stalled", group: "latency", params: flow({ layout: "pairs", count: 10, qos: 0, payloadLength: 1024, window: 0, rate: 10000, latency: true, stalledWildcard: true }), semantics: true, duration: 3, reps: 1 },
   { name: "latency-20k", group: "latency", params: flow({ layout: "pairs", count: 1, qos: 0, payloadLength: 64, window: 0, rate: 20000, latency: true }), semantics: false, duration: 2, reps: 1 },
   { name: "wildcard", group: "wildcard", params: flow({ layout: "wildcard", count: 10000, ...qos0, window: 64 }), semantics: true, duration: 2, reps: 1 },
   { name: "retained", group: "retained", params: { kind: "retained", topics: 100_000 }, semantics: true, duration: 0, reps: 1 },

@@ -20,6 +20,10 @@ export interface HttpOptions extends ListenerOptions {
   maxBodySize?: number;
 }
 
+/** What a full session queue does with one more QoS 1/2 message (BrokerOptions.queueOverflow). */
+export const queueOverflows = ["drop-newest", "drop-oldest", "disconnect"] as const;
+export type QueueOverflow = typeof queueOverflows[number];
+
 export interface BrokerOptions {
   /** TCP listener; `false` for none (in-process use only). Default 127.0.0.1:1883. A shorthand for
    *  `listeners: [{ type: "tcp", host, port }]`, ignored when `listeners` is given. */
@@ -41,11 +45,18 @@ export interface BrokerOptions {
   receiveMaximum: number;
   /** Topic aliases a v5 client may use towards us. Default 65,535 (0 disables). */
   topicAliasMaximum: number;
-  /** QoS 1/2 messages kept per offline or slow session before newer ones are dropped (and counted). Default 1,000. */
+  /** QoS 1/2 messages kept per offline or slow session; one more is handled per queueOverflow (and counted). Default 1,000. */
   maxQueuedMessages: number;
-  /** Payload bytes of QoS 1/2 messages kept per offline or slow session before newer ones are dropped (and counted).
+  /** Payload bytes of QoS 1/2 messages kept per offline or slow session; past it, queueOverflow applies (counted).
    *  Default 64 MiB. */
   maxQueuedBytes: number;
+  /** What a session queue full of QoS 1/2 messages does with one more (offline, or a reader let go as slow):
+   *  "drop-newest" (as Mosquitto), "drop-oldest", or "disconnect" (v5 DISCONNECT 0x97 Quota exceeded; an offline
+   *  session drops the newest). Each dropped message is counted. Default "drop-newest". */
+  queueOverflow: QueueOverflow;
+  /** Bytes waiting to be written to one client past which QoS 0 messages to it are dropped (and counted), so a reader
+   *  that stops reading holds at most this much of the broker's memory. Default 8 MiB. */
+  maxQueuedQoS0Bytes: number;
   /** QoS 1/2 messages in flight to one client when it sets no Receive Maximum (3.1.1). Default 100. */
   maxInflightMessages: number;
   /** Allow clients without credentials when no authenticate hook decides. Default true, but false once users, a
@@ -107,6 +118,8 @@ export const defaultOptions: Omit<BrokerOptions, "hooks"> = {
   topicAliasMaximum: 65_535,
   maxQueuedMessages: 1000,
   maxQueuedBytes: 64 << 20,
+  queueOverflow: "drop-newest",
+  maxQueuedQoS0Bytes: 8 << 20,
   maxInflightMessages: 100,
   allowAnonymous: true,
   maxConnections: 100_000,

@@ -1,7 +1,7 @@
 // The table of configurable options: for each BrokerOptions key its environment variable, CLI flag and
 // checker. Derived from defaultOptions so an option added there is configurable at once; the ranges below
 // tighten the ones the protocol bounds.
-import { defaultOptions } from "./options.ts";
+import { defaultOptions, queueOverflows } from "./options.ts";
 import { identityFields } from "../security/certificate-identity.ts";
 
 export const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -54,6 +54,8 @@ const known: Record<string, { check: Check; help: string }> = {
   topicAliasMaximum: { check: integer(0, 65_535), help: "v5 topic aliases a client may use towards us (0 disables)" },
   maxQueuedMessages: { check: integer(0, 2 ** 31 - 1), help: "QoS 1/2 messages queued per offline or slow session" },
   maxQueuedBytes: { check: integer(0, 2 ** 53 - 1), help: "payload bytes of QoS 1/2 messages queued per offline or slow session" },
+  queueOverflow: { check: oneOf(queueOverflows), help: `what a full session queue does with one more QoS 1/2 message: ${queueOverflows.join(", ")} (DISCONNECT 0x97)` },
+  maxQueuedQoS0Bytes: { check: integer(0, 2 ** 53 - 1), help: "bytes waiting to be written to one client past which QoS 0 messages to it are dropped" },
   maxInflightMessages: { check: integer(1, 65_535), help: "QoS 1/2 messages in flight to a client that sets no Receive Maximum" },
   allowAnonymous: { check: boolean, help: "accept clients that give no username (default false once users, a password file, an auth method or a certificate identity is configured)" },
   maxConnections: { check: integer(0, 2 ** 31 - 1), help: "sockets open at once (0 = no limit)" },

@@ -1,7 +1,8 @@
-// Flow control from slow readers back to fast writers: while some connection has more than
-// PRESSURE_BYTES queued in its transport, connections that send us data stop being read (after the
-// chunk in hand), until it drains. A reader that stays behind longer than MAX_HOLD_MS is let go
-// (marked slow: it holds nobody back until it drains, and its QoS 0 messages may be dropped).
+// Flow control from slow readers back to the writers that feed them alone: a reader with more than PRESSURE_BYTES
+// queued in its transport (or a long session queue) is behind; a connection whose last chunk went only to readers
+// that are behind (routing/reach.ts) stops being read until that reader drains. A reader behind for longer than
+// MAX_HOLD_MS is let go (marked slow: it holds nobody back until it drains; its QoS 0 messages past its cap and its
+// QoS 1/2 past the queue caps are dropped). A writer whose messages also reach a reader that keeps up is never held.
 
 /** A connection as flow control sees it: something whose reading can be held. */
 export interface Holdable {
@@ -9,63 +10,77 @@ export interface Holdable {
   holdReading(hold: boolean): void;
 }
 
-/** Queued transport bytes above which a connection holds back the others. */
+/** Queued transport bytes above which a connection is behind. */
 export const PRESSURE_BYTES = 1 << 20;
 const MAX_HOLD_MS = 1000;
-/** After a reader was let go, newly pressing readers count as slow at once for this long: readers that never
- *  read, joining one after another, would otherwise hold every writer back nearly all the time. */
-const QUIET_MS = 4 * MAX_HOLD_MS;
+
+/** One reader that is behind: its let-go timer, and the writers held until it drains. */
+interface Behind {
+  timer: NodeJS.Timeout;
+  held: Holdable[];
+}
 
 export class Backpressure {
-  private readonly pressing = new Map<Holdable, NodeJS.Timeout>();
-  private readonly held = new Set<Holdable>();
-  private readonly slow = new Set<Holdable>();
-  private quietUntil = 0;
+  private readonly behind = new Map<object, Behind>();
+  /** Each held writer and the reader it waits for. */
+  private readonly held = new Map<Holdable, object>();
+  private readonly slow = new Set<object>();
 
+  /** Some reader is behind. */
   get active(): boolean {
-    return this.pressing.size > 0;
+    return this.behind.size > 0;
   }
 
-  isSlow(connection: Holdable): boolean {
-    return this.slow.has(connection);
+  isSlow(connection: object): boolean {
+    return this.slow.size > 0 && this.slow.has(connection);
   }
 
-  /** `connection` has too much queued: hold the writers back. */
+  /** `connection` is behind and not let go: a writer feeding it alone waits for it. */
+  isBehind(connection: object): boolean {
+    return this.behind.size > 0 && this.behind.has(connection);
+  }
+
+  /** `connection` has too much queued: writers that feed it alone will wait. */
   press(connection: Holdable): void {
-    if (this.pressing.has(connection) || this.slow.has(connection)) return;
-    if (Date.now() < this.quietUntil) {
-      this.slow.add(connection);
-      return;
-    }
+    if (this.behind.has(connection) || this.slow.has(connection)) return;
     if (this.held.delete(connection)) connection.holdReading(false); // its acknowledgements are what drains it
-    this.pressing.set(connection, setTimeout(() => {
-      this.quietUntil = Date.now() + QUIET_MS;
-      this.slow.add(connection);
-      this.release(connection);
-    }, MAX_HOLD_MS));
+    this.behind.set(connection, { timer: setTimeout(letGo, MAX_HOLD_MS, this, connection), held: [] });
   }
 
-  /** `connection` drained (or closed): when nobody presses any more, the held connections read again. */
-  release(connection: Holdable): void {
-    const timer = this.pressing.get(connection);
-    if (timer === undefined) return;
-    clearTimeout(timer);
-    this.pressing.delete(connection);
-    if (this.pressing.size > 0) return;
-    for (const held of this.held) held.holdReading(false);
-    this.held.clear();
+  /** Behind for too long (MAX_HOLD_MS), or fed by a writer that also feeds readers that keep up: the reader is
+   *  slow, its writers go on. */
+  letGo(connection: object): void {
+    if (!this.behind.has(connection)) return;
+    this.slow.add(connection);
+    this.release(connection);
   }
 
-  drained(connection: Holdable): void {
+  /** `connection` drained (or closed, or was let go): the writers waiting for it read again. */
+  release(connection: object): void {
+    const behind = this.behind.get(connection);
+    if (behind === undefined) return;
+    clearTimeout(behind.timer);
+    this.behind.delete(connection);
+    for (const writer of behind.held) {
+      if (this.held.get(writer) !== connection) continue; // read again since, or now waiting for another reader
+      this.held.delete(writer);
+      writer.holdReading(false);
+    }
+  }
+
+  drained(connection: object): void {
     this.slow.delete(connection);
     this.release(connection);
   }
 
-  /** Called after a connection's chunk was handled: stop reading it while someone presses. */
-  hold(connection: Holdable): void {
-    if (this.pressing.size === 0 || this.pressing.has(connection) || this.held.has(connection)) return;
-    this.held.add(connection);
-    connection.holdReading(true);
+  /** Called after `writer`'s chunk was handled, when all it published went to readers that are behind, `reader`
+   *  one of them: stop reading `writer` until `reader` drains or is let go. */
+  hold(writer: Holdable, reader: object): void {
+    const behind = this.behind.get(reader);
+    if (behind === undefined || this.behind.has(writer) || this.held.has(writer)) return;
+    this.held.set(writer, reader);
+    behind.held.push(writer);
+    writer.holdReading(true);
   }
 
   forget(connection: Holdable): void {
@@ -76,8 +91,12 @@ export class Backpressure {
 
   /** Broker close: timers off. */
   stop(): void {
-    for (const timer of this.pressing.values()) clearTimeout(timer);
-    this.pressing.clear();
+    for (const behind of this.behind.values()) clearTimeout(behind.timer);
+    this.behind.clear();
     this.held.clear();
   }
+}
+
+function letGo(backpressure: Backpressure, connection: object): void {
+  backpressure.letGo(connection);
 }

@@ -6,6 +6,7 @@ import { fitPacket, withoutProblemInformation } from "../protocol/packet-limit.t
 import { PacketType } from "../protocol/packet-type.ts";
 import { ReasonCode } from "../protocol/reason-code.ts";
 import type { Message } from "../routing/message.ts";
+import type { Reach } from "../routing/reach.ts";
 import type { Outlet } from "../session/outlet.ts";
 import type { Session } from "../session/session.ts";
 import type { Transport, TransportSink } from "../transport/transport.ts";
@@ -42,13 +43,15 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
   private readonly writer: OutboundWriter;
   /** close()'s fallback: destroy the transport if it has not closed 2 s after end(). */
   private destroyTimer: NodeJS.Timeout | undefined;
+  /** quotaExceeded() has been called: the DISCONNECT is on its way. */
+  private overQuota = false;
   /** Set only once someone waits for the close (`closed`): an idle connection carries no Promise. */
   private closedSignal: ClosedSignal | undefined;
 
   constructor(private readonly context: ConnectionContext<Connection>, readonly transport: Transport) {
     this.client = { clientId: "", protocolLevel: 4, remoteAddress: transport.remoteAddress, transport: transport.kind, certificate: transport.certificate };
     this.reader = new InboundReader(this, context);
-    this.writer = new OutboundWriter(transport, context.stats, context.backpressure, this);
+    this.writer = new OutboundWriter(transport, context.stats, context.backpressure, this, context.options.maxQueuedQoS0Bytes);
     this.deadline = context.timeouts.deadline(this);
     this.deadline.start(context.options.connectTimeout * 1000);
     transport.bind(this);
@@ -66,6 +69,9 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
   get authenticationMethod(): string | undefined { return this.method; }
   get congested(): boolean { return this.writer.congested; }
   get slow(): boolean { return this.context.backpressure.isSlow(this); }
+  get behind(): boolean { return this.context.backpressure.isBehind(this); }
+  /** Where the publishes of the chunk being read went (handlers/publish.ts passes it to routing). */
+  get reach(): Reach { return this.reader.reach; }
 
   onData(chunk: Buffer): void {
     this.reader.receive(chunk);
@@ -124,6 +130,16 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
 
   pressWriters(): void {
     this.context.backpressure.press(this);
+  }
+
+  /** queueOverflow "disconnect": counted, logged once, then DISCONNECT 0x97 (v5; 3.1.1 closes) after the routing in
+   *  progress, so no session ends and no will goes out in the middle of a fan-out. */
+  quotaExceeded(): void {
+    if (this.lifecycle !== Lifecycle.Connected || this.overQuota) return;
+    this.overQuota = true;
+    this.context.security.counters.slowSubscriberDisconnects++;
+    this.context.log.warn({ clientId: this.client.clientId }, "session queue full: disconnecting (queueOverflow: disconnect)");
+    queueMicrotask(() => this.disconnect(ReasonCode.QuotaExceeded));
   }
 
   /** Writes one PUBLISH; false when it was dropped (a QoS 0 backlog, expired, or larger than the client's Maximum Packet Size). */

@@ -6,6 +6,7 @@ import { FrameResult, type Framer, HEAD_BYTES, MAX_RECORDS } from "../core/frame
 import type { Records } from "../core/records.ts";
 import { MqttError } from "../protocol/mqtt-error.ts";
 import { ReasonCode } from "../protocol/reason-code.ts";
+import { Reach } from "../routing/reach.ts";
 import type { BrokerStats } from "../stats.ts";
 import type { Transport } from "../transport/transport.ts";
 import type { Backpressure, Holdable } from "./backpressure.ts";
@@ -58,6 +59,9 @@ export class InboundReader<C extends InboundOwner> {
   private held = false;
   /** The results of this reader's last framing call. */
   private readonly framed = new FrameResult();
+  /** Where the publishes of the chunk being handled went (routing fills it): flow control holds this connection
+   *  after the chunk only when every reader they reached is behind. */
+  readonly reach = new Reach();
 
   constructor(private readonly connection: C, private readonly services: InboundServices<C>) {}
 
@@ -66,6 +70,7 @@ export class InboundReader<C extends InboundOwner> {
     const connection = this.connection;
     this.services.stats.bytesIn += chunk.length;
     if (connection.state === Lifecycle.Closed) return;
+    this.reach.reset();
     let data = chunk;
     if (this.big !== undefined && !this.busy) {
       const n = this.gather(chunk);
@@ -79,8 +84,21 @@ export class InboundReader<C extends InboundOwner> {
       data = this.takeParts();
     }
     this.frameAndDispatch(data);
+    if ((connection.state as Lifecycle) !== Lifecycle.Closed) this.holdIfBehind();
+  }
+
+  /** Flow control after a chunk: when its publishes all went to readers that are behind, stop reading until one
+   *  drains; when they also reached a reader that keeps up, a reader behind is let go (nobody waits for it). */
+  private holdIfBehind(): void {
     const backpressure = this.services.backpressure;
-    if (backpressure.active && (connection.state as Lifecycle) !== Lifecycle.Closed) backpressure.hold(connection);
+    if (!backpressure.active) return;
+    const reach = this.reach;
+    const reader = reach.waitFor;
+    if (reader !== undefined) backpressure.hold(this.connection, reader);
+    else {
+      const outpaced = reach.outpaced;
+      if (outpaced !== undefined) backpressure.letGo(outpaced);
+    }
   }
 
   /** Flow control: stop or restart reading (an async hook's pause is kept). */
@@ -119,7 +137,7 @@ export class InboundReader<C extends InboundOwner> {
     const pending = services.packets.dispatch(connection, big, 0);
     if (connection.state === Lifecycle.Closed) return chunk.length;
     if (pending !== undefined) this.suspend(pending, big.subarray(big.length));
-    if (n === chunk.length && services.backpressure.active) services.backpressure.hold(connection);
+    if (n === chunk.length) this.holdIfBehind();
     return n;
   }
 

@@ -13,10 +13,6 @@ import { scheduleFlush } from "./flush-queue.ts";
 import type { OutboundAliases } from "./outbound-aliases.ts";
 import { CONCAT_BYTES, slabs } from "./write-batch.ts";
 
-/** Queued-but-unsent bytes above which QoS 0 messages to this client are dropped; a queue of up to two
- *  messages of the size being sent is always allowed, so large payloads to a reader that keeps up get through. */
-const QOS0_DROP_BYTES = 8 << 20;
-
 /** One connection's writes of this tick, written together once the tick's work is done. */
 export class OutboundWriter {
   /** This tick's writes: the first alone (most ticks write one buffer), all of them in `out` once there are more. */
@@ -32,12 +28,15 @@ export class OutboundWriter {
   /** The transport's buffer is over its high-water mark (until its drain event). */
   private over = false;
 
+  /** qos0Bytes: queued-but-unsent bytes past which QoS 0 messages to this client are dropped (maxQueuedQoS0Bytes). */
   constructor(private readonly transport: Transport, private readonly stats: BrokerStats,
-              private readonly backpressure: Backpressure, private readonly owner: Holdable) {}
+              private readonly backpressure: Backpressure, private readonly owner: Holdable, private readonly qos0Bytes: number) {}
 
-  /** Bytes queued in the transport or in this batch, not yet sent. */
-  get queuedBytes(): number {
-    return this.transport.writableLength + this.bytes;
+  /** A QoS 0 message of this payload is to be dropped: more than qos0Bytes wait to be sent. A queue of up to two
+   *  messages of the size being sent is always allowed, so large payloads to a reader that keeps up get through. */
+  qos0Backlog(payloadLength: number): boolean {
+    const queued = this.transport.writableLength + this.bytes;
+    return queued > this.qos0Bytes && queued > 2 * payloadLength;
   }
 
   /** The transport's buffer is over its high-water mark: QoS 1/2 messages wait in the session queue. */
@@ -132,8 +131,7 @@ export class OutboundWriter {
 export function publishHeader(stats: BrokerStats, encoder: PublishEncoder, writer: OutboundWriter, aliases: OutboundAliases | undefined,
                               level: number, maxPacketSize: number, message: Message, qos: number, retain: boolean,
                               dup: boolean, packetId: number, subscriptionIds: number[] | undefined): Buffer | undefined {
-  const queued = qos === 0 ? writer.queuedBytes : 0;
-  if (queued > QOS0_DROP_BYTES && queued > 2 * message.payloadLength) {
+  if (qos === 0 && writer.qos0Backlog(message.payloadLength)) {
     stats.droppedCongested++;
     return undefined;
   }
@@ -166,8 +164,7 @@ export function publishHeader(stats: BrokerStats, encoder: PublishEncoder, write
  *  not held back by a QoS 0 backlog. */
 export function forwardsAsReceived(writer: OutboundWriter, level: number, message: Message, qos: number, retain: boolean): boolean {
   if (qos !== 0 || retain || level === 5 || message.packetOffset < 0) return false;
-  const queued = writer.queuedBytes;
-  return queued <= QOS0_DROP_BYTES || queued <= 2 * message.payloadLength;
+  return !writer.qos0Backlog(message.payloadLength);
 }
 
 /** PUBACK, PUBREC, PUBREL or PUBCOMP. With reason code 0 and no properties every version encodes the same

@@ -8,6 +8,7 @@ import type { Hooks } from "../hooks.ts";
 import type { Logger } from "../log.ts";
 import type { Notifier } from "../notify.ts";
 import type { Message } from "../routing/message.ts";
+import type { Reach } from "../routing/reach.ts";
 import type { RetainedStore } from "../routing/retained.ts";
 import type { Sessions } from "../session/registry.ts";
 import type { BrokerStats } from "../stats.ts";
@@ -33,7 +34,7 @@ export interface HandlerContext {
   readonly retained: RetainedStore;
   /** Acknowledgements of QoS 1/2 publishes wait for its commit (handlers/publish.ts). */
   readonly store: Store;
-  /** Stores a retained message when asked, then routes it; publisherId is the publisher's subscriberId (no-local).
-   *  Returns how many subscriptions it went to. */
-  publish(message: Message, publisherId: number): number;
+  /** Stores a retained message when asked, then routes it; publisherId is the publisher's subscriberId (no-local);
+   *  reach: where the publishing connection's messages went (flow control). Returns how many subscriptions it went to. */
+  publish(message: Message, publisherId: number, reach?: Reach): number;
 }

@@ -93,7 +93,7 @@ function accept(ctx: HandlerContext, connection: Connection, message: Message, p
   stats.publishReceived[message.qos]++;
   stats.publishReceivedBytes[message.qos] += message.payload.length;
   if (message.qos === 2) session.receivedQos2(packetId);
-  const recipients = ctx.publish(message, session.subscriberId);
+  const recipients = ctx.publish(message, session.subscriberId, connection.reach);
   const code = recipients === 0 && connection.protocolLevel === 5 && ctx.options.noMatchingSubscribersReasonCode
     ? ReasonCode.NoMatchingSubscribers : ReasonCode.Success; // v5 3.4.2.1, 3.5.2.1: a MAY, as Mosquitto and EMQX do
   if (message.qos !== 0) acknowledge(ctx, connection, message.qos, packetId, code);

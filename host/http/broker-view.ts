@@ -163,7 +163,7 @@ export interface CounterView {
 export const LIMITS = [
   "connections", "connections_per_address", "login_failures", "client_id_length", "subscriptions", "topic_levels",
   "publish_rate_slowed", "publish_rate_disconnects", "partial_packet_timeouts", "acl_publish", "acl_subscribe",
-  "acl_delivery", "acl_will", "transport_refused", "packet_too_large",
+  "acl_delivery", "acl_will", "transport_refused", "packet_too_large", "queue_overflow_disconnects",
 ] as const;
 
 /** The broker's counters as the HTTP face names them (read, never written, here). */
@@ -191,6 +191,7 @@ export function counters(broker: HttpBroker): CounterView {
       c.connectionsRefused, c.connectionsRefusedPerAddress, c.loginFailures, c.clientIdTooLong, c.subscriptionsOverLimit,
       c.topicLevelsOverLimit, c.publishRateSlowed, c.publishRateDisconnects, c.partialPacketTimeouts, c.aclPublishDenied,
       c.aclSubscribeDenied, c.aclDeliveryDenied, c.aclWillDenied, s.transportRefused, s.packetsTooLarge,
+      c.slowSubscriberDisconnects,
     ],
   };
 }

@@ -93,13 +93,13 @@ export class BrokerMetrics {
     this.counter("quarkmq_network_sent_bytes_total", "Bytes written to client connections", (c) => c.bytesSent);
     const reasons = ["queue_full", "too_large", "expired", "no_subscribers", "congested", "not_authorized"] as const;
     this.counter("quarkmq_messages_dropped_total",
-      "Messages not delivered: queue_full (a session queue at its limit), too_large (over the client's Maximum Packet Size), expired (Message Expiry Interval), no_subscribers (a PUBLISH nobody subscribed to), congested (QoS 0 to a client whose socket is backed up), not_authorized (a PUBLISH the authorizePublish hook refused)",
+      "Messages not delivered: queue_full (QoS 1/2 to a session queue at its limit), too_large (over the client's Maximum Packet Size), expired (Message Expiry Interval), no_subscribers (a PUBLISH nobody subscribed to), congested (QoS 0 to a client with more than maxQueuedQoS0Bytes waiting), not_authorized (a PUBLISH the authorizePublish hook refused)",
       (c) => reasons.map((r) => c.dropped[r]), "reason", reasons);
     this.counter("quarkmq_protocol_errors_total", "Connections closed for a protocol violation or malformed packet", (c) => c.protocolErrors);
     this.counter("quarkmq_connections_accepted_total", "Transport connections accepted", (c) => c.socketsAccepted);
     this.counter("quarkmq_clients_connected_total", "CONNECTs accepted (CONNACK 0)", (c) => c.connectsAccepted);
     this.counter("quarkmq_limits_hit_total",
-      "Refusals and limits hit: connections / connections_per_address (sockets over maxConnections*), login_failures, client_id_length, subscriptions, topic_levels, publish_rate_slowed, publish_rate_disconnects (0x96), partial_packet_timeouts, acl_publish / acl_subscribe / acl_delivery / acl_will (the ACL file), transport_refused (PROXY header, TLS handshake, WebSocket upgrade), packet_too_large (over a client's Maximum Packet Size)",
+      "Refusals and limits hit: connections / connections_per_address (sockets over maxConnections*), login_failures, client_id_length, subscriptions, topic_levels, publish_rate_slowed, publish_rate_disconnects (0x96), partial_packet_timeouts, acl_publish / acl_subscribe / acl_delivery / acl_will (the ACL file), transport_refused (PROXY header, TLS handshake, WebSocket upgrade), packet_too_large (over a client's Maximum Packet Size), queue_overflow_disconnects (0x97, queueOverflow: disconnect)",
       (c) => c.limits, "limit", LIMITS);
   }
 }

@@ -8,13 +8,15 @@ import type { Sessions } from "../session/registry.ts";
 import { Session } from "../session/session.ts";
 import type { LocalSubscription } from "./local.ts";
 import type { Message } from "./message.ts";
+import type { Reach } from "./reach.ts";
 
 export class Router {
   constructor(private readonly topics: TopicIndex, private readonly sessions: Sessions, private readonly log: Logger) {}
 
   /** Delivers to every matching subscription; publisherId is the publishing session's subscriberId (no-local) or -1.
+   *  `reach`, when the publisher is a connection: where its messages went (flow control reads it after the chunk).
    *  Returns how many subscriptions it went to (0: no matching subscribers, v5 3.4.2.1). */
-  route(message: Message, publisherId: number): number {
+  route(message: Message, publisherId: number, reach?: Reach): number {
     const topics = this.topics;
     const recipients = this.sessions.recipients;
     const count = message.topicInSource
@@ -32,12 +34,17 @@ export class Router {
         const ids = recipient.subscriptionIdCount > 0 ? topics.matchSubscriptionIds(k) : undefined;
         recipient.deliver(message, qos, retain, ids);
         delivered++;
+        if (reach !== undefined) {
+          const outlet = recipient.connection;
+          if (outlet !== undefined) reach.reached(outlet);
+        }
       } else {
         (locals ??= []).push(recipient);
       }
     }
     if (locals !== undefined) {
       delivered += locals.length;
+      reach?.reachedLocal();
       const value = { topicName: message.topicName, payload: message.payload, qos: message.qos, retain: message.retain, properties: message.properties ?? {} };
       for (const local of locals) {
         try {

@@ -20,9 +20,8 @@ export interface SecurityCounters {
   aclSubscribeDenied: number;
   aclDeliveryDenied: number;
   aclWillDenied: number;
-  /** QoS 0 messages dropped for a subscriber past its limit; QoS 1/2 dropped oldest-first; slow clients disconnected. */
-  slowSubscriberDrops: number;
-  slowSubscriberQueueDrops: number;
+  /** Clients disconnected (0x97) for a full session queue under queueOverflow "disconnect". Their dropped messages, and
+   *  QoS 0 dropped past maxQueuedQoS0Bytes, are in broker.stats (droppedQueueFull, droppedCongested). */
   slowSubscriberDisconnects: number;
 }
 
@@ -31,6 +30,6 @@ export function newSecurityCounters(): SecurityCounters {
     connectionsRefused: 0, connectionsRefusedPerAddress: 0, loginFailures: 0, clientIdTooLong: 0,
     subscriptionsOverLimit: 0, topicLevelsOverLimit: 0, publishRateSlowed: 0, publishRateDisconnects: 0,
     partialPacketTimeouts: 0, aclPublishDenied: 0, aclSubscribeDenied: 0, aclDeliveryDenied: 0, aclWillDenied: 0,
-    slowSubscriberDrops: 0, slowSubscriberQueueDrops: 0, slowSubscriberDisconnects: 0,
+    slowSubscriberDisconnects: 0,
   };
 }

@@ -23,8 +23,10 @@ export class OutboundFlows {
   private readonly inflightMap = new Map<number, Outbound>();
   private queued: OutboundQueue | undefined;
   private readonly packetIds = new PacketIds();
+  /** A drop for a full queue has been logged for this client. */
+  private overflowLogged = false;
 
-  constructor(private readonly services: Pick<SessionServices<unknown>, "options" | "stats">) {}
+  constructor(private readonly services: Pick<SessionServices<unknown>, "options" | "stats" | "log">, private readonly clientId: string) {}
 
   /** Outbound QoS 1/2 messages by packetId, awaiting their acknowledgement. */
   get inflight(): ReadonlyMap<number, Outbound> {
@@ -36,26 +38,61 @@ export class OutboundFlows {
     return this.queued ?? NO_QUEUE;
   }
 
-  /** Takes one QoS 1/2 entry: written at once when the window has room, else queued, or dropped when the queue is full. */
+  /** Takes one QoS 1/2 entry: written at once when the window has room, else queued; a full queue overflows. */
   deliver(connection: Outlet | undefined, entry: Outbound, storage: SessionStorage | undefined): void {
     if (connection !== undefined && this.queue.length === 0 && this.inflightMap.size < connection.sendQuota && !connection.congested) {
       if (!this.send(connection, entry, storage) || entry.stage !== OutboundStage.Queued) storage?.entry(entry); // queued again, or in flight
       return;
     }
-    const options = this.services.options, limit = options.maxQueuedMessages, byteLimit = options.maxQueuedBytes;
-    const length = this.queue.length, bytes = this.queue.bytes + entry.message.payload.length;
-    // A connected reader that keeps up holds publishers back instead (connection/backpressure.ts);
-    // only offline or slow sessions, or a queue far over a limit, drop.
-    // An empty queue always takes one message, so a payload larger than maxQueuedBytes still reaches an offline session.
-    const over = length >= limit || (bytes > byteLimit && length > 0);
-    if (over && (connection === undefined || length >= limit * 8 || bytes > byteLimit * 8 || connection.slow)) {
-      this.services.stats.dropped++;
-      this.services.stats.droppedQueueFull++;
-      return;
-    }
-    (this.queued ??= new OutboundQueue()).push(entry);
+    const size = entry.message.payload.length;
+    if (this.full(connection, this.queue.length, this.queue.bytes + size) && !this.overflow(connection, entry, storage)) return;
+    const queued = (this.queued ??= new OutboundQueue());
+    queued.push(entry);
     storage?.entry(entry);
-    if (connection !== undefined && (length >= limit >> 1 || bytes >= byteLimit / 2)) connection.pressWriters();
+    const options = this.services.options;
+    if (connection !== undefined && (queued.length >= options.maxQueuedMessages >> 1 || queued.bytes >= options.maxQueuedBytes / 2)) connection.pressWriters();
+  }
+
+  /** Whether a queue of `length` messages and `bytes` payload bytes (the next one's included) is past what it may hold.
+   *  A connected reader not let go holds back the publishers that feed it alone (connection/backpressure.ts), so its
+   *  queue takes up to 8x the caps for the chunks in hand; a publisher that also feeds a reader that keeps up lets it
+   *  go after its chunk. An offline or slow session's queue stops at the caps. An empty queue always takes one message, so a payload
+   *  larger than maxQueuedBytes still reaches an offline session. */
+  private full(connection: Outlet | undefined, length: number, bytes: number): boolean {
+    const options = this.services.options, limit = options.maxQueuedMessages, byteLimit = options.maxQueuedBytes;
+    if (length < limit && (bytes <= byteLimit || length === 0)) return false;
+    return connection === undefined || connection.slow || length >= limit * 8 || bytes > byteLimit * 8;
+  }
+
+  /** The queue is full and `entry` comes: per queueOverflow, the oldest queued make room for it, or it is dropped
+   *  (drop-newest, and disconnect, which also ends the connection with 0x97: a session that outlives it keeps its
+   *  queue). Every drop is counted, the first logged. True when `entry` is to be queued. */
+  private overflow(connection: Outlet | undefined, entry: Outbound, storage: SessionStorage | undefined): boolean {
+    const policy = this.services.options.queueOverflow;
+    const queued = this.queued;
+    if (policy === "drop-oldest" && queued !== undefined) {
+      const size = entry.message.payload.length;
+      while (queued.length > 0 && this.full(connection, queued.length, queued.bytes + size)) {
+        const oldest = queued.shift()!;
+        storage?.entryDone(oldest);
+        this.dropped(policy);
+      }
+      if (!this.full(connection, queued.length, queued.bytes + size)) return true;
+    }
+    this.dropped(policy);
+    if (policy === "disconnect") connection?.quotaExceeded();
+    return false;
+  }
+
+  /** One QoS 1/2 message dropped for a full queue: counted, and logged the first time for this client. */
+  private dropped(policy: string): void {
+    const { stats, log, options } = this.services;
+    stats.dropped++;
+    stats.droppedQueueFull++;
+    if (this.overflowLogged) return;
+    this.overflowLogged = true;
+    log.warn({ clientId: this.clientId, queueOverflow: policy, maxQueuedMessages: options.maxQueuedMessages, maxQueuedBytes: options.maxQueuedBytes },
+      "session queue full: QoS 1/2 messages dropped (logged once per client; counted in dropped{reason=\"queue_full\"})");
   }
 
   /** Assigns a packet id and writes the PUBLISH. False only when no packet id is free (the entry is queued again);

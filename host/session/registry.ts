@@ -3,6 +3,7 @@
 import type { BrokerOptions } from "../config/options.ts";
 import type { Will } from "../core/packets.ts";
 import type { TopicIndex } from "../core/topics.ts";
+import type { Logger } from "../log.ts";
 import type { LocalSubscription } from "../routing/local.ts";
 import type { BrokerStats } from "../stats.ts";
 import type { ClientAcl } from "../security/client-acl.ts";
@@ -19,7 +20,7 @@ export class Sessions implements SessionServices<Session> {
 
   /** `publishWill` publishes a will when a session's connection closes or its will delay passes. */
   constructor(private readonly topics: TopicIndex, readonly options: BrokerOptions, readonly stats: BrokerStats,
-              readonly store: Store, readonly publishWill: (will: Will, acl: ClientAcl | undefined, client: ClientInfo | undefined) => void) {}
+              readonly store: Store, readonly log: Logger, readonly publishWill: (will: Will, acl: ClientAcl | undefined, client: ClientInfo | undefined) => void) {}
 
   allocateId(recipient: Session | LocalSubscription | undefined): number {
     const id = this.freeIds.length > 0 ? this.freeIds.pop()! : this.recipients.length;

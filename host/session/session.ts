@@ -147,7 +147,7 @@ export class Session {
       return;
     }
     const entry: Outbound = { packetId: 0, stage: OutboundStage.Queued, message: message.owned(), qos: qos as 1 | 2, retain, subscriptionIds };
-    (this.flows ??= new OutboundFlows(this.services)).deliver(connection, entry, this.storage);
+    (this.flows ??= new OutboundFlows(this.services, this.clientId)).deliver(connection, entry, this.storage);
   }
 
   /** Sends queued messages while the window has room [MQTT-3.3.4-9]. */
@@ -211,7 +211,7 @@ export class Session {
     this.expiry = record.expiryInterval;
     const since = this.disconnectedAt = record.disconnectedAt;
     this.storage = new SessionStorage(this.services.store, this.clientId);
-    if (outbound.length > 0) (this.flows ??= new OutboundFlows(this.services)).restore(outbound);
+    if (outbound.length > 0) (this.flows ??= new OutboundFlows(this.services, this.clientId)).restore(outbound);
     for (const packetId of inboundQos2) (this.inboundQos2Set ??= new Set()).add(packetId);
     return this.makeClocks().restore(this.expiry, since, record.will, now);
   }
