@@ -35,7 +35,8 @@ function subscribe(args: string[]) {
   });
   child.stderr.setEncoding("utf8").on("data", (text: string) => (err += text));
   const done = new Promise<{ code: number | null; lines: string[] }>((resolve) => {
-    child.on("exit", (code) => {
+    // "close", not "exit": exit can come before the last of stdout was read, which lost the message line under load.
+    child.on("close", (code) => {
       children.delete(child);
       const lines = out.split("\n").filter((l) => l !== "" && !/^(Client |Subscribed \(mid)/.test(l));
       resolve({ code, lines });
