@@ -12,6 +12,7 @@ import type { Session } from "../session/session.ts";
 import type { Transport, TransportSink } from "../transport/transport.ts";
 import { PRESSURE_BYTES } from "./backpressure.ts";
 import { ClosedSignal } from "./closed-signal.ts";
+import { readBegins, readDone } from "./flush-queue.ts";
 import { InboundAliases } from "./inbound-aliases.ts";
 import type { ConnectionContext, Negotiated } from "./context.ts";
 import { InboundReader, type InboundOwner } from "./inbound.ts";
@@ -73,9 +74,15 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
   /** Where the publishes of the chunk being read went (handlers/publish.ts passes it to routing). */
   get reach(): Reach { return this.reader.reach; }
 
+  /** One chunk read: its packets are handled, then everything they queued (here and to other clients) is written. */
   onData(chunk: Buffer): void {
-    this.reader.receive(chunk);
-    if (this.lifecycle !== Lifecycle.Closed) watchPartial(this.context, this, this.reader.partial);
+    readBegins();
+    try {
+      this.reader.receive(chunk);
+      if (this.lifecycle !== Lifecycle.Closed) watchPartial(this.context, this, this.reader.partial);
+    } finally {
+      readDone();
+    }
   }
 
   /** Flow control: stop or restart reading (an async hook's pause is kept). */
