@@ -38,8 +38,8 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
   private inboundAliases: InboundAliases | undefined;
   /** v5 topic aliases we set towards the client; only when its CONNECT Topic Alias Maximum is > 0 [MQTT-3.1.2-27]. */
   private outboundAliases: OutboundAliases | undefined;
-  /** CONNECT timeout, then keep-alive. */
-  private readonly deadline: Deadline;
+  /** CONNECT timeout, then keep-alive; dropped once connected without keep-alive (nothing more times out). */
+  private deadline: Deadline | undefined;
   private readonly reader: InboundReader<Connection>;
   private readonly writer: OutboundWriter;
   /** close()'s fallback: destroy the transport if it has not closed 2 s after end(). */
@@ -53,8 +53,8 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
     this.client = { clientId: "", protocolLevel: 4, remoteAddress: transport.remoteAddress, transport: transport.kind, certificate: transport.certificate };
     this.reader = new InboundReader(this, context);
     this.writer = new OutboundWriter(transport, context.stats, context.backpressure, this, context.options.maxQueuedQoS0Bytes);
-    this.deadline = context.timeouts.deadline(this);
-    this.deadline.start(context.options.connectTimeout * 1000);
+    const deadline = this.deadline = context.timeouts.deadline(this);
+    deadline.start(context.options.connectTimeout * 1000);
     transport.bind(this);
   }
 
@@ -195,8 +195,11 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
   /** CONNACK sent: keep-alive replaces the CONNECT timeout. */
   connected(): void {
     this.lifecycle = Lifecycle.Connected;
-    if (this.keepAliveSeconds === 0) this.deadline.cancel();
-    else this.deadline.start(this.keepAliveSeconds * 1500);
+    if (this.keepAliveSeconds > 0) this.deadline!.start(this.keepAliveSeconds * 1500);
+    else {
+      this.deadline!.cancel();
+      this.deadline = undefined;
+    }
   }
 
   /** The will to publish if the connection ends without DISCONNECT (the broker's close reads it). */
@@ -211,7 +214,7 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
 
   /** A packet arrived: the keep-alive deadline moves, v5 [MQTT-3.1.2-22], v3.1.1 [MQTT-3.1.2-24]. */
   packetReceived(): void {
-    if (this.keepAliveSeconds > 0 && this.lifecycle === Lifecycle.Connected) this.deadline.touch();
+    if (this.keepAliveSeconds > 0 && this.lifecycle === Lifecycle.Connected) this.deadline!.touch();
   }
 
   onTimeout(): void {
@@ -263,7 +266,7 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
     const wasConnected = this.lifecycle === Lifecycle.Connected;
     const context = this.context;
     this.lifecycle = Lifecycle.Closed;
-    this.deadline.cancel();
+    this.deadline?.cancel();
     this.writer.close();
     this.reader.clear();
     context.backpressure.forget(this);

@@ -8,14 +8,16 @@ export interface Flushable {
   flush(): void;
 }
 
-const pending: Flushable[] = [];
+/** pending[0, count): the queue. Its length is never set back (a length store is a runtime call): entries are cleared. */
+const pending: Array<Flushable | undefined> = [];
+let count = 0;
 let scheduled = false;
 /** Reads in progress (nested when a read's work delivers into another transport synchronously). */
 let reading = 0;
 
 /** Flushes `target` once the current work is done (call once per tick per target). */
 export function scheduleFlush(target: Flushable): void {
-  pending.push(target);
+  pending[count++] = target;
   if (!scheduled && reading === 0) {
     scheduled = true;
     queueMicrotask(flushAll);
@@ -29,14 +31,15 @@ export function readBegins(): void {
 
 /** The read that readBegins() opened is done: flushes what was queued, when no outer read is still going. */
 export function readDone(): void {
-  if (--reading === 0 && pending.length > 0) flushAll();
+  if (--reading === 0 && count > 0) flushAll();
 }
 
 function flushAll(): void {
   try {
-    for (let i = 0; i < pending.length; i++) pending[i]!.flush(); // targets queued meanwhile are flushed in this pass
+    for (let i = 0; i < count; i++) pending[i]!.flush(); // targets queued meanwhile are flushed in this pass
   } finally {
-    pending.length = 0;
+    for (let k = 0; k < count; k++) pending[k] = undefined;
+    count = 0;
     scheduled = false;
   }
 }
