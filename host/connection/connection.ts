@@ -12,6 +12,7 @@ import type { Session } from "../session/session.ts";
 import type { Transport, TransportSink } from "../transport/transport.ts";
 import { PRESSURE_BYTES } from "./backpressure.ts";
 import { ClosedSignal } from "./closed-signal.ts";
+import { readBegins, readDone } from "./flush-queue.ts";
 import { InboundAliases } from "./inbound-aliases.ts";
 import type { ConnectionContext, Negotiated } from "./context.ts";
 import { InboundReader, type InboundOwner } from "./inbound.ts";
@@ -37,8 +38,8 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
   private inboundAliases: InboundAliases | undefined;
   /** v5 topic aliases we set towards the client; only when its CONNECT Topic Alias Maximum is > 0 [MQTT-3.1.2-27]. */
   private outboundAliases: OutboundAliases | undefined;
-  /** CONNECT timeout, then keep-alive. */
-  private readonly deadline: Deadline;
+  /** CONNECT timeout, then keep-alive; dropped once connected without keep-alive (nothing more times out). */
+  private deadline: Deadline | undefined;
   private readonly reader: InboundReader<Connection>;
   private readonly writer: OutboundWriter;
   /** close()'s fallback: destroy the transport if it has not closed 2 s after end(). */
@@ -52,8 +53,8 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
     this.client = { clientId: "", protocolLevel: 4, remoteAddress: transport.remoteAddress, transport: transport.kind, certificate: transport.certificate };
     this.reader = new InboundReader(this, context);
     this.writer = new OutboundWriter(transport, context.stats, context.backpressure, this, context.options.maxQueuedQoS0Bytes);
-    this.deadline = context.timeouts.deadline(this);
-    this.deadline.start(context.options.connectTimeout * 1000);
+    const deadline = this.deadline = context.timeouts.deadline(this);
+    deadline.start(context.options.connectTimeout * 1000);
     transport.bind(this);
   }
 
@@ -73,9 +74,15 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
   /** Where the publishes of the chunk being read went (handlers/publish.ts passes it to routing). */
   get reach(): Reach { return this.reader.reach; }
 
+  /** One chunk read: its packets are handled, then everything they queued (here and to other clients) is written. */
   onData(chunk: Buffer): void {
-    this.reader.receive(chunk);
-    if (this.lifecycle !== Lifecycle.Closed) watchPartial(this.context, this, this.reader.partial);
+    readBegins();
+    try {
+      this.reader.receive(chunk);
+      if (this.lifecycle !== Lifecycle.Closed) watchPartial(this.context, this, this.reader.partial);
+    } finally {
+      readDone();
+    }
   }
 
   /** Flow control: stop or restart reading (an async hook's pause is kept). */
@@ -188,8 +195,11 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
   /** CONNACK sent: keep-alive replaces the CONNECT timeout. */
   connected(): void {
     this.lifecycle = Lifecycle.Connected;
-    if (this.keepAliveSeconds === 0) this.deadline.cancel();
-    else this.deadline.start(this.keepAliveSeconds * 1500);
+    if (this.keepAliveSeconds > 0) this.deadline!.start(this.keepAliveSeconds * 1500);
+    else {
+      this.deadline!.cancel();
+      this.deadline = undefined;
+    }
   }
 
   /** The will to publish if the connection ends without DISCONNECT (the broker's close reads it). */
@@ -204,7 +214,7 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
 
   /** A packet arrived: the keep-alive deadline moves, v5 [MQTT-3.1.2-22], v3.1.1 [MQTT-3.1.2-24]. */
   packetReceived(): void {
-    if (this.keepAliveSeconds > 0 && this.lifecycle === Lifecycle.Connected) this.deadline.touch();
+    if (this.keepAliveSeconds > 0 && this.lifecycle === Lifecycle.Connected) this.deadline!.touch();
   }
 
   onTimeout(): void {
@@ -256,7 +266,7 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
     const wasConnected = this.lifecycle === Lifecycle.Connected;
     const context = this.context;
     this.lifecycle = Lifecycle.Closed;
-    this.deadline.cancel();
+    this.deadline?.cancel();
     this.writer.close();
     this.reader.clear();
     context.backpressure.forget(this);

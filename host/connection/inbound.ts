@@ -18,6 +18,9 @@ const CONNECT_MAX_BYTES = 1 << 20;
 /** A packet longer than this is gathered into one Buffer of its length (`big`) and framed from its head
  *  (Framer.frameHead), so its payload is copied once and never into Wasm memory. */
 const BIG_PACKET_BYTES = 64 << 10;
+/** The results of the last framing call, shared by every reader: each reads them right after its call, before
+ *  dispatching (nothing per connection; the records the call wrote are shared the same way). */
+const framed = new FrameResult();
 
 /** The connection a reader serves. */
 export interface InboundOwner extends Holdable {
@@ -57,8 +60,6 @@ export class InboundReader<C extends InboundOwner> {
   private busy = false;
   /** Held back by flow control (connection/backpressure.ts). */
   private held = false;
-  /** The results of this reader's last framing call. */
-  private readonly framed = new FrameResult();
   /** Where the publishes of the chunk being handled went (routing fills it): flow control holds this connection
    *  after the chunk only when every reader they reached is behind. */
   readonly reach = new Reach();
@@ -132,7 +133,7 @@ export class InboundReader<C extends InboundOwner> {
     if (this.bigFilled < big.length) return chunk.length;
     this.big = undefined;
     this.bigFilled = 0;
-    services.framer.frameHead(big, connection.protocolLevel, services.options.maxPacketSize, this.framed);
+    services.framer.frameHead(big, connection.protocolLevel, services.options.maxPacketSize, framed);
     connection.packetReceived();
     const pending = services.packets.dispatch(connection, big, 0);
     if (connection.state === Lifecycle.Closed) return chunk.length;
@@ -154,7 +155,7 @@ export class InboundReader<C extends InboundOwner> {
    *  stays small however big `data` is; a longer packet wholly in `data` through frameHead) and dispatches them. */
   private frameAndDispatch(data: Buffer): void {
     const connection = this.connection, services = this.services;
-    const framer = services.framer, packets = services.packets, framed = this.framed;
+    const framer = services.framer, packets = services.packets;
     const maxPacketSize = services.options.maxPacketSize;
     for (;;) {
       const whole = data.length <= HEAD_BYTES;

@@ -108,7 +108,7 @@ export class OutboundWriter {
     if (out === undefined || out.length === 0) ok = transport.write(first);
     else if (bytes <= CONCAT_BYTES) ok = transport.write(Buffer.concat(out, bytes));
     else ok = transport.writev(slabs(out));
-    if (out !== undefined) out.length = 0;
+    if (out !== undefined && out.length > 0) out.length = 0;
     this.bytes = 0;
     if (!ok) {
       this.over = true;

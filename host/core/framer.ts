@@ -15,8 +15,8 @@ type FrameExports = {
  *  (its payload need not), any other packet entirely. Keeps the inbox, and so Wasm memory, small. */
 export const HEAD_BYTES = 1 << 20;
 
-/** What one frame() or frameHead() call found, written into an object its caller owns (one per reader, reused:
- *  nothing is allocated per chunk, and no caller can read another's result). */
+/** What one frame() or frameHead() call found, written into an object its caller passes (reused: nothing is allocated
+ *  per chunk); like the records, valid until the next framing call. */
 export class FrameResult {
   /** Records written (whole packets, an error record last). */
   count = 0;

@@ -91,7 +91,7 @@ function accept(ctx: HandlerContext, connection: Connection, message: Message, p
   const stats = ctx.stats;
   stats.messagesIn++;
   stats.publishReceived[message.qos]++;
-  stats.publishReceivedBytes[message.qos] += message.payload.length;
+  stats.publishReceivedBytes[message.qos] += message.payloadLength;
   if (message.qos === 2) session.receivedQos2(packetId);
   const recipients = ctx.publish(message, session.subscriberId, connection.reach);
   const code = recipients === 0 && connection.protocolLevel === 5 && ctx.options.noMatchingSubscribersReasonCode

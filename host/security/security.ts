@@ -30,19 +30,22 @@ export class Security {
       this.counters.connectionsRefused++;
       return false;
     }
-    const mine = this.perAddress.get(address) ?? 0;
-    if (maxConnectionsPerAddress > 0 && mine >= maxConnectionsPerAddress) {
-      this.counters.connectionsRefusedPerAddress++;
-      return false;
+    if (maxConnectionsPerAddress > 0) { // sockets per address are counted only under a limit (it is not reloaded)
+      const mine = this.perAddress.get(address) ?? 0;
+      if (mine >= maxConnectionsPerAddress) {
+        this.counters.connectionsRefusedPerAddress++;
+        return false;
+      }
+      this.perAddress.set(address, mine + 1);
     }
     this.open++;
-    this.perAddress.set(address, mine + 1);
     return true;
   }
 
   /** An admitted socket closed. */
   release(address: string): void {
     this.open--;
+    if (this.options.maxConnectionsPerAddress === 0) return;
     const mine = (this.perAddress.get(address) ?? 1) - 1;
     if (mine <= 0) this.perAddress.delete(address);
     else this.perAddress.set(address, mine);
