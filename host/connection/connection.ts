@@ -11,6 +11,7 @@ import type { Outlet } from "../session/outlet.ts";
 import type { Session } from "../session/session.ts";
 import type { Transport, TransportSink } from "../transport/transport.ts";
 import { PRESSURE_BYTES } from "./backpressure.ts";
+import { ClientTerms } from "./client-terms.ts";
 import { ClosedSignal } from "./closed-signal.ts";
 import { readBegins, readDone } from "./flush-queue.ts";
 import { InboundAliases } from "./inbound-aliases.ts";
@@ -19,25 +20,16 @@ import { InboundReader, type InboundOwner } from "./inbound.ts";
 import { Lifecycle } from "./lifecycle.ts";
 import { ackBytes, OutboundWriter } from "./outbound.ts";
 import { countTooLarge, refusalConnack, writePublish } from "./connection-writes.ts";
-import { OutboundAliases } from "./outbound-aliases.ts";
 import { watchPartial } from "../security/connection-limits.ts";
 import type { Deadline, Timed } from "./timeouts.ts";
 
 export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
   readonly client: ClientInfo;
   private lifecycle = Lifecycle.AwaitingConnect;
-  private level = 0;
+  private readonly terms = new ClientTerms();
   private attached: Session | undefined;
   private will: Will | undefined;
-  private keepAliveSeconds = 0;
-  private quota = 65535;
-  private maxPacketSize = 0;
-  /** v5 Request Problem Information (default 1): 0 keeps Reason Strings and User Properties to CONNACK and DISCONNECT. */
-  private problemInformation = true;
-  private method: string | undefined;
   private inboundAliases: InboundAliases | undefined;
-  /** v5 topic aliases we set towards the client; only when its CONNECT Topic Alias Maximum is > 0 [MQTT-3.1.2-27]. */
-  private outboundAliases: OutboundAliases | undefined;
   /** CONNECT timeout, then keep-alive; dropped once connected without keep-alive (nothing more times out). */
   private deadline: Deadline | undefined;
   private readonly reader: InboundReader<Connection>;
@@ -59,15 +51,12 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
   }
 
   get state(): Lifecycle { return this.lifecycle; }
-  /** 0 until CONNECT, then 3, 4 or 5. */
-  get protocolLevel(): number { return this.level; }
   get session(): Session | undefined { return this.attached; }
-  /** Keep-alive granted, seconds (0 = none). */
-  get keepAlive(): number { return this.keepAliveSeconds; }
-  /** The client's Receive Maximum: QoS 1/2 publishes we may have unacknowledged to it. */
-  get sendQuota(): number { return this.quota; }
-  /** v5 CONNECT authentication method (AUTH must repeat it). */
-  get authenticationMethod(): string | undefined { return this.method; }
+  /** What was agreed with the client (client-terms.ts). */
+  get protocolLevel(): number { return this.terms.level; }
+  get keepAlive(): number { return this.terms.keepAlive; }
+  get sendQuota(): number { return this.terms.sendQuota; }
+  get authenticationMethod(): string | undefined { return this.terms.authenticationMethod; }
   get congested(): boolean { return this.writer.congested; }
   get slow(): boolean { return this.context.backpressure.isSlow(this); }
   get behind(): boolean { return this.context.backpressure.isBehind(this); }
@@ -94,7 +83,8 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
    *  single write, within the client's v5 Maximum Packet Size, its Reason String and User Properties dropped first if
    *  they would cross it. False when even that is too large: it is not sent and the connection closes. */
   write(buf: Buffer): boolean {
-    const fitted = fitPacket(this.problemInformation ? buf : withoutProblemInformation(buf), this.maxPacketSize);
+    const { problemInformation, maxPacketSize } = this.terms;
+    const fitted = fitPacket(problemInformation ? buf : withoutProblemInformation(buf), maxPacketSize);
     if (fitted !== undefined) {
       this.context.stats.packetsSent++;
       this.writer.write(fitted);
@@ -107,7 +97,7 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
   /** A packet over the client's Maximum Packet Size: counted, logged, not sent. A CONNACK means the connection closes
    *  with nothing sent (no will: it was never accepted); after it, DISCONNECT 0x95 when that fits, then the close. */
   private tooLarge(type: number, length: number): void {
-    countTooLarge(this.context, this.client.clientId, type, length, this.maxPacketSize);
+    countTooLarge(this.context, this.client.clientId, type, length, this.terms.maxPacketSize);
     if (type === PacketType.Connack) this.will = undefined;
     if (type === PacketType.Connack || type === PacketType.Disconnect) this.close(ReasonCode.PacketTooLarge);
     else this.disconnect(ReasonCode.PacketTooLarge);
@@ -152,14 +142,14 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
   /** Writes one PUBLISH; false when it was dropped (a QoS 0 backlog, expired, or larger than the client's Maximum Packet Size). */
   sendPublish(message: Message, qos: number, retain: boolean, dup: boolean, packetId: number,
               subscriptionIds: number[] | undefined): boolean {
-    const { stats, publishEncoder } = this.context;
-    return writePublish(stats, publishEncoder, this.writer, this.outboundAliases, this.level, this.maxPacketSize,
+    const { stats, publishEncoder } = this.context, terms = this.terms;
+    return writePublish(stats, publishEncoder, this.writer, terms.outboundAliases, terms.level, terms.maxPacketSize,
       message, qos, retain, dup, packetId, subscriptionIds);
   }
 
   /** PUBACK, PUBREC, PUBREL or PUBCOMP. */
   sendAck(type: PacketType, packetId: number, reasonCode: number, properties?: Properties): void {
-    this.write(ackBytes(this.context.encoder, this.level, type, packetId, reasonCode, properties));
+    this.write(ackBytes(this.context.encoder, this.terms.level, type, packetId, reasonCode, properties));
   }
 
   sendPubrel(packetId: number): void {
@@ -171,22 +161,16 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
     return (this.inboundAliases ??= new InboundAliases()).resolve(topic, alias, this.context.options.topicAliasMaximum);
   }
 
-  /** A CONNECT of protocol `level` is being decided; the client's v5 Maximum Packet Size (0: none) and Request Problem
-   *  Information hold from its CONNACK on. */
+  /** A CONNECT of protocol `level` is being decided (ClientTerms.connecting). */
   connecting(level: 3 | 4 | 5, maxPacketSize: number, problemInformation: boolean): void {
-    this.level = level;
-    this.maxPacketSize = maxPacketSize;
-    this.problemInformation = problemInformation;
+    this.terms.connecting(level, maxPacketSize, problemInformation);
     this.client.protocolLevel = level;
     this.lifecycle = Lifecycle.Connecting;
   }
 
   /** The CONNECT handler accepted the client with these settings; its session attaches. */
   negotiated(settings: Negotiated): void {
-    this.keepAliveSeconds = settings.keepAlive;
-    this.quota = settings.sendQuota;
-    if (settings.topicAliasMaximum > 0) this.outboundAliases = new OutboundAliases(settings.topicAliasMaximum); // v5 [MQTT-3.1.2-27]
-    this.method = settings.authenticationMethod;
+    this.terms.agreed(settings);
     this.will = settings.will;
     this.attached = settings.session;
     settings.session.attach(this, settings.will);
@@ -195,7 +179,8 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
   /** CONNACK sent: keep-alive replaces the CONNECT timeout. */
   connected(): void {
     this.lifecycle = Lifecycle.Connected;
-    if (this.keepAliveSeconds > 0) this.deadline!.start(this.keepAliveSeconds * 1500);
+    const keepAlive = this.terms.keepAlive;
+    if (keepAlive > 0) this.deadline!.start(keepAlive * 1500);
     else {
       this.deadline!.cancel();
       this.deadline = undefined;
@@ -214,7 +199,7 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
 
   /** A packet arrived: the keep-alive deadline moves, v5 [MQTT-3.1.2-22], v3.1.1 [MQTT-3.1.2-24]. */
   packetReceived(): void {
-    if (this.keepAliveSeconds > 0 && this.lifecycle === Lifecycle.Connected) this.deadline!.touch();
+    if (this.terms.keepAlive > 0 && this.lifecycle === Lifecycle.Connected) this.deadline!.touch();
   }
 
   onTimeout(): void {
@@ -229,7 +214,7 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
 
   /** Refuses a CONNECT: CONNACK with the reason code (v5) or its return code (3.1/3.1.1), then close;
    *  session present is 0, v5 [MQTT-3.2.2-6], v3.1.1 [MQTT-3.2.2-4]. */
-  refuseConnect(reasonCode: number, properties?: Properties, level = this.level): void {
+  refuseConnect(reasonCode: number, properties?: Properties, level = this.terms.level): void {
     if (this.lifecycle === Lifecycle.Closed) return;
     const connack = refusalConnack(this.context.encoder, level, reasonCode, properties);
     if (connack !== undefined) this.write(connack);
@@ -238,7 +223,7 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
 
   /** Server-side end of a connected client: v5 DISCONNECT with the reason code (v5 4.13), then close. Wills go out. */
   disconnect(reasonCode: number, properties?: Properties): void {
-    if (this.lifecycle === Lifecycle.Connected && this.level === 5) {
+    if (this.lifecycle === Lifecycle.Connected && this.terms.level === 5) {
       this.write(this.context.encoder.encodeDisconnect(5, reasonCode, properties));
     }
     this.close(reasonCode);
