@@ -37,7 +37,7 @@ async function attempt(level: 4 | 5, username?: string, password?: string): Prom
 }
 
 describe("password file logins", { timeout: 60_000 }, () => {
-  it("[MQTT-3.2.2-5] refusals carry the exact code: wrong password, unknown user, no credentials (anonymous off by default)", async () => {
+  it("v3.1.1 [MQTT-3.2.2-5] refusals carry the exact code: wrong password, unknown user, no credentials (anonymous off by default)", async () => {
     expect((await attempt(4, "alice", "right")).reply).toBe("20 02 00 00");
     expect((await attempt(5, "alice", "right")).reply).toMatch(/^20 .. 00 00/);
     expect((await attempt(4, "alice", "wrong")).reply).toBe("20 02 00 04");

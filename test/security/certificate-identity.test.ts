@@ -94,7 +94,7 @@ describe("useIdentityAs: the verified certificate names the client", { timeout: 
     expect(seen[0]!.client.username).toBe("ops@example.com");
   });
 
-  it("[MQTT-3.2.2-5] a CONNECT with another username is refused: v5 0x86 Bad User Name or Password, 3.1.1 0x04", async () => {
+  it("v3.1.1 [MQTT-3.2.2-5] a CONNECT with another username is refused: v5 0x86 Bad User Name or Password, 3.1.1 0x04", async () => {
     expect(await connackOf(ports.cn!, device, 5, "admin")).toBe("20 03 00 86 00");
     expect(await connackOf(ports.cn!, device, 4, "admin")).toBe("20 02 00 04");
     expect(await connackOf(ports["san-dns"]!, sensor, 4, "spare.example")).toBe("20 02 00 04");

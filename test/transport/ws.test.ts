@@ -52,7 +52,7 @@ describe("MQTT over WebSocket", () => {
     expect([...await client.packet()]).toEqual(CONNACK);
   });
 
-  it("refuses an upgrade without subprotocol mqtt with HTTP 400 and says why", async () => {
+  it("[MQTT-6.0.0-3] refuses an upgrade whose client does not offer subprotocol mqtt: HTTP 400, saying why", async () => {
     const url = await start();
     for (const protocols of [["chat"], []]) {
       const refused = await RawWsClient.upgrade(`${url}/mqtt`, protocols).then(() => undefined, (error: { status: number; body: string }) => error);
