@@ -127,6 +127,21 @@ describe("MQTT 5.0", () => {
     expect(ids.sort()).toEqual([hex([0xac, 0x02]), hex([0x07])].sort());
   });
 
+  it("v5 [MQTT-3.3.4-5] a shared and a non-shared subscription of one client: two copies, each with its own Subscription Identifier", async () => {
+    const topic = `pp/${id()}`;
+    const sub = await broker.connected({ level, clientId: id() });
+    sub.send(subscribe(level, 1, [[`$share/g/${topic}`, 0]], props(P.subscriptionIdentifier(5))));
+    await sub.expect(suback(level, 1, [0]));
+    sub.send(subscribe(level, 2, [[topic, 0]], props(P.subscriptionIdentifier(6))));
+    await sub.expect(suback(level, 2, [0]));
+    const pub = await broker.connected({ level, clientId: id() });
+    pub.send(publish(level, { topic, payload: "twice" }));
+    const copies = await sub.collect();
+    expect(copies.length, "a copy per subscription (4.8.2: the shared one is delivered on its own)").toBe(2);
+    const idsOf = (p: Buffer) => readProperties(p, propsOffset(p)).filter(([pid]) => pid === 0x0b).map(([, v]) => hex(v));
+    expect(copies.map(idsOf).sort()).toEqual([[hex([5])], [hex([6])]]);
+  });
+
   it("v5 [MQTT-3.3.4-3] a retained message sent for a new subscription carries its Subscription Identifier", async () => {
     const topic = `pp/${id()}`;
     const pub = await broker.connected({ level, clientId: id() });
