@@ -93,6 +93,9 @@ export interface BrokerOptions {
   maximumQoS: 0 | 1 | 2;
   /** Most Session Expiry Interval a v5 client may ask for, seconds. Default 0xFFFFFFFF (never). */
   maxSessionExpiryInterval: number;
+  /** v5 Response Information in the CONNACK of a client that sets Request Response Information 1 (the basis of its
+   *  response topics, 4.10); `%c` becomes the client id. Default "" (none sent). */
+  responseInformation: string;
   /** pino log level: fatal, error, warn, info, debug, trace, silent. Default info (silent for the library unless set). */
   logLevel: string;
   /** Keep sessions, queues and retained messages in a durable store (the binary: lmdb in dataDir). Default: the
@@ -135,6 +138,7 @@ export const defaultOptions: Omit<BrokerOptions, "hooks"> = {
   noMatchingSubscribersReasonCode: true,
   maximumQoS: 2,
   maxSessionExpiryInterval: 0xffffffff,
+  responseInformation: "",
   logLevel: "info",
   persistence: true,
   dataDir: "./quarkmq-data",

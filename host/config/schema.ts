@@ -71,6 +71,10 @@ const known: Record<string, { check: Check; help: string }> = {
   noMatchingSubscribersReasonCode: { check: boolean, help: "v5: acknowledge a QoS 1/2 publish nobody subscribed to with 0x10 No matching subscribers" },
   maximumQoS: { check: integer(0, 2), help: "highest QoS granted (0, 1 or 2)" },
   maxSessionExpiryInterval: { check: integer(0, 0xffff_ffff), help: "longest v5 Session Expiry Interval granted, seconds" },
+  responseInformation: {
+    check: (v) => (typeof v === "string" && v.length <= 65_535 ? { value: v } : { expected: "a string" }),
+    help: "v5 Response Information for clients that ask for it (e.g. a response topic prefix; %c: the client id); empty: none",
+  },
   logLevel: { check: oneOf(logLevels), help: `log level: ${logLevels.join(", ")}` },
   wsPort: { check: integer(0, 65_535), help: "adds a WebSocket listener on --host at this port (path /mqtt)" },
   wssPort: { check: integer(0, 65_535), help: "adds a secure WebSocket listener on --host at this port (needs --tls-cert, --tls-key)" },

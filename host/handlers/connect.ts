@@ -138,6 +138,9 @@ function accept(ctx: HandlerContext, connection: Connection, packet: ConnectPack
     if (!options.retainAvailable) connack.retainAvailable = 0;
     if (options.maxPacketSize < PROTOCOL_MAX_PACKET_SIZE) connack.maximumPacketSize = options.maxPacketSize;
     if (assigned !== undefined) connack.assignedClientIdentifier = assigned; // v5 [MQTT-3.2.2-16]
+    if (properties.requestResponseInformation === 1 && options.responseInformation !== "") { // v5 [MQTT-3.1.2-28]: only when asked
+      connack.responseInformation = options.responseInformation.replaceAll("%c", clientId);
+    }
     if (properties.authenticationMethod !== undefined) connack.authenticationMethod = properties.authenticationMethod; // v5 [MQTT-4.12.0-5]
     if (authenticationData !== undefined) connack.authenticationData = authenticationData;
   }

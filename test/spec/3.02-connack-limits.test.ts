@@ -3,12 +3,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { property, readProperties, startBroker, type TestBroker } from "./support/broker.ts";
 import { uniqueId } from "./support/ids.ts";
-import { connect, hex, P, props, publish, T } from "../helpers/packets.ts";
+import { connect, hex, P, props, publish, str, T } from "../helpers/packets.ts";
 
 let limited: TestBroker;
 beforeAll(async () => {
   limited = await startBroker({
     maximumQoS: 1, retainAvailable: false, receiveMaximum: 2, maxPacketSize: 128, maxKeepAlive: 2, maxSessionExpiryInterval: 10,
+    responseInformation: "replies/%c/",
   });
 });
 afterAll(() => limited.stop());
@@ -24,6 +25,19 @@ describe("MQTT 5.0, a broker with limits", () => {
     c.send(connect({ level, clientId: id() }));
     const ack = await c.expectType(T.CONNACK);
     expect(listed(ack)).toEqual(expect.arrayContaining(["21=00 02", "24=01", "25=00", "27=00 00 00 80"]));
+  });
+
+  it("v5 [MQTT-3.1.2-28] Response Information only for a client that asks: Request Response Information 1 gets it (%c its id), 0 or none gets none", async () => {
+    const clientId = id();
+    const asking = await limited.open();
+    asking.send(connect({ level, clientId, properties: props(P.requestResponseInformation(1)) }));
+    const ack = await asking.expectType(T.CONNACK);
+    expect(hex(property(ack, 4, 0x1a) ?? Buffer.alloc(0))).toBe(hex(str(`replies/${clientId}/`))); // a UTF-8 string: length, bytes
+    for (const properties of [props(P.requestResponseInformation(0)), undefined]) {
+      const quiet = await limited.open();
+      quiet.send(connect({ level, clientId: id(), properties }));
+      expect(property(await quiet.expectType(T.CONNACK), 4, 0x1a)).toBeUndefined();
+    }
   });
 
   it("a Keep Alive above the server's maximum: Server Keep Alive 2 in CONNACK, and a silent client is closed after 3 s", async () => {
