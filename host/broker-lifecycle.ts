@@ -9,7 +9,7 @@ import { ReasonCode } from "./protocol/reason-code.ts";
 import type { RetainedStore } from "./routing/retained.ts";
 import type { ClientAcl } from "./security/client-acl.ts";
 import type { Sessions } from "./session/registry.ts";
-import { restoredMessage, restoreSessions, storedClient, type AclFor } from "./session/session-record.ts";
+import { restoreSessions, storedClient, type AclFor } from "./session/session-record.ts";
 import type { ClientInfo } from "./hooks.ts";
 import type { Store } from "./store/store.ts";
 
@@ -23,7 +23,7 @@ export async function restoreStore(store: Store, retainedStore: RetainedStore, s
   const state = await store.load(now);
   let retained = 0;
   for (const stored of state.retained) {
-    retainedStore.restore(restoredMessage(stored));
+    retainedStore.restore(stored);
     retained++;
   }
   const due = restoreSessions(sessions, topics, state.sessions, now, aclFor);

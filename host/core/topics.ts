@@ -102,6 +102,15 @@ export class TopicIndex {
     return this.x.retainedSet!(0, length, retainedId);
   }
 
+  /** retainedSet() of the topic name at bytes[offset, offset + length), copied in without making a view of it. */
+  retainedSetIn(bytes: Uint8Array, offset: number, length: number, retainedId: number): number {
+    const memory = this.memory.length !== 0 ? this.memory : this.view(); // a grown memory detaches the old buffer
+    const at = this.core.scratchIn;
+    if (length > 64) memory.set(bytes.subarray(offset, offset + length), at);
+    else for (let i = 0; i < length; i++) memory[at + i] = bytes[offset + i]!;
+    return this.x.retainedSet!(0, length, retainedId);
+  }
+
   /** Removed id or -1. */
   retainedDelete(topicName: string | Uint8Array): number {
     const length = this.put(topicName);

@@ -1,9 +1,10 @@
-// Retained messages (spec 3.3.1.3): messages by retainedId in an array, topic → retainedId in the
-// core's retained index, each change also written to the store. Stored copies own their bytes (they
-// outlive the chunk they came in).
+// Retained messages (spec 3.3.1.3): messages by retainedId in an array (restored ones in a table until first
+// matched), topic → retainedId in the core's retained index, each change also written to the store. Stored copies
+// own their bytes (they outlive the chunk they came in).
 import type { TopicIndex } from "../core/topics.ts";
-import type { Store } from "../store/store.ts";
+import type { RestoredRetained, Store } from "../store/store.ts";
 import { Message } from "./message.ts";
+import { RestoredRetainedTable } from "./restored-retained.ts";
 
 /** `$SYS/...` values are the broker's own (http/sys-topics.ts), published afresh after every start: never written
  *  to the store, so a $SYS update costs no disk commit. */
@@ -15,6 +16,8 @@ function durable(message: Message): boolean {
 export class RetainedStore {
   private readonly messages: Array<Message | undefined> = [];
   private readonly freeIds: number[] = [];
+  /** Restored messages not matched yet (messages[id] undefined for them). */
+  private readonly restored = new RestoredRetainedTable();
   private stored = 0;
 
   constructor(private readonly topics: TopicIndex, private readonly store: Store) {}
@@ -37,9 +40,12 @@ export class RetainedStore {
     this.add(stored);
   }
 
-  /** Restart: a message loaded from the store. */
-  restore(message: Message): void {
-    this.add(message);
+  /** Restart: a message loaded from the store, left where the store read it until a subscription matches it. */
+  restore(record: RestoredRetained): void {
+    const id = this.freeIds.length > 0 ? this.freeIds.pop()! : this.messages.push(undefined) - 1;
+    this.restored.add(id, record);
+    this.stored++;
+    this.release(this.topics.retainedSetIn(record.bytes, record.topicOffset, record.topicLength, id));
   }
 
   private add(stored: Message): void {
@@ -54,7 +60,7 @@ export class RetainedStore {
     const ids = this.topics.retainedMatch(topicFilter);
     const out: Message[] = [];
     for (const id of ids) {
-      const message = this.messages[id];
+      const message = this.messages[id] ?? (this.messages[id] = this.restored.take(id));
       if (message === undefined) continue;
       if (message.expiresAt !== 0 && message.expiresAt <= now) {
         if (this.release(this.topics.retainedDelete(message.topic))) this.store.deleteRetained(message.topicName);
@@ -66,7 +72,7 @@ export class RetainedStore {
   }
 
   private release(id: number): boolean {
-    if (id < 0 || this.messages[id] === undefined) return false;
+    if (id < 0 || (this.messages[id] === undefined && !this.restored.delete(id))) return false;
     this.messages[id] = undefined;
     this.freeIds.push(id);
     this.stored--;

@@ -8,7 +8,7 @@ export type Key = string | number | [string, number];
 export interface Backend {
   put(table: Table, key: Key, value: unknown): void;
   remove(table: Table, key: Key): void;
-  /** The committed records of a table. */
+  /** The committed records of a table; a retained record's bytes may be reused once the next one is read. */
   scan(table: Table): Iterable<{ key: Key; value: unknown }>;
   /** undefined when nothing is queued or committing; else a promise for the commit of every write so far. */
   whenCommitted(): Promise<void> | undefined;

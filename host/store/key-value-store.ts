@@ -3,8 +3,9 @@
 // expired while the broker was down, and what a crash left unreferenced.
 import type { Properties, Will } from "../core/packets.ts";
 import type { Backend, Key } from "./backend.ts";
+import { encodeRetained, RetainedReader } from "./retained-record.ts";
 import type {
-  DueWill, RestoredSession, RestoredState, StorableMessage, Store, StoredEntry, StoredMessage, StoredSession,
+  DueWill, RestoredRetained, RestoredSession, RestoredState, StorableMessage, Store, StoredEntry, StoredMessage, StoredSession,
 } from "./store.ts";
 
 /** Session Expiry Interval meaning "never expires" (v5 3.1.2.11.2). */
@@ -31,7 +32,7 @@ export class KeyValueStore implements Store {
   }
 
   putRetained(message: StoredMessage): void {
-    this.backend.put("retained", message.topicName, message);
+    this.backend.put("retained", message.topicName, encodeRetained(message));
   }
 
   deleteRetained(topicName: string): void {
@@ -147,15 +148,15 @@ export class KeyValueStore implements Store {
     return { sessions: [...sessions.values()], retained: this.retained(now, purged), wills, purged };
   }
 
-  private *retained(now: number, purged: RestoredState["purged"]): IterableIterator<StoredMessage> {
+  private *retained(now: number, purged: RestoredState["purged"]): IterableIterator<RestoredRetained> {
+    const reader = new RetainedReader();
     for (const { key, value } of this.backend.scan("retained")) {
-      const message = normalizeMessage(value as StoredMessage);
-      if (message.expiresAt !== 0 && message.expiresAt <= now) { // v5 [MQTT-3.3.2-5]
+      const retained = reader.read(value as Uint8Array, now);
+      if (retained !== undefined) yield retained;
+      else { // expired v5 [MQTT-3.3.2-5]
         this.backend.remove("retained", key);
         purged.retained++;
-        continue;
       }
-      yield message;
     }
   }
 }
@@ -169,7 +170,7 @@ function normalizeSession(session: StoredSession): StoredSession {
   return session;
 }
 
-function normalizeMessage(message: StoredMessage): StoredMessage {
+export function normalizeMessage(message: StoredMessage): StoredMessage {
   message.payload = buffer(message.payload);
   message.properties = normalizeProperties(message.properties);
   return message;

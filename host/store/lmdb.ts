@@ -1,16 +1,20 @@
 // The durable store on LMDB (lmdb-js): writes are queued in memory and committed as one transaction per
 // batch, one batch at a time; the commit and its fsync run on lmdb's writer thread, never the event loop.
 // A batch that fails rejects whenCommitted() for the writes in it; later batches are tried afresh.
-import { open, type Database, type RootDatabase } from "lmdb";
+import { open, type Database, type DatabaseOptions, type RootDatabase } from "lmdb";
 import type { Backend, Key, Table } from "./backend.ts";
 import { checkDataDir, StoreOpenError } from "./data-dir.ts";
 import { lockDataDir } from "./data-dir-lock.ts";
-import { KeyValueStore } from "./key-value-store.ts";
-import { STORE_FORMAT_VERSION } from "./store.ts";
+import { KeyValueStore, normalizeMessage } from "./key-value-store.ts";
+import { encodeRetained } from "./retained-record.ts";
+import { STORE_FORMAT_VERSION, type StoredMessage } from "./store.ts";
 
 const TABLES: Table[] = ["meta", "sessions", "retained", "messages", "entries", "inbound"];
 const REMOVE = Symbol("remove");
 const STRUCTURES = Symbol.for("structures");
+/** Retained records are bytes of their own layout (retained-record.ts): written as given, read as a view of lmdb's read
+ *  buffer that the next read reuses (load() copies each record at once), so no copy or decode per record. */
+const RAW = { encode: (value: Buffer) => value, decode: (bytes: Buffer, size: number) => bytes.subarray(0, size) };
 
 interface Batch {
   ops: Array<[Database, Key, unknown]>;
@@ -28,7 +32,8 @@ class LmdbBackend implements Backend {
 
   constructor(private readonly env: RootDatabase, private readonly onError: (error: Error) => void) {
     // Shared msgpack structures: records of one shape are written as a structure id and values (2-4x faster to read back).
-    this.dbs = Object.fromEntries(TABLES.map((name) => [name, env.openDB({ name, sharedStructuresKey: STRUCTURES })])) as Record<Table, Database>;
+    this.dbs = Object.fromEntries(TABLES.map((name) => [name, name === "retained" ? env.openDB({ name, encoder: RAW } as DatabaseOptions & { name: string })
+      : env.openDB({ name, sharedStructuresKey: STRUCTURES })])) as Record<Table, Database>;
   }
 
   /** The format version: written into an empty store, else it must be ours. */
@@ -36,11 +41,25 @@ class LmdbBackend implements Backend {
     const meta = this.dbs.meta;
     const version = meta.get("formatVersion") as number | undefined;
     if (version === STORE_FORMAT_VERSION) return;
+    if (version === 1) return this.upgradeFromVersion1();
     if (version !== undefined) throw new StoreOpenError(path, `format version ${version}, this quarkmq reads version ${STORE_FORMAT_VERSION}`);
     for (const table of TABLES) {
       for (const _key of this.dbs[table].getKeys({ limit: 1 })) throw new StoreOpenError(path, "it holds data but no quarkmq format version");
     }
     meta.putSync("formatVersion", STORE_FORMAT_VERSION);
+  }
+
+  /** Version 1 kept retained messages as msgpack records: each is rewritten in the version 2 layout, in one transaction
+   *  with the new version number (a crash on the way leaves version 1, upgraded again at the next open). */
+  private upgradeFromVersion1(): void {
+    const old = this.env.openDB({ name: "retained", sharedStructuresKey: STRUCTURES });
+    const records: Array<[string, Buffer]> = [];
+    for (const { key, value } of old.getRange({})) records.push([key as string, encodeRetained(normalizeMessage(value as StoredMessage))]);
+    this.env.transactionSync(() => {
+      for (const [key, record] of records) this.dbs.retained.put(key, record);
+      old.remove(STRUCTURES);
+      this.dbs.meta.put("formatVersion", STORE_FORMAT_VERSION);
+    });
   }
 
   put(table: Table, key: Key, value: unknown): void {

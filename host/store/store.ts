@@ -3,8 +3,9 @@
 // in batches; whenCommitted() says when everything queued so far is durable (acknowledgements wait on it).
 import type { Properties, Will } from "../core/packets.ts";
 
-/** The on-disk format; a store written with another version is refused (start with --reset-store). */
-export const STORE_FORMAT_VERSION = 1;
+/** The on-disk format (2: retained records in retained-record.ts's layout); a version 1 store is upgraded when
+ *  opened, one written with another version is refused (start with --reset-store). */
+export const STORE_FORMAT_VERSION = 2;
 
 /** An application message as stored: once, however many sessions it is queued for. */
 export interface StoredMessage {
@@ -12,6 +13,20 @@ export interface StoredMessage {
   payload: Buffer;
   qos: 0 | 1 | 2;
   retain: boolean;
+  properties: Properties | undefined;
+  /** Date.now() when the message expires, 0 = never. */
+  expiresAt: number;
+}
+
+/** A retained message as load() reads it back: topic and payload are ranges of `bytes`, which other restored
+ *  messages share and nothing writes again. */
+export interface RestoredRetained {
+  bytes: Buffer;
+  topicOffset: number;
+  topicLength: number;
+  payloadOffset: number;
+  payloadLength: number;
+  qos: 0 | 1 | 2;
   properties: Properties | undefined;
   /** Date.now() when the message expires, 0 = never. */
   expiresAt: number;
@@ -84,7 +99,7 @@ export interface RestoredState {
   sessions: RestoredSession[];
   /** Read as it is iterated (once): a million retained messages are never all held twice. Expired ones are
    *  purged on the way (counted in `purged.retained` by the end of the iteration). */
-  retained: Iterable<StoredMessage>;
+  retained: Iterable<RestoredRetained>;
   /** Wills of sessions that expired while the broker was down: due now, with whose they were (for the ACL check). */
   wills: DueWill[];
   /** What load() purged: expired sessions, retained and queued messages, unreferenced records. */

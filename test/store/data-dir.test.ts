@@ -1,6 +1,7 @@
 // Opening the lmdb store: a path that is a file, a damaged data.mdb, another format version are refused
-// with the path and the reason (never a crash inside LMDB); --reset-store sets the old directory aside; one broker
-// per directory (quarkmq.lock with its pid; a dead owner's lock taken over), in one process and across two.
+// with the path and the reason (never a crash inside LMDB), a version 1 store is upgraded; --reset-store sets the
+// old directory aside; one broker per directory (quarkmq.lock with its pid; a dead owner's lock taken over), in one
+// process and across two.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -33,7 +34,7 @@ describe("lmdb data directory", () => {
     const store = LmdbStore.open({ path });
     await store.close();
     const env = open({ path, maxDbs: 8 });
-    expect(env.openDB({ name: "meta" }).get("formatVersion")).toBe(1);
+    expect(env.openDB({ name: "meta" }).get("formatVersion")).toBe(2);
     await env.close();
   });
 
@@ -57,12 +58,41 @@ describe("lmdb data directory", () => {
     const env = open({ path: other, maxDbs: 8 });
     await env.openDB({ name: "meta" }).put("formatVersion", 99);
     await env.close();
-    expect(refusal(other).reason).toBe("format version 99, this quarkmq reads version 1");
+    expect(refusal(other).reason).toBe("format version 99, this quarkmq reads version 2");
     const foreign = join(root, "foreign");
     const plain = open({ path: foreign, maxDbs: 8 });
     await plain.openDB({ name: "sessions" }).put("x", 1);
     await plain.close();
     expect(refusal(foreign).reason).toBe("it holds data but no quarkmq format version");
+  });
+
+  it("upgrades a version 1 store once: its msgpack retained records are rewritten, its sessions kept", async () => {
+    const path = join(root, "v1");
+    const env = open({ path, maxDbs: 8 });
+    const structures = Symbol.for("structures"); // what version 1 opened every table with
+    await env.openDB({ name: "meta", sharedStructuresKey: structures }).put("formatVersion", 1);
+    const retained = env.openDB({ name: "retained", sharedStructuresKey: structures });
+    await retained.put("r/1", { topicName: "r/1", payload: Buffer.from("one"), qos: 1, retain: true, properties: undefined, expiresAt: 0 });
+    await retained.put("r/2", { topicName: "r/2", payload: Buffer.from("two"), qos: 2, retain: true,
+      properties: { contentType: "text", correlationData: Buffer.from([1, 2]) }, expiresAt: 9e12 });
+    await retained.put("r/old", { topicName: "r/old", payload: Buffer.from("x"), qos: 0, retain: true, properties: undefined, expiresAt: 5 });
+    await env.openDB({ name: "sessions", sharedStructuresKey: structures }).put("c", { clientId: "c", expiryInterval: 0xffffffff,
+      subscriptions: [{ topicFilter: "a/#", options: 1, subscriptionId: 0 }], will: undefined, disconnectedAt: 1000 });
+    await env.close();
+    for (let round = 0; round < 2; round++) { // the second open reads what the first one rewrote
+      const store = LmdbStore.open({ path });
+      const state = await store.load(Date.now());
+      const messages = [...state.retained].map(({ bytes, topicOffset, topicLength, payloadOffset, payloadLength, qos, properties, expiresAt }) =>
+        [bytes.toString("utf8", topicOffset, topicOffset + topicLength), bytes.toString("utf8", payloadOffset, payloadOffset + payloadLength), qos, properties, expiresAt]);
+      expect(messages).toEqual([["r/1", "one", 1, undefined, 0],
+        ["r/2", "two", 2, { contentType: "text", correlationData: Buffer.from([1, 2]) }, 9e12]]);
+      expect(state.purged.retained).toBe(round === 0 ? 1 : 0);
+      expect(state.sessions.map(({ session }) => session.subscriptions)).toEqual([[{ topicFilter: "a/#", options: 1, subscriptionId: 0 }]]);
+      await store.close();
+    }
+    const after = open({ path, maxDbs: 8 });
+    expect(after.openDB({ name: "meta" }).get("formatVersion")).toBe(2);
+    await after.close();
   });
 
   it("--reset-store renames the old directory with a timestamp and keeps its files", () => {

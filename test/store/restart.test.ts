@@ -32,6 +32,30 @@ const v5 = (clientId: string, sessionExpiryInterval: number, extra: IClientOptio
   ({ clientId, protocolVersion: 5, clean: false, properties: { sessionExpiryInterval }, ...extra });
 
 describe("lmdb store across a SIGKILL and a restart", () => {
+  it("[MQTT-3.3.1-5] [MQTT-3.3.1-6] restored retained messages are replaced and cleared before and after their first delivery", async () => {
+    const dir = join(root, "retained-changes");
+    let { broker, port } = await start(dir);
+    const publisher = await client(port, { protocolVersion: 5 });
+    for (const topic of ["r/a", "r/b", "r/c", "r/d"]) await publisher.publishAsync(topic, `${topic} before`, { qos: 1, retain: true });
+    await kill(broker);
+    ({ broker, port } = await start(dir));
+    const next = await client(port, { protocolVersion: 5 });
+    await next.publishAsync("r/a", "", { qos: 1, retain: true }); // cleared before anyone matched it
+    await next.publishAsync("r/b", "r/b after", { qos: 1, retain: true }); // replaced before anyone matched it
+    const first: Array<[string, string]> = [];
+    await (await client(port, { clientId: "first" }, first)).subscribeAsync("r/#", { qos: 1 });
+    await until("the retained messages arrive", () => first.length === 3);
+    expect(first.sort()).toEqual([["r/b", "r/b after"], ["r/c", "r/c before"], ["r/d", "r/d before"]]);
+    await next.publishAsync("r/c", "", { qos: 1, retain: true }); // cleared after its first delivery
+    await kill(broker);
+    ({ broker, port } = await start(dir));
+    const second: Array<[string, string]> = [];
+    await (await client(port, { clientId: "second" }, second)).subscribeAsync("r/#", { qos: 1 });
+    await until("the retained messages arrive", () => second.length === 2);
+    await sleep(300);
+    expect(second.sort()).toEqual([["r/b", "r/b after"], ["r/d", "r/d before"]]);
+  });
+
   it("retained messages and subscriptions survive; an expired retained message and an expired session do not", async () => {
     const dir = join(root, "retained");
     let { broker, port } = await start(dir);

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { LmdbStore } from "../../host/store/lmdb.ts";
 import { MemoryStore } from "../../host/store/memory.ts";
-import type { StorableMessage, Store, StoredSession } from "../../host/store/store.ts";
+import type { RestoredRetained, StorableMessage, Store, StoredMessage, StoredSession } from "../../host/store/store.ts";
 
 const dirs: string[] = [];
 afterAll(() => { for (const dir of dirs) rmSync(dir, { recursive: true, force: true }); });
@@ -32,6 +32,13 @@ const kinds: Kind[] = [
 
 function message(topicName: string, payload: string, expiresAt = 0): StorableMessage {
   return { storeId: 0, topicName, payload: Buffer.from(payload), qos: 1, retain: false, properties: undefined, expiresAt };
+}
+
+/** A restored retained message as the StoredMessage it was written from. */
+function stored(restored: RestoredRetained): StoredMessage {
+  const { bytes, topicOffset, topicLength, payloadOffset, payloadLength } = restored;
+  return { topicName: bytes.toString("utf8", topicOffset, topicOffset + topicLength), payload: bytes.subarray(payloadOffset, payloadOffset + payloadLength),
+    qos: restored.qos, retain: true, properties: restored.properties, expiresAt: restored.expiresAt };
 }
 
 function session(clientId: string, fields: Partial<StoredSession> = {}): StoredSession {
@@ -103,13 +110,18 @@ for (const kind of kinds) {
     it("keeps retained messages, forgets deleted and expired ones", async () => {
       const { store, reopen } = kind.create();
       const keep = { topicName: "r/1", payload: Buffer.from("x"), qos: 1 as const, retain: true, properties: { contentType: "text" }, expiresAt: 0 };
+      const later = { topicName: "r/ü", payload: Buffer.alloc(70_000, 7), qos: 2 as const, retain: true, expiresAt: 9000,
+        properties: { correlationData: Buffer.from([0, 255, 1]), userProperties: [["a", "1"], ["a", "2"]] as Array<[string, string]>, payloadFormatIndicator: 1 } };
+      const plain = { topicName: "s", payload: Buffer.from("p"), qos: 0 as const, retain: true, properties: undefined, expiresAt: 0 };
       store.putRetained(keep);
       store.putRetained({ ...keep, topicName: "r/2" });
       store.deleteRetained("r/2");
       store.putRetained({ ...keep, topicName: "r/3", expiresAt: 4000 });
+      store.putRetained(later);
+      store.putRetained(plain);
       await store.whenCommitted();
       const state = await (await reopen(store)).load(5000);
-      expect([...state.retained]).toEqual([keep]);
+      expect([...state.retained].map(stored)).toEqual([keep, later, plain]);
       expect(state.purged.retained).toBe(1);
     });
 
