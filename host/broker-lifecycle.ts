@@ -1,5 +1,5 @@
-// The broker's restart from the store and the steps of its shutdown that walk the open connections; broker.ts
-// runs them in order (start(), close()) and passes in what each step needs.
+// The broker's store opened and restored at start-up, and the steps of its shutdown that walk the open connections;
+// broker.ts runs them in order (constructor, start(), close()) and passes in what each step needs.
 import type { Will } from "./core/packets.ts";
 import type { TopicIndex } from "./core/topics.ts";
 import type { Connection } from "./connection/connection.ts";
@@ -11,9 +11,21 @@ import type { ClientAcl } from "./security/client-acl.ts";
 import type { Sessions } from "./session/registry.ts";
 import { restoreSessions, storedClient, type AclFor } from "./session/session-record.ts";
 import type { ClientInfo } from "./hooks.ts";
+import { LmdbStore } from "./store/lmdb.ts";
+import { MemoryStore } from "./store/memory.ts";
 import type { Store } from "./store/store.ts";
 
 type PublishWill = (will: Will, acl: ClientAcl | undefined, client: ClientInfo | undefined) => void;
+
+/** The embedder's store; else with persistence lmdb in dataDir (throws StoreOpenError; a failed commit is logged);
+ *  else memory. */
+export function openStore(given: Store | undefined, persistence: boolean, path: string, log: Logger): Store {
+  if (given !== undefined) return given;
+  if (!persistence) return new MemoryStore();
+  const store = LmdbStore.open({ path, onError: (err) => log.error({ err, path }, "store commit failed: the publishes in it are refused") });
+  log.info({ dataDir: path }, "store opened (lmdb)");
+  return store;
+}
 
 /** Restores what the store holds (retained messages, sessions with their subscriptions and queues), purges what
  *  expired while the broker was down and publishes wills that fell due. */

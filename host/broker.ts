@@ -27,8 +27,7 @@ import { sendIfAllowed, willMessage } from "./routing/will.ts";
 import { Sessions } from "./session/registry.ts";
 import { effectiveListeners, usesCertificateIdentity, type ListenerAddress } from "./config/listeners.ts";
 import { Listeners } from "./transport/listeners.ts";
-import { LmdbStore } from "./store/lmdb.ts";
-import { MemoryStore } from "./store/memory.ts";
+import { RefusalLog } from "./transport/refusal-log.ts";
 import type { Store } from "./store/store.ts";
 import { HttpFace } from "./http/face.ts";
 import { SysTopics } from "./http/sys-topics.ts";
@@ -38,7 +37,7 @@ import { forgetConnection } from "./security/connection-limits.ts";
 import { Security } from "./security/security.ts";
 import type { Transport } from "./transport/transport.ts";
 import { hostMessage, subscribeLocal, type PublishOptions } from "./broker-local.ts";
-import { closeConnections, publishShutdownWills, restoreStore } from "./broker-lifecycle.ts";
+import { closeConnections, openStore, publishShutdownWills, restoreStore } from "./broker-lifecycle.ts";
 
 export type { BrokerEvents, ClientErrorEvent } from "./notify.ts";
 export type { BrokerStats } from "./stats.ts";
@@ -72,8 +71,6 @@ export class Broker extends EventEmitter<BrokerEvents> {
   private readonly connectionContext: ConnectionContext<Connection>;
   /** The open tcp, tls, ws and wss listeners. */
   private readonly ports: Listeners;
-  /** Reasons for refusing a connection before MQTT already logged at warn (later ones go to debug). */
-  private readonly refusals = new Set<string>();
   private httpFace: HttpFace | undefined;
   private readonly sysTopics: SysTopics;
   private closing = false;
@@ -92,7 +89,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
     this.hooks = this.options.hooks;
     this.log = options.logger ?? createLogger(this.options.logLevel);
     this.notify = new Notifier(this.hooks, this);
-    this.store = options.store ?? (options.persistence === true ? this.openLmdb(this.options.dataDir) : new MemoryStore());
+    this.store = openStore(options.store, options.persistence === true, this.options.dataDir, this.log);
     this.retained = new RetainedStore(this.topics, this.store);
     this.sessions = new Sessions(this.topics, this.options, this.stats, this.store, this.log, (will, acl, client) => this.publishWill(will, acl, client));
     this.router = new Router(this.topics, this.sessions, this.log);
@@ -108,9 +105,10 @@ export class Broker extends EventEmitter<BrokerEvents> {
       packets: new Dispatcher(handlerContext),
       connectionClosed: (connection, reasonCode, wasConnected) => this.connectionClosed(connection, reasonCode, wasConnected),
     };
+    const refusals = new RefusalLog(this.stats, this.log);
     this.ports = new Listeners({
       accept: (transport) => this.accept(transport),
-      refuse: (reason, remoteAddress) => this.refused(reason, remoteAddress),
+      refuse: (reason, remoteAddress) => refusals.refused(reason, remoteAddress),
       log: this.log,
       headerTimeout: this.options.connectTimeout * 1000,
     });
@@ -123,13 +121,6 @@ export class Broker extends EventEmitter<BrokerEvents> {
     super.removeAllListeners(eventName);
     this.notify.watch();
     return this;
-  }
-
-  /** persistence: true without a store: lmdb in dataDir (throws StoreOpenError); a failed commit is logged. */
-  private openLmdb(path: string): Store {
-    const store = LmdbStore.open({ path, onError: (err) => this.log.error({ err, path }, "store commit failed: the publishes in it are refused") });
-    this.log.info({ dataDir: path }, "store opened (lmdb)");
-    return store;
   }
 
   /** Restores what the store holds (retained messages, sessions with their subscriptions and queues), purges
@@ -171,13 +162,6 @@ export class Broker extends EventEmitter<BrokerEvents> {
   async reloadCertificates(): Promise<void> {
     await this.ports.reloadCertificates();
     this.log.info("certificates reloaded");
-  }
-
-  private refused(reason: string, remoteAddress: string | undefined): void {
-    this.stats.transportRefused++;
-    if (this.refusals.has(reason)) return this.log.debug({ remoteAddress }, reason);
-    this.refusals.add(reason);
-    this.log.warn({ remoteAddress }, `${reason} (connection closed; logged once, counted in stats.transportRefused)`);
   }
 
   /** Takes a connection from any transport. */

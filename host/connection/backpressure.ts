@@ -10,6 +10,10 @@ export interface Holdable {
   holdReading(hold: boolean): void;
 }
 
+/** A session queue's length and bytes, and the caps they are measured against (BrokerOptions). */
+interface QueueSize { readonly length: number; readonly bytes: number }
+interface QueueCaps { readonly maxQueuedMessages: number; readonly maxQueuedBytes: number }
+
 /** Queued transport bytes above which a connection is behind. */
 export const PRESSURE_BYTES = 1 << 20;
 const MAX_HOLD_MS = 1000;
@@ -66,6 +70,14 @@ export class Backpressure {
       this.held.delete(writer);
       writer.holdReading(false);
     }
+  }
+
+  /** `connection`'s transport holds no more than PRESSURE_BYTES and its session queue is under a quarter of its caps
+   *  again: the writers waiting for it read again. */
+  relieve(connection: object, transportBytes: number, queue: QueueSize | undefined, caps: QueueCaps): void {
+    if (transportBytes > PRESSURE_BYTES) return;
+    if (queue !== undefined && (queue.length > caps.maxQueuedMessages >> 2 || queue.bytes > caps.maxQueuedBytes / 4)) return;
+    this.drained(connection);
   }
 
   drained(connection: object): void {

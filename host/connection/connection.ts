@@ -1,5 +1,6 @@
 // One client connection: its state, lifecycle, keep-alive and CONNECT timeouts, and the server-side ways to end
-// it. The bytes-in path is inbound.ts (InboundReader), the bytes-out path outbound.ts (OutboundWriter).
+// it. The bytes-in path is inbound.ts (InboundReader), the bytes-out path outbound.ts (OutboundWriter); what was
+// agreed with the client is client-terms.ts, the end's fallback and promise closing.ts.
 import type { Properties, Will } from "../core/packets.ts";
 import type { ClientInfo } from "../hooks.ts";
 import { fitPacket, withoutProblemInformation } from "../protocol/packet-limit.ts";
@@ -10,9 +11,8 @@ import type { Reach } from "../routing/reach.ts";
 import type { Outlet } from "../session/outlet.ts";
 import type { Session } from "../session/session.ts";
 import type { Transport, TransportSink } from "../transport/transport.ts";
-import { PRESSURE_BYTES } from "./backpressure.ts";
 import { ClientTerms } from "./client-terms.ts";
-import { ClosedSignal } from "./closed-signal.ts";
+import { Closing } from "./closing.ts";
 import { readBegins, readDone } from "./flush-queue.ts";
 import { InboundAliases } from "./inbound-aliases.ts";
 import type { ConnectionContext, Negotiated } from "./context.ts";
@@ -28,18 +28,15 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
   private lifecycle = Lifecycle.AwaitingConnect;
   private readonly terms = new ClientTerms();
   private attached: Session | undefined;
-  private will: Will | undefined;
   private inboundAliases: InboundAliases | undefined;
   /** CONNECT timeout, then keep-alive; dropped once connected without keep-alive (nothing more times out). */
   private deadline: Deadline | undefined;
   private readonly reader: InboundReader<Connection>;
   private readonly writer: OutboundWriter;
-  /** close()'s fallback: destroy the transport if it has not closed 2 s after end(). */
-  private destroyTimer: NodeJS.Timeout | undefined;
   /** quotaExceeded() has been called: the DISCONNECT is on its way. */
   private overQuota = false;
-  /** Set only once someone waits for the close (`closed`): an idle connection carries no Promise. */
-  private closedSignal: ClosedSignal | undefined;
+  /** The end's fallback timer and promise (closing.ts), made at close() or once someone waits for the close. */
+  private closing: Closing | undefined;
 
   constructor(private readonly context: ConnectionContext<Connection>, readonly transport: Transport) {
     this.client = { clientId: "", protocolLevel: 4, remoteAddress: transport.remoteAddress, transport: transport.kind, certificate: transport.certificate };
@@ -98,7 +95,7 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
    *  with nothing sent (no will: it was never accepted); after it, DISCONNECT 0x95 when that fits, then the close. */
   private tooLarge(type: number, length: number): void {
     countTooLarge(this.context, this.client.clientId, type, length, this.terms.maxPacketSize);
-    if (type === PacketType.Connack) this.will = undefined;
+    if (type === PacketType.Connack) this.terms.dropWill();
     if (type === PacketType.Connack || type === PacketType.Disconnect) this.close(ReasonCode.PacketTooLarge);
     else this.disconnect(ReasonCode.PacketTooLarge);
   }
@@ -106,7 +103,7 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
   /** Resolved once the connection is closed. */
   get closed(): Promise<void> {
     if (this.lifecycle === Lifecycle.Closed) return Promise.resolve();
-    return (this.closedSignal ??= new ClosedSignal()).promise;
+    return (this.closing ??= new Closing()).promise;
   }
 
   onDrain(): void {
@@ -118,11 +115,7 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
   /** Stops holding writers back once both the transport buffer and the session queue are low again. */
   relieve(): void {
     const { backpressure, options } = this.context;
-    if (!backpressure.active) return;
-    if (this.transport.writableLength > PRESSURE_BYTES) return;
-    const queue = this.attached?.queue;
-    if (queue !== undefined && (queue.length > options.maxQueuedMessages >> 2 || queue.bytes > options.maxQueuedBytes / 4)) return;
-    backpressure.drained(this);
+    if (backpressure.active) backpressure.relieve(this, this.transport.writableLength, this.attached?.queue, options);
   }
 
   pressWriters(): void {
@@ -171,7 +164,6 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
   /** The CONNECT handler accepted the client with these settings; its session attaches. */
   negotiated(settings: Negotiated): void {
     this.terms.agreed(settings);
-    this.will = settings.will;
     this.attached = settings.session;
     settings.session.attach(this, settings.will);
   }
@@ -188,14 +180,9 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
   }
 
   /** The will to publish if the connection ends without DISCONNECT (the broker's close reads it). */
-  get pendingWill(): Will | undefined {
-    return this.will;
-  }
-
+  get pendingWill(): Will | undefined { return this.terms.will; }
   /** The will is not to be published (a normal DISCONNECT, broker close). */
-  discardWill(): void {
-    this.will = undefined;
-  }
+  discardWill(): void { this.terms.dropWill(); }
 
   /** A packet arrived: the keep-alive deadline moves, v5 [MQTT-3.1.2-22], v3.1.1 [MQTT-3.1.2-24]. */
   packetReceived(): void {
@@ -233,13 +220,12 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
   close(reasonCode: number): void {
     if (this.lifecycle === Lifecycle.Closed) return;
     this.writer.flush();
-    this.transport.end();
+    (this.closing ??= new Closing()).end(this.transport);
     this.finish(reasonCode);
-    this.destroyTimer = setTimeout(destroyTransport, 2000, this.transport).unref();
   }
 
   onClose(error?: Error): void {
-    clearTimeout(this.destroyTimer); // the transport is gone: close()'s fallback timer must not keep this connection for 2 s
+    this.closing?.transportGone();
     if (error !== undefined && this.lifecycle === Lifecycle.Connected) {
       this.context.log.debug({ clientId: this.client.clientId, err: error.message }, "transport error");
     }
@@ -256,14 +242,9 @@ export class Connection implements TransportSink, Timed, Outlet, InboundOwner {
     this.reader.clear();
     context.backpressure.forget(this);
     const session = this.attached;
-    const will = this.will;
-    this.will = undefined;
+    const will = this.terms.takeWill();
     if (session !== undefined && session.connection === this) session.detach(will);
     context.connectionClosed(this, reasonCode, wasConnected);
-    this.closedSignal?.resolve();
+    this.closing?.resolve();
   }
-}
-
-function destroyTransport(transport: Transport): void {
-  transport.destroy();
 }

@@ -1,15 +1,23 @@
 // The store's side of one session with an expiry: its record, its outbound entries (queued, in flight,
 // moved on by PUBREC) and its inbound QoS 2 packet ids. A Session holds one only while it has an expiry;
 // sessions with expiry 0 are never written.
-import type { Store, StoredSession } from "../store/store.ts";
+import type { Will } from "../core/packets.ts";
+import type { ClientInfo } from "../hooks.ts";
+import type { Store } from "../store/store.ts";
 import type { Outbound } from "./inflight.ts";
+import type { Subscriptions } from "./subscriptions.ts";
 
 export class SessionStorage {
   constructor(private readonly store: Store, private readonly clientId: string) {}
 
-  /** Writes the session's record (expiry, subscriptions, will). */
-  record(record: StoredSession): void {
-    this.store.putSession(record);
+  /** Writes the session's record: whose it is (its last CONNECT's username and level), its expiry and subscriptions,
+   *  the will (the connection's, or once disconnected the one waiting for its delay) and when it disconnected (0: connected). */
+  record(owner: ClientInfo | undefined, expiryInterval: number, subscriptionSet: Subscriptions | undefined, will: Will | undefined,
+    disconnectedAt: number): void {
+    const subscriptions = [];
+    for (const [topicFilter, { options, subscriptionId }] of subscriptionSet?.entries() ?? []) subscriptions.push({ topicFilter, options, subscriptionId });
+    this.store.putSession({ clientId: this.clientId, username: owner?.username, protocolLevel: owner?.protocolLevel, expiryInterval,
+      subscriptions, will, disconnectedAt });
   }
 
   /** Writes an outbound entry's state: added when new, updated after a send or a PUBREC. */

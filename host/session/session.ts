@@ -178,18 +178,12 @@ export class Session {
         this.storage = new SessionStorage(this.services.store, this.clientId);
         this.storage.addAll(this.flows?.entries() ?? [], this.inboundQos2Set ?? []);
       }
-      this.storage.record(this.record());
+      const connected = this.attached !== undefined;
+      this.storage.record(this.owner, this.expiry, this.subscriptionSet,
+        connected ? this.connectionWill : this.clocks?.pendingWill, connected ? 0 : this.disconnectedAt);
     } else {
       this.unstore();
     }
-  }
-
-  private record(): StoredSession {
-    const subscriptions = [];
-    for (const [topicFilter, { options, subscriptionId }] of this.subscriptionSet?.entries() ?? []) subscriptions.push({ topicFilter, options, subscriptionId });
-    const connected = this.attached !== undefined;
-    return { clientId: this.clientId, username: this.owner?.username, protocolLevel: this.owner?.protocolLevel, expiryInterval: this.expiry, subscriptions,
-      will: connected ? this.connectionWill : this.clocks?.pendingWill, disconnectedAt: connected ? 0 : this.disconnectedAt };
   }
 
   private unstore(): void {

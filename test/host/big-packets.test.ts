@@ -6,7 +6,7 @@ import { HEAD_BYTES } from "../helpers/codec.ts";
 import { H_INBOX_CAPACITY } from "../../host/core/layout.ts";
 import type { Transport, TransportSink } from "../../host/transport/transport.ts";
 import { Harness, messages, nextMessage } from "../helpers/broker.ts";
-import { connectBytes, packet, str, varint } from "../helpers/packets.ts";
+import { connectBytes, pingreq, props, publish, publishBytes, str, subscribe, varint } from "../helpers/packets.ts";
 
 const h = new Harness();
 afterEach(() => h.close());
@@ -50,8 +50,8 @@ describe("big packets", () => {
     const raw = await h.raw();
     raw.send(connectBytes({ clientId: "big-pub" }));
     expect((await raw.packet())[0]).toBe(0x20);
-    const publish = bigPublish(4, "big", 3 << 20, 1, 9);
-    const bytes = Buffer.concat([publish, Buffer.from([0xc0, 0x00])]);
+    const big = bigPublish(4, "big", 3 << 20, 1, 9);
+    const bytes = Buffer.concat([big, pingreq()]);
     const got = nextMessage(sub, 10_000);
     for (const [from, to] of [[0, 3], [3, 70_000], [70_000, 1_500_001], [1_500_001, bytes.length]] as const) {
       raw.send(bytes.subarray(from, to));
@@ -60,7 +60,7 @@ describe("big packets", () => {
     expect([...await raw.packet()]).toEqual([0x40, 2, 0, 9]); // [MQTT-4.3.2-2] PUBACK
     expect([...await raw.packet()]).toEqual([0xd0, 0]); // [MQTT-3.12.4-1] PINGRESP
     const message = await got;
-    expect(message.payload.equals(publish.subarray(publish.length - (3 << 20)))).toBe(true);
+    expect(message.payload.equals(big.subarray(big.length - (3 << 20)))).toBe(true);
     expect(broker.core.memory.buffer.byteLength).toBe(memoryBefore);
     expect(broker.core.header(H_INBOX_CAPACITY)).toBeLessThanOrEqual(HEAD_BYTES);
   });
@@ -72,9 +72,9 @@ describe("big packets", () => {
     expect((await raw.packet())[0]).toBe(0x20);
     const pair = [0x26, ...str("k"), ...str("v".repeat(60_000))];
     const properties = Array.from({ length: 20 }, () => pair).flat();
-    const publish = bigPublish(5, "big", 100, 0, 0, properties);
-    expect(publish.length).toBeGreaterThan(HEAD_BYTES);
-    raw.send(publish);
+    const big = bigPublish(5, "big", 100, 0, 0, properties);
+    expect(big.length).toBeGreaterThan(HEAD_BYTES);
+    raw.send(big);
     const disconnect = await raw.packet(10_000);
     expect(disconnect[0]).toBe(0xe0);
     expect(disconnect[2]).toBe(0x95);
@@ -89,7 +89,7 @@ describe("big packets", () => {
     expect((await raw.packet())[0]).toBe(0x20);
     const pair = [0x26, ...str("k"), ...str("v".repeat(60_000))];
     const properties = Array.from({ length: 20 }, () => pair).flat();
-    raw.send(packet(0x82, [0, 1, ...varint(properties.length), ...properties, ...str("a/b"), 1]));
+    raw.send(subscribe(5, 1, [["a/b", 1]], props(properties)));
     const disconnect = await raw.packet(10_000);
     expect(disconnect[0]).toBe(0xe0);
     expect(disconnect[2]).toBe(0x95);
@@ -100,10 +100,10 @@ describe("big packets", () => {
     const memoryBefore = broker.core.memory.buffer.byteLength;
     const sub = await h.connect({ clientId: "chunk-sub" });
     await sub.subscribeAsync("c/#", { qos: 1 });
-    const small = (i: number) => Buffer.from(packet(0x32, [...str("c/small"), 0, i, ...Buffer.alloc(2000, i)]));
+    const small = (i: number) => publish(4, { topic: "c/small", qos: 1, packetId: i, payload: Buffer.alloc(2000, i) });
     const smalls = Array.from({ length: 600 }, (_, i) => small(1 + (i % 200))); // 1.2 MB of small packets before the big one
     const big = bigPublish(4, "c/big", 3 << 20, 1, 201);
-    const chunk = Buffer.concat([Buffer.from(connectBytes({ clientId: "chunk-pub" })), ...smalls, big, Buffer.from([0xc0, 0])]);
+    const chunk = Buffer.concat([Buffer.from(connectBytes({ clientId: "chunk-pub" })), ...smalls, big, pingreq()]);
     expect(chunk.length).toBeGreaterThan(HEAD_BYTES * 3);
     const got: Buffer[] = [];
     sub.on("message", (_topic, payload) => got.push(payload));
@@ -133,7 +133,7 @@ describe("big packets", () => {
     await sub.subscribeAsync("c/#", { qos: 1 });
     const got = messages(sub, 2, 10_000);
     const big = bigPublish(4, "c/big", 2 << 20, 1, 7);
-    const after = Buffer.from([...packet(0x32, [...str("c/after"), 0, 8, ...Buffer.from("after")]), 0xc0, 0]);
+    const after = Buffer.concat([publishBytes(4, "c/after", "after", 1, 8), pingreq()]);
     const transport = new ChunkTransport();
     broker.accept(transport);
     transport.sink.onData(Buffer.concat([Buffer.from(connectBytes({ clientId: "held-pub" })), big.subarray(0, 100_000)]));

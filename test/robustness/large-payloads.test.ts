@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChildBroker, MB, connectClient } from "../helpers/child-broker.ts";
 import { PublishStream, writePublish } from "../helpers/publish-stream.ts";
 import { RawClient } from "../helpers/raw-client.ts";
-import { connectBytes, subscribeBytes, varint } from "../helpers/packets.ts";
+import { T, ack, connectBytes, subscribeBytes, varint } from "../helpers/packets.ts";
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
@@ -114,7 +114,7 @@ describe("large payloads", () => {
         writePublish(pub.socket, "big/raw", data, qos, 7);
         if (qos === 1) expect([...await pub.packet()]).toEqual([0x40, 2, 0, 7]); // [MQTT-4.3.2-2] PUBACK
         const got = await arrived;
-        if (qos === 1) sub.socket.write(Uint8Array.from([0x40, 2, got.packetId >> 8, got.packetId & 0xff]));
+        if (qos === 1) sub.socket.write(Uint8Array.from(ack(T.PUBACK, 4, got.packetId)));
         expect(got.topicName).toBe("big/raw");
         expect((got.first >> 1) & 3).toBe(qos);
         expect(got.payloadLength).toBe(data.length);

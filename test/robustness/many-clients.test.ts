@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChildBroker, until } from "../helpers/child-broker.ts";
-import { connectBytes, packet, publishBytes, str } from "../helpers/packets.ts";
+import { connectBytes, disconnect, publishBytes, subscribe } from "../helpers/packets.ts";
 
 /** The soft limit on open files (the child broker inherits it). */
 function openFileLimit(): number {
@@ -45,8 +45,8 @@ describe(`${CLIENTS} clients at once (${WANTED} wanted; open-file limit ${openFi
 
   function open(i: number): Promise<void> {
     const sample = i % SAMPLE_EVERY === 0;
-    const filters = sample ? [...str("fleet/all"), 0, ...str("fleet/sample"), 0] : [...str("fleet/all"), 0];
-    const hello = Uint8Array.from([...connectBytes({ clientId: `fleet-${i}`, keepAlive: 0 }), ...packet(0x82, [0, 1, ...filters])]);
+    const filters: [string, number][] = sample ? [["fleet/all", 0], ["fleet/sample", 0]] : [["fleet/all", 0]];
+    const hello = Uint8Array.from([...connectBytes({ clientId: `fleet-${i}`, keepAlive: 0 }), ...subscribe(4, 1, filters)]);
     return new Promise((resolve, reject) => {
       const socket = net.connect(broker.port, "127.0.0.1", () => {
         socket.write(hello);
@@ -91,7 +91,7 @@ describe(`${CLIENTS} clients at once (${WANTED} wanted; open-file limit ${openFi
   }, 120_000);
 
   it("all disconnect cleanly: the broker closes every socket and counts none left", async () => {
-    for (const client of clients) client.socket.end(Uint8Array.from([0xe0, 0]));
+    for (const client of clients) client.socket.end(Uint8Array.from(disconnect(4)));
     await until("every socket closed", () => clients.every((c) => c.closed), 60_000);
     await until("the broker to count 0 connections", async () => (await broker.snapshot()).connections === 0, 10_000);
     const after = await broker.snapshot();
