@@ -65,11 +65,16 @@ async function subscribeCodes(c: RawClient, level: 4 | 5, filters: string[], pac
   return hex(reply.subarray(level === 5 ? 5 : 4));
 }
 
+/** An admin watching `filter` (granted QoS 1) and alice, both connected at `level`. */
+async function adminWatchingAlice(level: 4 | 5, filter: string): Promise<{ watcher: RawClient; alice: RawClient }> {
+  const watcher = await as(broker, level, "admin");
+  expect(await subscribeCodes(watcher, level, [filter])).toBe("01");
+  return { watcher, alice: await as(broker, level, "alice") };
+}
+
 describe("ACL file: publish", () => {
   it("v5: an allowed PUBLISH is acknowledged 0x00, a denied one PUBACK/PUBREC 0x87 and not delivered", async () => {
-    const watcher = await as(broker, 5, "admin");
-    expect(await subscribeCodes(watcher, 5, ["#"])).toBe("01");
-    const alice = await as(broker, 5, "alice");
+    const { watcher, alice } = await adminWatchingAlice(5, "#");
     alice.send(publish(5, { topic: "a/ok", qos: 1, packetId: 1, payload: "yes" }));
     await alice.expect(ack(T.PUBACK, 5, 1));
     alice.send(publish(5, { topic: "b/read-only", qos: 1, packetId: 2, payload: "no" }));
@@ -82,9 +87,7 @@ describe("ACL file: publish", () => {
   });
 
   it("[MQTT-3.3.5-2] 3.1.1: a denied PUBLISH is acknowledged as usual and dropped", async () => {
-    const watcher = await as(broker, 4, "admin");
-    expect(await subscribeCodes(watcher, 4, ["b/#"])).toBe("01");
-    const alice = await as(broker, 4, "alice");
+    const { watcher, alice } = await adminWatchingAlice(4, "b/#");
     alice.send(publish(4, { topic: "b/x", qos: 1, packetId: 7, payload: "dropped" }));
     await alice.expect(ack(T.PUBACK, 4, 7));
     await watcher.expectSilence(400);

@@ -28,14 +28,20 @@ function refusal(path: string): StoreOpenError {
   throw new Error("the store opened");
 }
 
+/** The format version the store at `path` records in its meta table. */
+async function formatVersion(path: string): Promise<unknown> {
+  const env = open({ path, maxDbs: 8 });
+  const version = env.openDB({ name: "meta" }).get("formatVersion");
+  await env.close();
+  return version;
+}
+
 describe("lmdb data directory", () => {
   it("creates a missing directory and writes the format version", async () => {
     const path = join(root, "new", "data");
     const store = LmdbStore.open({ path });
     await store.close();
-    const env = open({ path, maxDbs: 8 });
-    expect(env.openDB({ name: "meta" }).get("formatVersion")).toBe(2);
-    await env.close();
+    expect(await formatVersion(path)).toBe(2);
   });
 
   it("refuses a path that is a file", () => {
@@ -90,9 +96,7 @@ describe("lmdb data directory", () => {
       expect(state.sessions.map(({ session }) => session.subscriptions)).toEqual([[{ topicFilter: "a/#", options: 1, subscriptionId: 0 }]]);
       await store.close();
     }
-    const after = open({ path, maxDbs: 8 });
-    expect(after.openDB({ name: "meta" }).get("formatVersion")).toBe(2);
-    await after.close();
+    expect(await formatVersion(path)).toBe(2);
   });
 
   it("--reset-store renames the old directory with a timestamp and keeps its files", () => {
