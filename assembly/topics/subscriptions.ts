@@ -1,10 +1,10 @@
 // Subscription records (in the record table with the nodes: records.ts) linked per owner node, and
 // how a subscriber's record under an owner is found: by walking a short list, through the hash
 // (owner node, subscriberId) -> subscription id in a long one.
-import { tableInsert, tableRemove } from "./probe-table";
+import { tableInsert, tableRemove, tableReplace, tableGrowth } from "./probe-table";
 import { tw, setTw } from "./root";
 import { T_SUB_HASH, T_SUB_HASH_CAP, T_SUB_HASH_COUNT, T_SUB_HASH_TOMBS } from "../layout";
-import { alloc, free } from "../util/alloc";
+import { free } from "../util/alloc";
 import { mix } from "../util/hash";
 import { recordAt, allocRecord, freeRecord, MAX_RECORD_ID } from "./records";
 
@@ -98,12 +98,7 @@ function insertHash(id: i32): void {
 function growHash(slots: i32): bool {
   const old = <usize>tw(T_SUB_HASH);
   const oldSlots = tw(T_SUB_HASH_CAP);
-  const table = alloc(slots << 2);
-  if (table == 0) return false;
-  memory.fill(table, 0, <usize>(slots << 2));
-  setTw(T_SUB_HASH, <i32>table);
-  setTw(T_SUB_HASH_CAP, slots);
-  setTw(T_SUB_HASH_TOMBS, 0);
+  if (!tableReplace(T_SUB_HASH, T_SUB_HASH_CAP, T_SUB_HASH_TOMBS, slots)) return false;
   for (let slot = 0; slot < oldSlots; slot++) { // re-entered from the old table: only long lists' members are hashed
     const entry = load<i32>(old + (<usize>slot << 2));
     if (entry != 0 && entry != TOMB) insertHash(entry & ID_MASK);
@@ -135,9 +130,8 @@ function hashIn(id: i32): void {
 export function newSubscription(owner: i32, head: i32, subscriberId: i32): i32 {
   const length = shortLength(head); // the list is long after this one joins when length >= LONG
   if (length >= LONG) {
-    const count = tw(T_SUB_HASH_COUNT) + LONG + 1;
-    const cap = tw(T_SUB_HASH_CAP);
-    if ((count + tw(T_SUB_HASH_TOMBS)) * 4 > cap * 3 && !growHash(count * 2 < cap ? cap : cap << 1)) return 0; // at most 3/4 full
+    const slots = tableGrowth(T_SUB_HASH_CAP, T_SUB_HASH_COUNT, T_SUB_HASH_TOMBS, LONG + 1);
+    if (slots != 0 && !growHash(slots)) return 0;
   }
   const id = allocRecord(owner & MAX_RECORD_ID, false); // in its node's cache line when that is free
   if (id == 0) return 0;
