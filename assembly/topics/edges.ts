@@ -4,7 +4,7 @@ import { tw, setTw } from "./root";
 import { T_EDGES, T_EDGE_CAP, T_EDGE_COUNT, T_EDGE_TOMBS, T_NODE_NEXT } from "../layout";
 import { free } from "../util/alloc";
 import { mix } from "../util/hash";
-import { tableInsert, tableRemove, tableReplace, tableGrowth } from "./probe-table";
+import { tableInsert, tableRemove, tableReplace, tableGrowth, tableNext, tableEntry, tableTagged } from "./probe-table";
 import {
   N_LEVEL_A, N_LEVEL_B, N_CHILDREN, INLINE, SUBSCRIPTION_ROOT, RETAINED_ROOT, GROUP_KEY,
   nodeAt, nodeGet, nodeSet, levelKey, hashLevel, labelPtr, labelLength, newNode,
@@ -58,7 +58,7 @@ const TOMB: i32 = SUBSCRIPTION_ROOT; // a deleted edge (the root is nobody's chi
 }
 
 @inline function edgeEntry(id: i32, h: u32): i32 {
-  return id | <i32>((h >>> ID_BITS) << ID_BITS);
+  return tableTagged(id, h, ID_BITS);
 }
 
 /** The child of `parentKey` whose level is the `length` bytes at `ptr`, or 0. */
@@ -87,21 +87,12 @@ export function findHashed(parentKey: i32, ptr: usize, length: i32, hash: i32): 
 
 /** The first slot from `slot` on holding an edge tagged like `h` (a candidate), or -1 when an empty slot comes first. */
 @inline export function nextCandidate(h: u32, slot: i32): i32 {
-  const table = <usize>tw(T_EDGES);
-  const mask = tw(T_EDGE_CAP) - 1;
-  const tag = <i32>(h >>> ID_BITS);
-  slot &= mask;
-  while (true) {
-    const entry = load<i32>(table + (<usize>slot << 2));
-    if (entry == 0) return -1;
-    if ((entry >>> ID_BITS) == tag && entry != TOMB) return slot;
-    slot = (slot + 1) & mask;
-  }
+  return tableNext(T_EDGES, T_EDGE_CAP, TOMB, ID_BITS, h, slot);
 }
 
 /** The node id of the edge in `slot`. */
 @inline export function candidateAt(slot: i32): i32 {
-  return load<i32>(<usize>tw(T_EDGES) + (<usize>slot << 2)) & ID_MASK;
+  return tableEntry(T_EDGES, slot) & ID_MASK;
 }
 
 /** Whether node `id` is the child of `parentKey` whose label starts with the level of `length` bytes

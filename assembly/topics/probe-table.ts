@@ -61,3 +61,30 @@ export function tableGrowth(capWord: i32, countWord: i32, tombsWord: i32, more: 
   if ((count + tw(tombsWord)) * 4 <= cap * 3) return 0;
   return count * 2 < cap ? cap : cap << 1;
 }
+
+// A lookup: an entry holds an id with the top bits of its hash (from bit `idBits`) above it, so a
+// probe passes over most other entries without reading their records.
+
+/** The first slot from `slot` on holding an entry tagged like `h` (a candidate), or -1 when an empty slot comes first. */
+@inline export function tableNext(tableWord: i32, capWord: i32, tomb: i32, idBits: i32, h: u32, slot: i32): i32 {
+  const table = <usize>tw(tableWord);
+  const mask = tw(capWord) - 1;
+  const tag = <i32>(h >>> idBits);
+  slot &= mask;
+  while (true) {
+    const entry = load<i32>(table + (<usize>slot << 2));
+    if (entry == 0) return -1;
+    if ((entry >>> idBits) == tag && entry != tomb) return slot;
+    slot = (slot + 1) & mask;
+  }
+}
+
+/** The entry in `slot`. */
+@inline export function tableEntry(tableWord: i32, slot: i32): i32 {
+  return load<i32>(<usize>tw(tableWord) + (<usize>slot << 2));
+}
+
+/** The entry of `id` stored under hash `h`: the id with the hash's bits from `idBits` up above it. */
+@inline export function tableTagged(id: i32, h: u32, idBits: i32): i32 {
+  return id | <i32>((h >>> idBits) << idBits);
+}

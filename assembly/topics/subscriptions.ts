@@ -1,7 +1,7 @@
 // Subscription records (in the record table with the nodes: records.ts) linked per owner node, and
 // how a subscriber's record under an owner is found: by walking a short list, through the hash
 // (owner node, subscriberId) -> subscription id in a long one.
-import { tableInsert, tableRemove, tableReplace, tableGrowth } from "./probe-table";
+import { tableInsert, tableRemove, tableReplace, tableGrowth, tableNext, tableEntry, tableTagged } from "./probe-table";
 import { tw, setTw } from "./root";
 import { T_SUB_HASH, T_SUB_HASH_CAP, T_SUB_HASH_COUNT, T_SUB_HASH_TOMBS } from "../layout";
 import { free } from "../util/alloc";
@@ -52,7 +52,7 @@ const TOMB: i32 = <i32>0xf0000000;
 }
 
 @inline function hashEntry(id: i32, h: u32): i32 {
-  return id | <i32>((h >>> ID_BITS) << ID_BITS);
+  return tableTagged(id, h, ID_BITS);
 }
 
 /** The subscription of `subscriberId` in the list from `head` (under `owner`), or 0. */
@@ -68,20 +68,14 @@ export function findSubscription(owner: i32, head: i32, subscriberId: i32): i32 
 
 /** The hashed subscription of `subscriberId` under `owner`, or 0. */
 function findHashed(owner: i32, subscriberId: i32): i32 {
-  const table = <usize>tw(T_SUB_HASH);
-  const mask = tw(T_SUB_HASH_CAP) - 1;
   const h = subHash(owner, subscriberId);
-  const tag = <i32>(h >>> ID_BITS);
-  let slot = <i32>h & mask;
-  while (true) {
-    const entry = load<i32>(table + (<usize>slot << 2));
-    if (entry == 0) return 0;
-    if ((entry >>> ID_BITS) == tag && entry != TOMB) {
-      const at = subAt(entry & ID_MASK);
-      if (load<i32>(at + (S_OWNER << 2)) == (owner | OWNED) && load<i32>(at + (S_SUBSCRIBER << 2)) == subscriberId) return entry & ID_MASK;
-    }
-    slot = (slot + 1) & mask;
+  for (let slot = tableNext(T_SUB_HASH, T_SUB_HASH_CAP, TOMB, ID_BITS, h, <i32>h); slot >= 0;
+    slot = tableNext(T_SUB_HASH, T_SUB_HASH_CAP, TOMB, ID_BITS, h, slot + 1)) {
+    const id = tableEntry(T_SUB_HASH, slot) & ID_MASK;
+    const at = subAt(id);
+    if (load<i32>(at + (S_OWNER << 2)) == (owner | OWNED) && load<i32>(at + (S_SUBSCRIBER << 2)) == subscriberId) return id;
   }
+  return 0;
 }
 
 @inline function recordHash(id: i32): u32 {
