@@ -8,7 +8,7 @@ import { free } from "../util/alloc";
 import { mix } from "../util/hash";
 import { recordAt, allocRecord, freeRecord, MAX_RECORD_ID } from "./records";
 
-export const S_OWNER: i32 = 0; // OWNED | the key of the list's owner (a filter node, `| HASH_KEY` for its `#` filter, or a group node)
+const S_OWNER: i32 = 0; // OWNED | the key of the list's owner (a filter node, `| HASH_KEY` for its `#` filter, or a group node)
 export const S_SUBSCRIBER: i32 = 1;
 export const S_OPTIONS: i32 = 2; // the SUBSCRIBE options byte, | HASHED when the record is in the hash
 export const S_SUBSCRIPTION_ID: i32 = 3; // v5 subscription identifier, 0 = none
