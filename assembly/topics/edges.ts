@@ -2,9 +2,9 @@
 // tries: open addressing over node ids, each slot tagged with the top bits of its hash.
 import { tw, setTw } from "./root";
 import { T_EDGES, T_EDGE_CAP, T_EDGE_COUNT, T_EDGE_TOMBS, T_NODE_NEXT } from "../layout";
-import { alloc, free } from "../util/alloc";
+import { free } from "../util/alloc";
 import { mix } from "../util/hash";
-import { tableInsert, tableRemove } from "./probe-table";
+import { tableInsert, tableRemove, tableReplace, tableGrowth, tableNext, tableEntry, tableTagged } from "./probe-table";
 import {
   N_LEVEL_A, N_LEVEL_B, N_CHILDREN, INLINE, SUBSCRIPTION_ROOT, RETAINED_ROOT, GROUP_KEY,
   nodeAt, nodeGet, nodeSet, levelKey, hashLevel, labelPtr, labelLength, newNode,
@@ -58,7 +58,7 @@ const TOMB: i32 = SUBSCRIPTION_ROOT; // a deleted edge (the root is nobody's chi
 }
 
 @inline function edgeEntry(id: i32, h: u32): i32 {
-  return id | <i32>((h >>> ID_BITS) << ID_BITS);
+  return tableTagged(id, h, ID_BITS);
 }
 
 /** The child of `parentKey` whose level is the `length` bytes at `ptr`, or 0. */
@@ -87,21 +87,12 @@ export function findHashed(parentKey: i32, ptr: usize, length: i32, hash: i32): 
 
 /** The first slot from `slot` on holding an edge tagged like `h` (a candidate), or -1 when an empty slot comes first. */
 @inline export function nextCandidate(h: u32, slot: i32): i32 {
-  const table = <usize>tw(T_EDGES);
-  const mask = tw(T_EDGE_CAP) - 1;
-  const tag = <i32>(h >>> ID_BITS);
-  slot &= mask;
-  while (true) {
-    const entry = load<i32>(table + (<usize>slot << 2));
-    if (entry == 0) return -1;
-    if ((entry >>> ID_BITS) == tag && entry != TOMB) return slot;
-    slot = (slot + 1) & mask;
-  }
+  return tableNext(T_EDGES, T_EDGE_CAP, TOMB, ID_BITS, h, slot);
 }
 
 /** The node id of the edge in `slot`. */
 @inline export function candidateAt(slot: i32): i32 {
-  return load<i32>(<usize>tw(T_EDGES) + (<usize>slot << 2)) & ID_MASK;
+  return tableEntry(T_EDGES, slot) & ID_MASK;
 }
 
 /** Whether node `id` is the child of `parentKey` whose label starts with the level of `length` bytes
@@ -133,12 +124,8 @@ const REHASH_BATCH: i32 = 16;
 function growEdges(slots: i32): bool {
   const old = <usize>tw(T_EDGES);
   const oldSlots = tw(T_EDGE_CAP);
-  const table = alloc(slots << 2);
-  if (table == 0) return false;
-  memory.fill(table, 0, <usize>(slots << 2));
-  setTw(T_EDGES, <i32>table);
-  setTw(T_EDGE_CAP, slots);
-  setTw(T_EDGE_TOMBS, 0);
+  if (!tableReplace(T_EDGES, T_EDGE_CAP, T_EDGE_TOMBS, slots)) return false;
+  const table = <usize>tw(T_EDGES);
   // re-enter the edges in node order (reading the node table front to back, not at random):
   // every live node but the roots and the `+` children, which sit in their parents' slots. Each
   // batch of REHASH_BATCH nodes first reads the slots its edges go to, so that those cache misses
@@ -166,9 +153,8 @@ export function removeEdge(id: i32): void {
 /** Makes room for one more edge (the hash kept at most 3/4 full: the tags keep long probes in the
  *  table, reading no nodes); false when memory is exhausted. */
 export function reserveEdge(): bool {
-  const cap = tw(T_EDGE_CAP);
-  if ((tw(T_EDGE_COUNT) + tw(T_EDGE_TOMBS) + 1) * 4 <= cap * 3) return true;
-  return growEdges(tw(T_EDGE_COUNT) * 2 < cap ? cap : cap << 1); // mostly markers: rebuilt at the same size
+  const slots = tableGrowth(T_EDGE_CAP, T_EDGE_COUNT, T_EDGE_TOMBS, 1);
+  return slots == 0 || growEdges(slots);
 }
 
 /** Enters a node's edge, keyed by its parent and its label's first level, after reserveEdge(). */

@@ -4,7 +4,7 @@ import { tw, setTw, twAt } from "./root";
 import { T_NODES, T_NODE_NEXT, T_NODE_FREE } from "../layout";
 import { pagedAt, pagedReserve, PAGE_BYTES } from "../util/columns";
 
-export const RECORD_BYTES: i32 = 32;
+const RECORD_BYTES: i32 = 32;
 const RECORDS_PER_PAGE: i32 = PAGE_BYTES / RECORD_BYTES;
 /** Ids stay below 2^27 (2^27 records of 32 bytes fill a 32-bit memory): hash slots keep a tag above one. */
 export const MAX_RECORD_ID: i32 = (1 << 27) - 1;

@@ -1,14 +1,14 @@
 // Subscription records (in the record table with the nodes: records.ts) linked per owner node, and
 // how a subscriber's record under an owner is found: by walking a short list, through the hash
 // (owner node, subscriberId) -> subscription id in a long one.
-import { tableInsert, tableRemove } from "./probe-table";
+import { tableInsert, tableRemove, tableReplace, tableGrowth, tableNext, tableEntry, tableTagged } from "./probe-table";
 import { tw, setTw } from "./root";
 import { T_SUB_HASH, T_SUB_HASH_CAP, T_SUB_HASH_COUNT, T_SUB_HASH_TOMBS } from "../layout";
-import { alloc, free } from "../util/alloc";
+import { free } from "../util/alloc";
 import { mix } from "../util/hash";
 import { recordAt, allocRecord, freeRecord, MAX_RECORD_ID } from "./records";
 
-export const S_OWNER: i32 = 0; // OWNED | the key of the list's owner (a filter node, `| HASH_KEY` for its `#` filter, or a group node)
+const S_OWNER: i32 = 0; // OWNED | the key of the list's owner (a filter node, `| HASH_KEY` for its `#` filter, or a group node)
 export const S_SUBSCRIBER: i32 = 1;
 export const S_OPTIONS: i32 = 2; // the SUBSCRIBE options byte, | HASHED when the record is in the hash
 export const S_SUBSCRIPTION_ID: i32 = 3; // v5 subscription identifier, 0 = none
@@ -52,7 +52,7 @@ const TOMB: i32 = <i32>0xf0000000;
 }
 
 @inline function hashEntry(id: i32, h: u32): i32 {
-  return id | <i32>((h >>> ID_BITS) << ID_BITS);
+  return tableTagged(id, h, ID_BITS);
 }
 
 /** The subscription of `subscriberId` in the list from `head` (under `owner`), or 0. */
@@ -68,20 +68,14 @@ export function findSubscription(owner: i32, head: i32, subscriberId: i32): i32 
 
 /** The hashed subscription of `subscriberId` under `owner`, or 0. */
 function findHashed(owner: i32, subscriberId: i32): i32 {
-  const table = <usize>tw(T_SUB_HASH);
-  const mask = tw(T_SUB_HASH_CAP) - 1;
   const h = subHash(owner, subscriberId);
-  const tag = <i32>(h >>> ID_BITS);
-  let slot = <i32>h & mask;
-  while (true) {
-    const entry = load<i32>(table + (<usize>slot << 2));
-    if (entry == 0) return 0;
-    if ((entry >>> ID_BITS) == tag && entry != TOMB) {
-      const at = subAt(entry & ID_MASK);
-      if (load<i32>(at + (S_OWNER << 2)) == (owner | OWNED) && load<i32>(at + (S_SUBSCRIBER << 2)) == subscriberId) return entry & ID_MASK;
-    }
-    slot = (slot + 1) & mask;
+  for (let slot = tableNext(T_SUB_HASH, T_SUB_HASH_CAP, TOMB, ID_BITS, h, <i32>h); slot >= 0;
+    slot = tableNext(T_SUB_HASH, T_SUB_HASH_CAP, TOMB, ID_BITS, h, slot + 1)) {
+    const id = tableEntry(T_SUB_HASH, slot) & ID_MASK;
+    const at = subAt(id);
+    if (load<i32>(at + (S_OWNER << 2)) == (owner | OWNED) && load<i32>(at + (S_SUBSCRIBER << 2)) == subscriberId) return id;
   }
+  return 0;
 }
 
 @inline function recordHash(id: i32): u32 {
@@ -98,12 +92,7 @@ function insertHash(id: i32): void {
 function growHash(slots: i32): bool {
   const old = <usize>tw(T_SUB_HASH);
   const oldSlots = tw(T_SUB_HASH_CAP);
-  const table = alloc(slots << 2);
-  if (table == 0) return false;
-  memory.fill(table, 0, <usize>(slots << 2));
-  setTw(T_SUB_HASH, <i32>table);
-  setTw(T_SUB_HASH_CAP, slots);
-  setTw(T_SUB_HASH_TOMBS, 0);
+  if (!tableReplace(T_SUB_HASH, T_SUB_HASH_CAP, T_SUB_HASH_TOMBS, slots)) return false;
   for (let slot = 0; slot < oldSlots; slot++) { // re-entered from the old table: only long lists' members are hashed
     const entry = load<i32>(old + (<usize>slot << 2));
     if (entry != 0 && entry != TOMB) insertHash(entry & ID_MASK);
@@ -135,9 +124,8 @@ function hashIn(id: i32): void {
 export function newSubscription(owner: i32, head: i32, subscriberId: i32): i32 {
   const length = shortLength(head); // the list is long after this one joins when length >= LONG
   if (length >= LONG) {
-    const count = tw(T_SUB_HASH_COUNT) + LONG + 1;
-    const cap = tw(T_SUB_HASH_CAP);
-    if ((count + tw(T_SUB_HASH_TOMBS)) * 4 > cap * 3 && !growHash(count * 2 < cap ? cap : cap << 1)) return 0; // at most 3/4 full
+    const slots = tableGrowth(T_SUB_HASH_CAP, T_SUB_HASH_COUNT, T_SUB_HASH_TOMBS, LONG + 1);
+    if (slots != 0 && !growHash(slots)) return 0;
   }
   const id = allocRecord(owner & MAX_RECORD_ID, false); // in its node's cache line when that is free
   if (id == 0) return 0;

@@ -171,13 +171,14 @@ export function unsubscribe(subscriberId: i32, filterOffset: i32, filterLength: 
   const node = key & ~HASH_KEY;
   const owner = skip == 0 ? key : findChild(node | GROUP_KEY | (key & HASH_KEY), ptr + 7, skip - 8);
   if (owner == 0) return 0;
-  const id = findSubscription(owner, nodeGet(skip > 0 ? owner : node, skip == 0 && key != node ? N_S1 : N_S2), subscriberId);
+  const list = skip > 0 ? owner : node; // the node and field of the subscriptions' list
+  const field = skip == 0 && key != node ? N_S1 : N_S2;
+  const id = findSubscription(owner, nodeGet(list, field), subscriberId);
   if (id == 0) return 0;
   const next = subGet(id, S_NEXT);
   const prev = subGet(id, S_PREV);
   if (prev != 0) subSet(prev, S_NEXT, next);
-  else if (skip > 0) nodeSet(owner, N_S2, next);
-  else nodeSet(node, key != node ? N_S1 : N_S2, next);
+  else nodeSet(list, field, next);
   if (next != 0) subSet(next, S_PREV, prev);
   if (skip > 0) {
     nodeSet(owner, N_CHILDREN, nodeGet(owner, N_CHILDREN) - 1);

@@ -44,6 +44,14 @@ export class TopicIndex {
     return topic.length;
   }
 
+  /** Copies bytes[offset, offset + length) (a packet's topic: at most 65535 bytes) to SCRATCH_IN without making a view of it. */
+  private putRange(bytes: Uint8Array, offset: number, length: number): void {
+    const memory = this.memory.length !== 0 ? this.memory : this.view(); // a grown memory detaches the old buffer
+    const at = this.core.scratchIn;
+    if (length > 64) memory.set(bytes.subarray(offset, offset + length), at);
+    else for (let i = 0; i < length; i++) memory[at + i] = bytes[offset + i]!;
+  }
+
   /** options = the SUBSCRIBE options byte; subscriptionId 0 = none. Returns 0 added, 1 replaced, or -reasonCode. */
   subscribe(subscriberId: number, topicFilter: string, options: number, subscriptionId: number): number {
     const length = this.put(topicFilter);
@@ -57,10 +65,7 @@ export class TopicIndex {
 
   /** match() of the topic name at bytes[offset, offset + length), copied in without making a view of it. */
   matchIn(bytes: Uint8Array, offset: number, length: number, publisherId: number): number {
-    const memory = this.memory.length !== 0 ? this.memory : this.view(); // a grown memory detaches the old buffer
-    const at = this.core.scratchIn;
-    if (length > 64) memory.set(bytes.subarray(offset, offset + length), at); // a packet's topic: at most 65535 bytes
-    else for (let i = 0; i < length; i++) memory[at + i] = bytes[offset + i]!;
+    this.putRange(bytes, offset, length);
     return this.matched(this.x.match!(0, length, publisherId));
   }
 
@@ -104,10 +109,7 @@ export class TopicIndex {
 
   /** retainedSet() of the topic name at bytes[offset, offset + length), copied in without making a view of it. */
   retainedSetIn(bytes: Uint8Array, offset: number, length: number, retainedId: number): number {
-    const memory = this.memory.length !== 0 ? this.memory : this.view(); // a grown memory detaches the old buffer
-    const at = this.core.scratchIn;
-    if (length > 64) memory.set(bytes.subarray(offset, offset + length), at);
-    else for (let i = 0; i < length; i++) memory[at + i] = bytes[offset + i]!;
+    this.putRange(bytes, offset, length);
     return this.x.retainedSet!(0, length, retainedId);
   }
 
