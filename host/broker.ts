@@ -166,7 +166,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
 
   /** Takes a connection from any transport. */
   accept(transport: Transport): void {
-    if (this.closing || !this.security.admit(transport.remoteAddress)) {
+    if (this.closing || !this.security.admit(transport.remoteAddress, this.connections.size)) {
       transport.destroy();
       return;
     }

@@ -1,6 +1,7 @@
 // The config file's users and acl sections read and checked (load.ts calls them), and the unknown-key message
 // every section reader shares; each problem is pushed to the caller's list, naming where it came from.
 import { denySubscribeReasonCodes, type Acl, type User } from "./access.ts";
+import { isValidFilter } from "./acl-file.ts";
 import { didYouMean } from "./schema.ts";
 
 export function unknownKey(where: string, key: string, candidates: readonly string[]): string {
@@ -33,13 +34,6 @@ export function readUsers(value: unknown, where: string, problems: string[]): Us
   return users;
 }
 
-/** # alone in the last level, + alone in its level: v5 [MQTT-4.7.1-1] [MQTT-4.7.1-2], v3.1.1 [MQTT-4.7.1-2] [MQTT-4.7.1-3]. */
-function validFilter(filter: string): boolean {
-  const levels = filter.split("/");
-  return levels.every((level, i) =>
-    level === "#" ? i === levels.length - 1 : level === "+" || (!level.includes("#") && !level.includes("+")));
-}
-
 export function readAcl(value: unknown, where: string, problems: string[]): Acl | undefined {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     problems.push(`${where}: expected a mapping with denySubscribe, denyPublish and/or denySubscribeReasonCode`);
@@ -59,7 +53,7 @@ export function readAcl(value: unknown, where: string, problems: string[]): Acl 
     const list = stringList(v);
     if (list === undefined) problems.push(`${where}.${k}: expected a list of topic filters`);
     else {
-      for (const filter of list.filter((f) => !validFilter(f))) {
+      for (const filter of list.filter((f) => !isValidFilter(f))) {
         problems.push(`${where}.${k}: ${JSON.stringify(filter)} is not a valid topic filter (# only as the last level, + and # alone in their level)`);
       }
       acl[k] = list;

@@ -3,7 +3,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Decision, Hooks } from "../hooks.ts";
 import { isPasswordHash, verifyPassword } from "./password-hash.ts";
-import { parsePasswordLines } from "./password-file.ts";
 import { isScramEntry, verifyScramPassword } from "./scram-credentials.ts";
 
 export interface User {
@@ -28,11 +27,6 @@ export const denySubscribeReasonCodes = [0x80, 0x87];
 /** MQTT 5 reason codes the hooks answer with (the broker maps them to 3.1.1 return codes). */
 const BadUserNameOrPassword = 0x86;
 const NotAuthorized = 0x87;
-
-/** Parses `username:password` lines (`#` starts a comment line); throws naming the line. */
-export function parsePasswordFile(text: string, file: string): User[] {
-  return parsePasswordLines(text, file).map(({ username, password }) => ({ username, password }));
-}
 
 function digest(value: string | Buffer): Buffer {
   return createHash("sha256").update(value).digest();

@@ -23,7 +23,8 @@ export interface AclFile {
 
 const accesses: readonly string[] = ["read", "write", "readwrite", "deny"];
 
-/** # alone in the last level, + alone in its level ([MQTT-4.7.1-2] [MQTT-4.7.1-3]); %u / %c count as literal text. */
+/** # alone in the last level, + alone in its level: v5 [MQTT-4.7.1-1] [MQTT-4.7.1-2], v3.1.1 [MQTT-4.7.1-2] [MQTT-4.7.1-3];
+ *  %u / %c count as literal text. Shared by the ACL file and the config file's acl section. */
 export function isValidFilter(filter: string): boolean {
   if (filter === "") return false;
   const levels = filter.split("/");

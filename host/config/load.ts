@@ -11,7 +11,7 @@ import { accessHooks, UserTable, type Acl, type User } from "./access.ts";
 import { readAcl, readUsers, unknownKey } from "./access-readers.ts";
 import { readAclFile } from "./acl-file.ts";
 import { scramSha256 } from "../security/scram-sha256.ts";
-import { parsePasswordLines, plainTextWarnings } from "./password-file.ts";
+import { readPasswordFile } from "./password-file.ts";
 import { didYouMean, fileKeys, fromText, httpKeys, listenerShorthands, optionSpecs, type OptionSpec } from "./schema.ts";
 import { mergeShorthands, readListeners, usesCertificateIdentity, type ListenerConfig } from "./listeners.ts";
 
@@ -146,9 +146,9 @@ export function loadConfig(input: ConfigInput = {}): ResolvedConfig {
           const path = resolve(dirname(file), value);
           passwordFile = path;
           try {
-            const entries = parsePasswordLines(readFileSync(path, "utf8"), path);
-            users = [...(users ?? []), ...entries.map(({ username, password }) => ({ username, password }))];
-            warnings.push(...plainTextWarnings(entries, path));
+            const read = readPasswordFile(path);
+            users = [...(users ?? []), ...read.users];
+            warnings.push(...read.warnings);
             secretFiles.push(path);
           } catch (error) {
             problems.push(`${where}: ${(error as Error).message}`);

@@ -1,7 +1,7 @@
 // The password file: `username:password` lines (`#` comments), the password a scrypt hash or plain text.
 // Read with line numbers (so a problem names file and line), edited line by line keeping every other line
 // as it was, and written atomically: a 0600 temporary file in the same directory, fsynced, then renamed.
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { isPasswordHash } from "./password-hash.ts";
 
@@ -23,6 +23,13 @@ export function parsePasswordLines(text: string, file: string): PasswordEntry[] 
     entries.push({ username: line.slice(0, colon), password: line.slice(colon + 1), line: i + 1 });
   });
   return entries;
+}
+
+/** Reads and parses the file (at start and on SIGHUP): its users and one warning per plain-text password.
+ *  Throws naming file and line, or the read error. */
+export function readPasswordFile(path: string): { users: { username: string; password: string }[]; warnings: string[] } {
+  const entries = parsePasswordLines(readFileSync(path, "utf8"), path);
+  return { users: entries.map(({ username, password }) => ({ username, password })), warnings: plainTextWarnings(entries, path) };
 }
 
 /** One warning per entry whose password is stored in plain text. */

@@ -1,10 +1,9 @@
 // SIGHUP: re-read the password file and the ACL file without dropping a connection. A file that fails to parse
 // keeps the old one in force and every error is logged with file and line; new ACL rules apply to the next
 // check of every live connection (a subscription they no longer allow stops receiving).
-import { readFileSync } from "node:fs";
 import type { Logger } from "../log.ts";
 import type { ResolvedConfig } from "./load.ts";
-import { parsePasswordLines, plainTextWarnings } from "./password-file.ts";
+import { readPasswordFile } from "./password-file.ts";
 
 export interface Reloadable {
   /** Re-reads the ACL file; returns its errors (none when the new rules are in force). */
@@ -17,10 +16,10 @@ export function reloadAccess(config: ResolvedConfig, broker: Reloadable, log: Lo
   const path = config.passwordFile;
   if (path !== undefined && config.userTable !== undefined) {
     try {
-      const entries = parsePasswordLines(readFileSync(path, "utf8"), path);
-      config.userTable.replace([...config.inlineUsers, ...entries.map(({ username, password }) => ({ username, password }))]);
-      for (const warning of plainTextWarnings(entries, path)) log.warn(warning);
-      log.info({ passwordFile: path, users: entries.length }, "password file reloaded");
+      const { users, warnings } = readPasswordFile(path);
+      config.userTable.replace([...config.inlineUsers, ...users]);
+      for (const warning of warnings) log.warn(warning);
+      log.info({ passwordFile: path, users: users.length }, "password file reloaded");
     } catch (error) {
       clean = false;
       log.error({ passwordFile: path }, `password file not reloaded, the old one stays in force: ${(error as Error).message}`);

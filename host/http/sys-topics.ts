@@ -6,12 +6,17 @@ import { packageVersion } from "../config/cli-args.ts";
 import { messageFrom } from "../routing/message.ts";
 import { counters, LIMITS, totals, type CounterView, type HttpBroker } from "./broker-view.ts";
 
+/** A by-QoS counter summed over QoS 0, 1 and 2. */
+function allQos(byQos: readonly number[]): number {
+  return byQos[0]! + byQos[1]! + byQos[2]!;
+}
+
 /** Counters whose rate the load/... topics average: topic middle → reading. */
 const loadSources: Array<[string, (c: CounterView) => number]> = [
   ["messages/received", (c) => c.packetsReceived],
   ["messages/sent", (c) => c.packetsSent],
-  ["publish/received", (c) => c.publishReceived[0]! + c.publishReceived[1]! + c.publishReceived[2]!],
-  ["publish/sent", (c) => c.publishSent[0]! + c.publishSent[1]! + c.publishSent[2]!],
+  ["publish/received", (c) => allQos(c.publishReceived)],
+  ["publish/sent", (c) => allQos(c.publishSent)],
   ["publish/dropped", (c) => c.droppedTotal],
   ["bytes/received", (c) => c.bytesReceived],
   ["bytes/sent", (c) => c.bytesSent],
@@ -62,11 +67,11 @@ export class SysTopics {
       ["messages/received", c.packetsReceived],
       ["messages/sent", c.packetsSent],
       ["messages/inflight", t.inflight],
-      ["publish/messages/received", c.publishReceived[0]! + c.publishReceived[1]! + c.publishReceived[2]!],
-      ["publish/messages/sent", c.publishSent[0]! + c.publishSent[1]! + c.publishSent[2]!],
+      ["publish/messages/received", allQos(c.publishReceived)],
+      ["publish/messages/sent", allQos(c.publishSent)],
       ["publish/messages/dropped", c.droppedTotal],
-      ["publish/bytes/received", c.publishReceivedBytes[0]! + c.publishReceivedBytes[1]! + c.publishReceivedBytes[2]!],
-      ["publish/bytes/sent", c.publishSentBytes[0]! + c.publishSentBytes[1]! + c.publishSentBytes[2]!],
+      ["publish/bytes/received", allQos(c.publishReceivedBytes)],
+      ["publish/bytes/sent", allQos(c.publishSentBytes)],
       ["bytes/received", c.bytesReceived],
       ["bytes/sent", c.bytesSent],
       ["subscriptions/count", t.subscriptions],

@@ -73,17 +73,20 @@ export class ClientAcl {
     return this.rules;
   }
 
-  mayPublish(topicName: string): boolean {
+  private writable(topicName: string): boolean {
     const r = this.current();
-    const allowed = !r.denyAll && !r.deny.some((d) => covers(d, topicName)) && r.write.some((w) => covers(w, topicName));
+    return !r.denyAll && !r.deny.some((d) => covers(d, topicName)) && r.write.some((w) => covers(w, topicName));
+  }
+
+  mayPublish(topicName: string): boolean {
+    const allowed = this.writable(topicName);
     if (!allowed) this.source.counters.aclPublishDenied++;
     return allowed;
   }
 
   /** A will is checked when it is sent: the client may no longer be allowed to publish there. */
   mayPublishWill(topicName: string): boolean {
-    const r = this.current();
-    const allowed = !r.denyAll && !r.deny.some((d) => covers(d, topicName)) && r.write.some((w) => covers(w, topicName));
+    const allowed = this.writable(topicName);
     if (!allowed) this.source.counters.aclWillDenied++;
     return allowed;
   }

@@ -16,17 +16,17 @@ export class Security {
   readonly authMethods: AuthMethods;
   readonly counters: SecurityCounters = newSecurityCounters();
   private readonly perAddress = new Map<string, number>();
-  private open = 0;
 
   constructor(private readonly options: BrokerOptions) {
     this.acl = options.aclFile === undefined ? undefined : AclStore.load(options.aclFile, this.counters);
     this.authMethods = options.authMethods ?? {};
   }
 
-  /** A socket arrived: false when it is over maxConnections or maxConnectionsPerAddress (counted). */
-  admit(address: string): boolean {
+  /** A socket arrived while `open` admitted ones are open (the broker's connection set): false when it is over
+   *  maxConnections or maxConnectionsPerAddress (counted). */
+  admit(address: string, open: number): boolean {
     const { maxConnections, maxConnectionsPerAddress } = this.options;
-    if (maxConnections > 0 && this.open >= maxConnections) {
+    if (maxConnections > 0 && open >= maxConnections) {
       this.counters.connectionsRefused++;
       return false;
     }
@@ -38,13 +38,11 @@ export class Security {
       }
       this.perAddress.set(address, mine + 1);
     }
-    this.open++;
     return true;
   }
 
   /** An admitted socket closed. */
   release(address: string): void {
-    this.open--;
     if (this.options.maxConnectionsPerAddress === 0) return;
     const mine = (this.perAddress.get(address) ?? 1) - 1;
     if (mine <= 0) this.perAddress.delete(address);
