@@ -100,10 +100,10 @@ function accept(ctx: HandlerContext, connection: Connection, message: Message, p
   if (ctx.notify.observesPublish) ctx.notify.published(publishEvent(connection, message));
 }
 
-/** PUBACK or PUBREC once everything written so far (the message, its queue entries, the packet id) is committed,
- *  in the order the publishes came. A failed commit refuses the publish: v5 with 0x80; 3.1.1 has no failure
- *  code in PUBACK/PUBREC, so the connection is closed and the client sends it again on reconnect [MQTT-4.4.0-1]. */
-/** PUBACK or PUBREC with `code` (0x00, or v5 0x10 No matching subscribers) once the store committed the message. */
+/** PUBACK or PUBREC with `code` (0x00, or v5 0x10 No matching subscribers) once everything written so far (the message,
+ *  its queue entries, the packet id) is committed, in the order the publishes came. A failed commit refuses the publish:
+ *  v5 with 0x80; 3.1.1 has no failure code in PUBACK/PUBREC, so the connection is closed and the client sends it again
+ *  on reconnect [MQTT-4.4.0-1]. */
 function acknowledge(ctx: HandlerContext, connection: Connection, qos: 1 | 2, packetId: number, code: number): void {
   const committed = ctx.store.whenCommitted();
   const type = qos === 1 ? PacketType.Puback : PacketType.Pubrec;
