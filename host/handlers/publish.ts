@@ -86,7 +86,10 @@ export function handlePublish(ctx: HandlerContext, connection: Connection, bytes
 
 function accept(ctx: HandlerContext, connection: Connection, message: Message, packetId: number, decision: Awaited<Decision>): void {
   const refusal = decisionCode(decision, ReasonCode.NotAuthorized);
-  if (refusal !== 0) return refuse(ctx, connection, message.qos, packetId, refusal, refusalProperties(decision));
+  if (refusal !== 0) {
+    ctx.stats.droppedNotAuthorized++;
+    return refuse(ctx, connection, message.qos, packetId, refusal, refusalProperties(decision));
+  }
   const session = connection.session!;
   const stats = ctx.stats;
   stats.messagesIn++;
@@ -125,7 +128,6 @@ function refuseUnstored(ctx: HandlerContext, connection: Connection, qos: 1 | 2,
 function refuse(ctx: HandlerContext, connection: Connection, qos: number, packetId: number, reasonCode: number,
                 properties?: Properties): void {
   ctx.stats.dropped++;
-  ctx.stats.droppedNotAuthorized++;
   ctx.log.debug({ clientId: connection.client.clientId, reasonCode }, "publish refused");
   if (qos === 1) connection.sendAck(PacketType.Puback, packetId, reasonCode, properties);
   else if (qos === 2) {
