@@ -14,12 +14,17 @@ import type { OutboundAliases } from "./outbound-aliases.ts";
 export function writePublish(stats: BrokerStats, encoder: PublishEncoder, writer: OutboundWriter, aliases: OutboundAliases | undefined,
   level: number, maxPacketSize: number, message: Message, qos: number, retain: boolean, dup: boolean, packetId: number,
   subscriptionIds: number[] | undefined): boolean {
-  if (forwardsAsReceived(writer, level, message, qos, retain)) {
+  if (qos === 0 && writer.qos0Backlog(message.payloadLength)) {
+    stats.droppedCongested++;
+    stats.dropped++;
+    return false;
+  }
+  if (forwardsAsReceived(level, message, qos, retain)) {
     writer.writeRange(message.source!, message.packetOffset, message.packetOffset + message.packetLength);
     countSent(stats, qos, message.payloadLength);
     return true;
   }
-  const header = publishHeader(stats, encoder, writer, aliases, level, maxPacketSize, message, qos, retain, dup, packetId, subscriptionIds);
+  const header = publishHeader(stats, encoder, aliases, level, maxPacketSize, message, qos, retain, dup, packetId, subscriptionIds);
   if (header === undefined) {
     stats.dropped++;
     return false;

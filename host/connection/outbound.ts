@@ -127,14 +127,10 @@ export class OutboundWriter {
 }
 
 /** The PUBLISH header for one recipient, its packet id patched in (a copy: the encoded header is shared), or undefined
- *  when it is not to be sent: a QoS 0 backlog, expired, or larger than the client's Maximum Packet Size (0: no limit). */
-export function publishHeader(stats: BrokerStats, encoder: PublishEncoder, writer: OutboundWriter, aliases: OutboundAliases | undefined,
+ *  when it is not to be sent: expired, or larger than the client's Maximum Packet Size (0: no limit). */
+export function publishHeader(stats: BrokerStats, encoder: PublishEncoder, aliases: OutboundAliases | undefined,
                               level: number, maxPacketSize: number, message: Message, qos: number, retain: boolean,
                               dup: boolean, packetId: number, subscriptionIds: number[] | undefined): Buffer | undefined {
-  if (qos === 0 && writer.qos0Backlog(message.payloadLength)) {
-    stats.droppedCongested++;
-    return undefined;
-  }
   let topicAlias = 0, aliasSet = false;
   if (aliases !== undefined) {
     topicAlias = aliases.get(message.topicName);
@@ -160,11 +156,9 @@ export function publishHeader(stats: BrokerStats, encoder: PublishEncoder, write
   return patched;
 }
 
-/** Whether a delivery sends the PUBLISH as it came (Message.packetOffset): QoS 0 without RETAIN to a 3.1/3.1.1 client,
- *  not held back by a QoS 0 backlog. */
-export function forwardsAsReceived(writer: OutboundWriter, level: number, message: Message, qos: number, retain: boolean): boolean {
-  if (qos !== 0 || retain || level === 5 || message.packetOffset < 0) return false;
-  return !writer.qos0Backlog(message.payloadLength);
+/** Whether a delivery sends the PUBLISH as it came (Message.packetOffset): QoS 0 without RETAIN to a 3.1/3.1.1 client. */
+export function forwardsAsReceived(level: number, message: Message, qos: number, retain: boolean): boolean {
+  return qos === 0 && !retain && level !== 5 && message.packetOffset >= 0;
 }
 
 /** PUBACK, PUBREC, PUBREL or PUBCOMP. With reason code 0 and no properties every version encodes the same

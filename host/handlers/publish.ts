@@ -86,7 +86,10 @@ export function handlePublish(ctx: HandlerContext, connection: Connection, bytes
 
 function accept(ctx: HandlerContext, connection: Connection, message: Message, packetId: number, decision: Awaited<Decision>): void {
   const refusal = decisionCode(decision, ReasonCode.NotAuthorized);
-  if (refusal !== 0) return refuse(ctx, connection, message.qos, packetId, refusal, refusalProperties(decision));
+  if (refusal !== 0) {
+    ctx.stats.droppedNotAuthorized++;
+    return refuse(ctx, connection, message.qos, packetId, refusal, refusalProperties(decision));
+  }
   const session = connection.session!;
   const stats = ctx.stats;
   stats.messagesIn++;
@@ -100,10 +103,10 @@ function accept(ctx: HandlerContext, connection: Connection, message: Message, p
   if (ctx.notify.observesPublish) ctx.notify.published(publishEvent(connection, message));
 }
 
-/** PUBACK or PUBREC once everything written so far (the message, its queue entries, the packet id) is committed,
- *  in the order the publishes came. A failed commit refuses the publish: v5 with 0x80; 3.1.1 has no failure
- *  code in PUBACK/PUBREC, so the connection is closed and the client sends it again on reconnect [MQTT-4.4.0-1]. */
-/** PUBACK or PUBREC with `code` (0x00, or v5 0x10 No matching subscribers) once the store committed the message. */
+/** PUBACK or PUBREC with `code` (0x00, or v5 0x10 No matching subscribers) once everything written so far (the message,
+ *  its queue entries, the packet id) is committed, in the order the publishes came. A failed commit refuses the publish:
+ *  v5 with 0x80; 3.1.1 has no failure code in PUBACK/PUBREC, so the connection is closed and the client sends it again
+ *  on reconnect [MQTT-4.4.0-1]. */
 function acknowledge(ctx: HandlerContext, connection: Connection, qos: 1 | 2, packetId: number, code: number): void {
   const committed = ctx.store.whenCommitted();
   const type = qos === 1 ? PacketType.Puback : PacketType.Pubrec;
@@ -125,7 +128,6 @@ function refuseUnstored(ctx: HandlerContext, connection: Connection, qos: 1 | 2,
 function refuse(ctx: HandlerContext, connection: Connection, qos: number, packetId: number, reasonCode: number,
                 properties?: Properties): void {
   ctx.stats.dropped++;
-  ctx.stats.droppedNotAuthorized++;
   ctx.log.debug({ clientId: connection.client.clientId, reasonCode }, "publish refused");
   if (qos === 1) connection.sendAck(PacketType.Puback, packetId, reasonCode, properties);
   else if (qos === 2) {

@@ -29,12 +29,12 @@ export class PublishEncoder {
         if (topicAlias > 0) properties.topicAlias = topicAlias;
       }
       const topic = topicAlias > 0 && aliasSet ? EMPTY : message.topic;
-      return this.encoder.encodePublishHeader(v5 ? 5 : 4, flags, topic, 0, v5 ? properties : undefined, message.payload.length);
+      return this.encoder.encodePublishHeader(v5 ? 5 : 4, flags, topic, 0, v5 ? properties : undefined, message.payloadLength);
     }
     const variant = (v5 ? 8 : 0) | flags;
     const cached = message.cachedHeader(variant);
     if (cached !== undefined) return cached;
-    const header = this.encoder.encodePublishHeader(v5 ? 5 : 4, flags, message.topic, 0, v5 ? message.properties : undefined, message.payload.length);
+    const header = this.encoder.encodePublishHeader(v5 ? 5 : 4, flags, message.topic, 0, v5 ? message.properties : undefined, message.payloadLength);
     message.cacheHeader(variant, header);
     return header;
   }

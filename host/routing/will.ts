@@ -17,7 +17,7 @@ const allowed = (decision: Awaited<Decision>): boolean =>
 
 /** Whether a will may go out now, as a PUBLISH of its client would: the ACL file's rules (`acl`, when one is
  *  configured), then the authorizePublish hook, which sees that decision and may override it. */
-export function authorizeWill(hooks: Hooks, will: Will, acl: ClientAcl | undefined, client: ClientInfo | undefined): boolean | Promise<boolean> {
+function authorizeWill(hooks: Hooks, will: Will, acl: ClientAcl | undefined, client: ClientInfo | undefined): boolean | Promise<boolean> {
   const aclDecision = acl?.mayPublishWill(will.topicName);
   const authorize = hooks.authorizePublish;
   if (authorize === undefined) return aclDecision ?? true;

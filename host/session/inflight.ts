@@ -43,7 +43,7 @@ export class OutboundQueue {
 
   push(item: Outbound): void {
     this.items.push(item);
-    this.queuedBytes += item.message.payload.length;
+    this.queuedBytes += item.message.payloadLength;
   }
 
   /** The queued items, first to last. */
@@ -55,7 +55,7 @@ export class OutboundQueue {
     if (this.head >= this.items.length) return undefined;
     const item = this.items[this.head]!;
     this.items[this.head++] = undefined as unknown as Outbound;
-    this.queuedBytes -= item.message.payload.length;
+    this.queuedBytes -= item.message.payloadLength;
     if (this.head === this.items.length) {
       this.items = [];
       this.head = 0;

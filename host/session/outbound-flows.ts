@@ -44,7 +44,7 @@ export class OutboundFlows {
       if (!this.send(connection, entry, storage) || entry.stage !== OutboundStage.Queued) storage?.entry(entry); // queued again, or in flight
       return;
     }
-    const size = entry.message.payload.length;
+    const size = entry.message.payloadLength;
     if (this.full(connection, this.queue.length, this.queue.bytes + size) && !this.overflow(connection, entry, storage)) return;
     const queued = (this.queued ??= new OutboundQueue());
     queued.push(entry);
@@ -71,7 +71,7 @@ export class OutboundFlows {
     const policy = this.services.options.queueOverflow;
     const queued = this.queued;
     if (policy === "drop-oldest" && queued !== undefined) {
-      const size = entry.message.payload.length;
+      const size = entry.message.payloadLength;
       while (queued.length > 0 && this.full(connection, queued.length, queued.bytes + size)) {
         const oldest = queued.shift()!;
         storage?.entryDone(oldest);

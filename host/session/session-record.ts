@@ -11,7 +11,7 @@ import type { ClientInfo } from "../hooks.ts";
 import type { Session } from "./session.ts";
 
 /** A stored message as routed again; `storeId` keeps it referenced by the store's existing record. */
-export function restoredMessage(stored: StoredMessage, storeId = 0): Message {
+function restoredMessage(stored: StoredMessage, storeId = 0): Message {
   const message = new Message(Buffer.from(stored.topicName, "utf8"), stored.payload, stored.qos, stored.retain,
     stored.properties, stored.expiresAt, stored.topicName);
   message.storeId = storeId;
